@@ -1,0 +1,106 @@
+"""Command line: ``python -m geo check`` and ``python -m geo classify``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from i18n import describe_flag, describe_hypothesis, t
+
+from .boundaries import BoundaryError
+from .config import ConfigError
+from .dataset import load_dataset
+from .register import RegisterError
+
+
+def _check(ds, lang: str) -> int:
+    reg = ds.register
+    print(t("cli.register", lang, path="ponds.csv", n=len(reg), mu=float(reg.area_mu.sum())))
+    for b in (ds.lake, ds.sections):
+        prov = (
+            t("cli.provisional", lang, source="; ".join(sorted(set(b.gdf.source))))
+            if b.provisional
+            else t("cli.verified", lang)
+        )
+        print(t("cli.boundary", lang, kind=t(f"cli.kind.{b.kind}", lang), path=b.path.name, n=len(b.gdf), prov=prov))
+        for w in b.warnings:
+            print(t("cli.warning", lang, text=w))
+    rows = reg.set_index("pond_id")
+
+    def head(pid):
+        r = rows.loc[pid]
+        return t("cli.pond", lang, pid=pid, farm=r.farm_name, village=r.village, coord=r.coord_text)
+
+    suspects = ds.suspect_ids
+    print()
+    print(t("cli.suspect_header", lang, n=len(suspects)))
+    for pid in suspects:
+        print(head(pid))
+        qa = ds.qa[pid]
+        for f in qa.flags:
+            print(f"    [{t('qa.' + f.severity, lang)}] {describe_flag(f, lang)}")
+        if any(f.code == "far" for f in qa.flags):
+            for h in qa.hypotheses:
+                print(f"      ? {describe_hypothesis(h, lang)}")
+            if not qa.hypotheses:
+                print(f"      ? {t('qa.no_hypothesis', lang, km=ds.qa_config.hypothesis_radius_m / 1000)}")
+    notes = [pid for pid, r in ds.qa.items() if not r.suspect and r.flags]
+    if notes:
+        print()
+        print(t("cli.note_header", lang))
+        for pid in notes:
+            print(head(pid))
+            for f in ds.qa[pid].flags:
+                print(f"    [{t('qa.' + f.severity, lang)}] {describe_flag(f, lang)}")
+    print()
+    if any(ds.qa[p].hypotheses for p in suspects):
+        print(t("qa.hint", lang))
+    print(t("cli.ok", lang, n=len(suspects)))
+    return 0
+
+
+def _classify(ds, lang: str, fmt: str) -> int:
+    c = ds.classification.copy()
+    c["shore_distance_m"] = c["shore_distance_m"].round(1)
+    c["section_distance_m"] = c["section_distance_m"].round(1)
+    c["area_m2"] = c["area_m2"].round(1)
+    if fmt == "json":
+        sys.stdout.write(c.to_json(orient="records", force_ascii=False, indent=1) + "\n")
+        return 0
+    if fmt == "csv":
+        sys.stdout.write(c.to_csv(index=False))
+        return 0
+    shown = c.copy()
+    shown["zone_class"] = [t(f"zone.{z}", lang) for z in shown["zone_class"]]
+    for col in ("in_lake", "in_ban_zone", "in_nofish_zone", "geometry_provisional", "coord_suspect"):
+        shown[col] = [t("value.yes" if v else "value.no", lang) for v in shown[col]]
+    shown.columns = [t(f"field.{col}", lang) for col in shown.columns]
+    print(shown.to_string(index=False))
+    if ds.provisional:
+        print()
+        print(t("cli.provisional_footer", lang))
+    return 0
+
+
+def main(argv=None) -> int:
+    """Run the command line; returns the exit status."""
+    parser = argparse.ArgumentParser(prog="python -m geo", description="Yehu Monitor geospatial core")
+    parser.add_argument("--lang", choices=["zh", "en"], default="zh", help="output language (default zh)")
+    parser.add_argument("--data", help="data folder (default: data/ or $YEHU_DATA_DIR)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("check", help="data QA report; exit 1 when the register or a boundary fails to load")
+    cl = sub.add_parser("classify", help="per-pond classification")
+    cl.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    args = parser.parse_args(argv)
+    try:
+        ds = load_dataset(args.data)
+    except (RegisterError, BoundaryError, ConfigError, FileNotFoundError) as exc:
+        print(t("cli.load_failed", args.lang, error=exc), file=sys.stderr)
+        return 1
+    if args.command == "check":
+        return _check(ds, args.lang)
+    return _classify(ds, args.lang, args.format)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

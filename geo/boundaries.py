@@ -1,0 +1,266 @@
+"""Lake outline and provincial monitoring section points, with provenance.
+
+Two layers live in ``data/boundaries/``: ``lake.*`` (the outline of Yehu)
+and ``sections.*`` (省控断面监测点).  Each may be a GeoJSON, GeoPackage,
+zipped Shapefile or KML file; the CRS is read from the file, and a GeoJSON
+without one is EPSG:4326 (its specification).  Every feature carries
+provenance properties:
+
+source
+    Where the geometry comes from.
+date
+    When it was drawn or surveyed (YYYY-MM-DD), empty if unknown.
+provisional
+    True until the geometry has been checked; shown on the map.
+
+Notes
+-----
+    Anything a reader should know.
+
+A file lacking these properties still loads, but its features are marked
+provisional with the file name as source, and a warning says so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+import shapely
+
+from .coords import in_china
+from .crs import to_geographic
+from .register import data_dir
+
+__all__ = [
+    "EXTENSIONS",
+    "KINDS",
+    "Boundary",
+    "BoundaryError",
+    "find_boundary_file",
+    "load_boundaries",
+    "load_boundary",
+]
+
+#: Layer kinds and the geometry types each accepts.
+KINDS = {"lake": ("Polygon", "MultiPolygon"), "sections": ("Point",)}
+#: File endings read, in order of preference.
+EXTENSIONS = (".geojson", ".json", ".gpkg", ".zip", ".kml")
+PROVENANCE = ("source", "date", "provisional", "notes")
+# Shapefile (dBase) field names are cut to 10 characters.
+ALIASES = {"provisiona": "provisional", "section_i": "section_id"}
+
+
+class BoundaryError(ValueError):
+    """A boundary file that cannot be used; the message names the file and the problem.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The file.
+    problem : str
+        What is wrong.
+    """
+
+    def __init__(self, path, problem: str):
+        self.path = str(path)
+        self.problem = problem
+        super().__init__(f"{self.path}: {problem}")
+
+
+@dataclass
+class Boundary:
+    """A loaded boundary layer.
+
+    Attributes
+    ----------
+    kind : str
+        ``lake`` or ``sections``.
+    path : pathlib.Path
+        The file it came from.
+    gdf : geopandas.GeoDataFrame
+        In EPSG:4490, with ``name``, the provenance columns and, for sections,
+        ``section_id``.
+    warnings : list of str
+        Repairs and assumptions made while loading (never silent).
+    """
+
+    kind: str
+    path: Path
+    gdf: gpd.GeoDataFrame
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def provisional(self) -> bool:
+        """Whether any feature is provisional."""
+        return bool(self.gdf["provisional"].any())
+
+
+def _as_bool(value) -> bool | None:
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    text = str(value).strip().lower()
+    if text in {"true", "1", "yes", "y", "是", "t"}:
+        return True
+    if text in {"false", "0", "no", "n", "否", "f"}:
+        return False
+    return None
+
+
+def _polygonal(geom):
+    # make_valid may return a collection with lines or points: keep the polygons.
+    parts = shapely.get_parts(geom)
+    return shapely.union_all(parts[np.isin(shapely.get_type_id(parts), [3, 6])])
+
+
+def _read(path: Path) -> gpd.GeoDataFrame:
+    try:
+        layers = pyogrio.list_layers(path)
+        frames = [gpd.read_file(path, layer=name) for name, gtype in layers if gtype is not None]
+    except Exception as exc:  # GDAL raises a variety of errors for unreadable files
+        raise BoundaryError(path, f"cannot be read as a GIS file ({exc})") from exc
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        raise BoundaryError(path, "contains no features")
+    crs = frames[0].crs
+    if crs is None:
+        raise BoundaryError(path, "has no coordinate reference system (a Shapefile needs its .prj)")
+    return gpd.GeoDataFrame(pd.concat([f.to_crs(crs) for f in frames], ignore_index=True), crs=crs)
+
+
+def load_boundary(path, kind: str) -> Boundary:
+    """Load and validate one boundary layer.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        GeoJSON, GeoPackage, zipped Shapefile or KML.
+    kind : {'lake', 'sections'}
+        ``lake`` takes polygons, ``sections`` points.
+
+    Returns
+    -------
+    Boundary
+
+    Raises
+    ------
+    BoundaryError
+        When the file is missing, unreadable, empty, has no CRS, holds the
+        wrong geometry type, or a feature lies outside China.
+
+    Examples
+    --------
+    >>> b = load_boundary(data_dir() / "boundaries" / "sections.geojson", "sections")
+    >>> b.provisional, b.gdf.crs.to_epsg()
+    (True, 4490)
+    """
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {sorted(KINDS)}, got {kind!r}")
+    path = Path(path)
+    if not path.is_file():
+        raise BoundaryError(path, "file not found")
+    gdf = _read(path)
+    gdf = gdf.rename(columns={k: v for k, v in ALIASES.items() if k in gdf.columns and v not in gdf.columns})
+    warnings: list[str] = []
+
+    geoms = gdf.geometry.values
+    empty = shapely.is_missing(geoms) | shapely.is_empty(geoms)
+    if empty.any():
+        raise BoundaryError(path, f"feature(s) {list(np.flatnonzero(empty) + 1)} have no geometry")
+    if kind == "sections":
+        gdf = gdf.explode(index_parts=False, ignore_index=True)
+    types = gdf.geom_type.to_numpy()
+    wrong = ~np.isin(types, KINDS[kind])
+    if wrong.any():
+        i = int(np.flatnonzero(wrong)[0])
+        raise BoundaryError(path, f"feature {i + 1} is a {types[i]}; a {kind} layer takes {' or '.join(KINDS[kind])}")
+    if kind == "lake":
+        valid = shapely.is_valid(gdf.geometry.values)
+        for i in np.flatnonzero(~valid):
+            reason = shapely.is_valid_reason(gdf.geometry.values[i])
+            warnings.append(f"feature {i + 1} was invalid ({reason}); repaired with make_valid")
+        if (~valid).any():
+            gdf = gdf.set_geometry([_polygonal(g) for g in shapely.make_valid(gdf.geometry.values)])
+
+    gdf = to_geographic(gdf, str(path))
+    bounds = shapely.bounds(gdf.geometry.values)
+    inside = in_china(bounds[:, 0], bounds[:, 1]) & in_china(bounds[:, 2], bounds[:, 3])
+    if not inside.all():
+        i = int(np.flatnonzero(~inside)[0])
+        raise BoundaryError(
+            path, f"feature {i + 1} lies outside China (bounds {np.round(bounds[i], 4).tolist()}); check its CRS"
+        )
+
+    missing = [c for c in PROVENANCE if c not in gdf.columns]
+    if missing:
+        warnings.append(f"no {', '.join(missing)} in the file: features marked provisional, source = file name")
+    out = gpd.GeoDataFrame(geometry=gdf.geometry.values, crs=gdf.crs)
+    n = len(gdf)
+    names = gdf["name"] if "name" in gdf.columns else gdf.get("Name", pd.Series([""] * n))
+    out["name"] = [str(v) if isinstance(v, str) and v else f"{kind}-{i + 1}" for i, v in enumerate(names)]
+    out["source"] = gdf["source"].astype(str).to_numpy() if "source" in gdf.columns else path.name
+    out["date"] = gdf["date"].fillna("").astype(str).to_numpy() if "date" in gdf.columns else ""
+    prov = [_as_bool(v) for v in gdf["provisional"]] if "provisional" in gdf.columns else [None] * n
+    if any(p is None for p in prov) and "provisional" in gdf.columns:
+        warnings.append("some features have no readable 'provisional' value: marked provisional")
+    out["provisional"] = [True if p is None else p for p in prov]
+    out["notes"] = gdf["notes"].fillna("").astype(str).to_numpy() if "notes" in gdf.columns else ""
+    if kind == "sections":
+        ids = gdf["section_id"] if "section_id" in gdf.columns else pd.Series([None] * n)
+        out.insert(0, "section_id", [str(v) if v else f"S{i + 1}" for i, v in enumerate(ids)])
+        if out["section_id"].duplicated().any():
+            raise BoundaryError(path, "section_id values must be unique")
+    return Boundary(kind, path, out, warnings)
+
+
+def find_boundary_file(kind: str, folder=None) -> Path:
+    """Find the file holding a boundary layer.
+
+    Parameters
+    ----------
+    kind : {'lake', 'sections'}
+        Layer wanted; the file is ``<kind>.<ext>``.
+    folder : str or pathlib.Path, optional
+        Defaults to ``boundaries/`` in :func:`geo.register.data_dir`.
+
+    Returns
+    -------
+    pathlib.Path
+
+    Raises
+    ------
+    BoundaryError
+        When there is no such file, or more than one (which would be ambiguous).
+    """
+    folder = Path(folder) if folder is not None else data_dir() / "boundaries"
+    found = [folder / f"{kind}{ext}" for ext in EXTENSIONS if (folder / f"{kind}{ext}").is_file()]
+    if not found:
+        raise BoundaryError(folder / kind, f"no {kind} file ({', '.join(kind + e for e in EXTENSIONS)})")
+    if len(found) > 1:
+        raise BoundaryError(folder, f"several {kind} files, keep one: {', '.join(p.name for p in found)}")
+    return found[0]
+
+
+def load_boundaries(folder=None) -> tuple[Boundary, Boundary]:
+    """Load the lake outline and the section points.
+
+    Parameters
+    ----------
+    folder : str or pathlib.Path, optional
+        See :func:`find_boundary_file`.
+
+    Returns
+    -------
+    (Boundary, Boundary)
+        The lake and the sections.
+    """
+    return (
+        load_boundary(find_boundary_file("lake", folder), "lake"),
+        load_boundary(find_boundary_file("sections", folder), "sections"),
+    )

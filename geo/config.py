@@ -1,0 +1,114 @@
+"""Settings for the geospatial core, read from ``config/yehu.toml``.
+
+``YEHU_CONFIG`` points at another file.  Missing keys take the defaults below,
+which are the plan's values.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import tomllib
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+__all__ = ["ConfigError", "QAConfig", "ZoneConfig", "config_path", "load_config"]
+
+
+class ConfigError(ValueError):
+    """A configuration value that cannot be used."""
+
+
+@dataclass(frozen=True)
+class ZoneConfig:
+    """Zone geometry settings.
+
+    Attributes
+    ----------
+    ban_distance_m : float
+        Width of the feed/fertiliser/drug ban zone around the lake (1 km).
+    nofish_shape : {'circle', 'square'}
+        Shape of the no-fishing zone around each section point.
+    nofish_area_km2 : float
+        Area of that zone (1 km²).
+    """
+
+    ban_distance_m: float = 1000.0
+    nofish_shape: str = "circle"
+    nofish_area_km2: float = 1.0
+
+    def __post_init__(self):
+        if self.nofish_shape not in ("circle", "square"):
+            raise ConfigError(f"zones.nofish_shape must be 'circle' or 'square', not {self.nofish_shape!r}")
+        if not self.ban_distance_m > 0:
+            raise ConfigError(f"zones.ban_distance_m must be positive, not {self.ban_distance_m!r}")
+        if not self.nofish_area_km2 > 0:
+            raise ConfigError(f"zones.nofish_area_km2 must be positive, not {self.nofish_area_km2!r}")
+
+    @property
+    def nofish_radius_m(self) -> float:
+        """Circle radius for the configured area (564.19 m for 1 km²)."""
+        return math.sqrt(self.nofish_area_km2 * 1e6 / math.pi)
+
+    @property
+    def nofish_half_side_m(self) -> float:
+        """Half the side of the square for the configured area (500 m for 1 km²)."""
+        return math.sqrt(self.nofish_area_km2 * 1e6) / 2
+
+
+@dataclass(frozen=True)
+class QAConfig:
+    """Coordinate QA thresholds (see ``config/yehu.toml``)."""
+
+    far_from_lake_m: float = 8000.0
+    hypothesis_radius_m: float = 3000.0
+    hypothesis_count: int = 5
+
+
+def config_path() -> Path:
+    """Path of the configuration file in use.
+
+    Returns
+    -------
+    pathlib.Path
+    """
+    env = os.environ.get("YEHU_CONFIG")
+    return Path(env) if env else Path(__file__).resolve().parent.parent / "config" / "yehu.toml"
+
+
+def _section(cls, data: dict, name: str):
+    known = {f.name: f.type for f in fields(cls)}
+    unknown = set(data) - set(known)
+    if unknown:
+        raise ConfigError(f"[{name}] has unknown key(s): {', '.join(sorted(unknown))}")
+    return cls(**data)
+
+
+def load_config(path=None) -> dict:
+    """Read the whole configuration file.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path, optional
+        Defaults to :func:`config_path`.
+
+    Returns
+    -------
+    dict
+        The raw TOML tables, plus ``zones`` as a :class:`ZoneConfig` and
+        ``qa`` as a :class:`QAConfig`.
+
+    Raises
+    ------
+    ConfigError
+        When the file is not valid TOML or a value is unusable.
+    """
+    path = Path(path) if path is not None else config_path()
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: {exc}") from exc
+    out = dict(raw)
+    out["zones"] = _section(ZoneConfig, raw.get("zones", {}), "zones")
+    out["qa"] = _section(QAConfig, raw.get("qa", {}), "qa")
+    return out

@@ -1,0 +1,98 @@
+"""Everything the map, the command line and the app need, loaded in one call."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from .boundaries import Boundary, load_boundaries
+from .classify import classify_ponds
+from .config import QAConfig, ZoneConfig, load_config
+from .qa import PondQA, check_register
+from .register import data_dir, load_register
+from .zones import ban_zone, nofish_zones
+
+__all__ = ["Dataset", "load_dataset"]
+
+
+@dataclass
+class Dataset:
+    """The register, the boundaries and what is derived from them.
+
+    Attributes
+    ----------
+    register : geopandas.GeoDataFrame
+        Pond points (EPSG:4490), see :func:`geo.register.load_register`.
+    lake, sections : geo.boundaries.Boundary
+        The boundary layers with provenance and load warnings.
+    ban_zone, nofish_zones : geopandas.GeoDataFrame
+        Zones built from them.
+    qa : dict of int to geo.qa.PondQA
+        Coordinate QA per pond.
+    classification : pandas.DataFrame
+        Per-pond classification, see :func:`geo.classify.classify_ponds`.
+    zones : ZoneConfig
+    qa_config : QAConfig
+    """
+
+    register: gpd.GeoDataFrame
+    lake: Boundary
+    sections: Boundary
+    ban_zone: gpd.GeoDataFrame
+    nofish_zones: gpd.GeoDataFrame
+    qa: dict[int, PondQA]
+    classification: pd.DataFrame
+    zones: ZoneConfig
+    qa_config: QAConfig
+
+    @property
+    def suspect_ids(self) -> list[int]:
+        """Pond numbers whose coordinate is suspect."""
+        return sorted(pid for pid, r in self.qa.items() if r.suspect)
+
+    @property
+    def provisional(self) -> bool:
+        """Whether the lake or the section layer is provisional."""
+        return self.lake.provisional or self.sections.provisional
+
+
+def load_dataset(folder=None, config_file=None) -> Dataset:
+    """Load the register and boundaries, run QA and classify.
+
+    Parameters
+    ----------
+    folder : str or pathlib.Path, optional
+        Data folder (``ponds.csv`` and ``boundaries/``); defaults to
+        :func:`geo.register.data_dir`.
+    config_file : str or pathlib.Path, optional
+        Defaults to :func:`geo.config.config_path`.
+
+    Returns
+    -------
+    Dataset
+
+    Raises
+    ------
+    geo.register.RegisterError, geo.boundaries.BoundaryError, geo.config.ConfigError
+        When something cannot be loaded; nothing is half-loaded.
+    """
+    folder = Path(folder) if folder is not None else data_dir()
+    cfg = load_config(config_file)
+    register = load_register(folder / "ponds.csv")
+    lake, sections = load_boundaries(folder / "boundaries")
+    qa = check_register(register, lake.gdf, cfg["qa"])
+    suspect = [pid for pid, r in qa.items() if r.suspect]
+    return Dataset(
+        register=register,
+        lake=lake,
+        sections=sections,
+        ban_zone=ban_zone(lake.gdf, cfg["zones"]),
+        nofish_zones=nofish_zones(sections.gdf, cfg["zones"]),
+        qa=qa,
+        classification=classify_ponds(register, lake.gdf, sections.gdf, cfg["zones"], suspect),
+        zones=cfg["zones"],
+        qa_config=cfg["qa"],
+    )

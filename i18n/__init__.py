@@ -1,0 +1,211 @@
+"""The one translation catalogue: every user-facing string, Chinese first.
+
+``t(key, lang, **params)`` looks a key up and formats it.  The UI, the map
+builder and the command lines all take their words from here, so no screen
+mixes languages.  A missing key raises ``KeyError`` (tests check that every
+key has both languages).
+"""
+
+from __future__ import annotations
+
+__all__ = ["LANGS", "MESSAGES", "describe_flag", "describe_hypothesis", "t"]
+
+#: Supported languages, the default first.
+LANGS = ("zh", "en")
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    # --- app shell -------------------------------------------------------
+    "app.title": ("冶湖监管", "Yehu Monitor"),
+    "app.subtitle": ("冶湖水环境管控和周边精养池退养", "Yehu water quality and pond retirement"),
+    "app.language": ("语言 / Language", "语言 / Language"),
+    "page.map": ("地图", "Map"),
+    "page.samples": ("采样", "Samples"),
+    "page.retirement": ("退养台账", "Retirement"),
+    "page.dashboard": ("领导看板", "Dashboard"),
+    "page.admin": ("管理", "Admin"),
+    "page.not_built": (
+        "此页面尚未建成：{what}。当前版本不提供任何示例或虚构数据。",
+        "This page is not built yet: {what}. No sample or made-up content is shown.",
+    ),
+    "page.samples.todo": (
+        "水样录入、导入与每周总磷达标",
+        "water sample entry, import and weekly phosphorus compliance",
+    ),
+    "page.retirement.todo": ("退养台账、巡查与有奖举报", "retirement ledger, patrols and public tips"),
+    "page.dashboard.todo": (
+        "退养进度、逾期事项与本周采样",
+        "retirement progress, overdue items and this week's sampling",
+    ),
+    "page.admin.todo": ("账户、角色、审计与边界上传", "accounts, roles, audit trail and boundary uploads"),
+    "data.error": ("数据加载失败", "Data failed to load"),
+    # --- register fields ---------------------------------------------------
+    "field.pond_id": ("序号", "No."),
+    "field.town": ("镇", "Town"),
+    "field.village": ("村", "Village"),
+    "field.farm_name": ("养殖场名称", "Farm"),
+    "field.location": ("位置", "Location"),
+    "field.coord_text": ("坐标（原文）", "Coordinate (as printed)"),
+    "field.lon": ("经度", "Longitude"),
+    "field.lat": ("纬度", "Latitude"),
+    "field.area_mu": ("水面面积（亩）", "Water area (mu)"),
+    "field.area_m2": ("水面面积（m²）", "Water area (m²)"),
+    "field.uses": ("用途", "Use"),
+    "field.stocked_this_year": ("今年是否投放鱼苗", "Stocked fry this year"),
+    "field.coord_datum": ("坐标基准", "Datum"),
+    "field.coord_status": ("坐标状态", "Coordinate status"),
+    "field.source_ref": ("来源", "Source"),
+    "value.unknown": ("未知", "unknown"),
+    "value.yes": ("是", "yes"),
+    "value.no": ("否", "no"),
+    "value.unstated": ("未说明（按 CGCS2000 处理）", "not stated (treated as CGCS2000)"),
+    "value.provisional": ("暂定（未经现场核实）", "provisional (not checked on site)"),
+    "value.verified": ("已现场核实", "verified on site"),
+    # --- classification ----------------------------------------------------
+    "field.shore_distance_m": ("距湖岸（m）", "To shore (m)"),
+    "field.in_lake": ("在湖内", "In the lake"),
+    "field.in_ban_zone": ("在1公里禁投区内", "In 1 km ban zone"),
+    "field.in_nofish_zone": ("在禁捕区内", "In no-fishing zone"),
+    "field.nearest_section": ("最近断面", "Nearest section"),
+    "field.section_distance_m": ("距断面（m）", "To section (m)"),
+    "field.zone_class": ("分区", "Zone"),
+    "field.geometry_provisional": ("依据暂定几何", "Rests on provisional geometry"),
+    "field.coord_suspect": ("坐标存疑", "Suspect coordinate"),
+    "field.flags": ("质检标记", "QA flags"),
+    "zone.lake": ("湖内", "in the lake"),
+    "zone.nofish": ("断面禁捕区内", "in a no-fishing zone"),
+    "zone.ban": ("1公里禁投区内", "in the 1 km ban zone"),
+    "zone.outside": ("1公里禁投区外", "outside the 1 km zone"),
+    # --- QA --------------------------------------------------------------
+    "qa.far.lake": (
+        "距冶湖轮廓 {km:.1f} km，超过 {limit_km:g} km 阈值",
+        "{km:.1f} km from the lake outline, beyond the {limit_km:g} km threshold",
+    ),
+    "qa.far.median": (
+        "距全部鱼池中位点 {km:.1f} km，超过 {limit_km:g} km 阈值",
+        "{km:.1f} km from the median of all ponds, beyond the {limit_km:g} km threshold",
+    ),
+    "qa.far.mates": (
+        "；同村（{village}）{mates}号塘在 {mates_km:.1f} km 外",
+        "; the other pond(s) of {village} (No. {mates}) are {mates_km:.1f} km away",
+    ),
+    "qa.shared_point": (
+        "{ponds}号塘共用同一坐标点（代表点，非各塘位置）",
+        "ponds {ponds} share one point (a representative point, not each pond's position)",
+    ),
+    "qa.outside_china": ("坐标在中国境外（{lon:g}, {lat:g}）", "outside China ({lon:g}, {lat:g})"),
+    "qa.run_together": (
+        "原文 E 与 N 之间无空格（{text}），仅作记录",
+        "printed with no space between E and N ({text}); noted only",
+    ),
+    "qa.hypothesis": (
+        "若第 {pos} 个字符 {old}→{new}：{text}，距参照 {km:.1f} km",
+        "if character {pos} were {new} instead of {old}: {text}, {km:.1f} km from the reference",
+    ),
+    "qa.no_hypothesis": (
+        "改动单个字符都无法使其落在同村其他鱼池 {km:g} km 以内",
+        "no single-character change puts it within {km:g} km of its village's other ponds",
+    ),
+    "qa.suspect": ("存疑", "suspect"),
+    "qa.note": ("说明", "note"),
+    "qa.hint": (
+        "以上为待现场核实的猜测，系统未做任何修改。",
+        "These are guesses to check on site; nothing has been changed.",
+    ),
+    # --- command line ------------------------------------------------------
+    "cli.register": ("鱼池名录：{path}，{n} 个鱼池，合计 {mu:g} 亩", "Register: {path}, {n} ponds, {mu:g} mu in all"),
+    "cli.boundary": ("{kind}：{path}，{n} 个要素，{prov}", "{kind}: {path}, {n} feature(s), {prov}"),
+    "cli.kind.lake": ("湖泊轮廓", "Lake outline"),
+    "cli.kind.sections": ("省控断面监测点", "Section points"),
+    "cli.provisional": ("暂定（{source}）", "provisional ({source})"),
+    "cli.verified": ("已核实", "verified"),
+    "cli.warning": ("  注意：{text}", "  warning: {text}"),
+    "cli.suspect_header": ("坐标存疑的鱼池（{n} 个）：", "Ponds with a suspect coordinate ({n}):"),
+    "cli.note_header": ("其他说明：", "Other notes:"),
+    "cli.pond": ("  {pid}号 {farm}（{village}）{coord}", "  No. {pid} {farm} ({village}) {coord}"),
+    "cli.load_failed": ("加载失败：{error}", "Failed to load: {error}"),
+    "cli.ok": (
+        "检查完成：数据可加载，{n} 个鱼池坐标存疑。",
+        "Check done: data loads, {n} pond(s) with a suspect coordinate.",
+    ),
+    "cli.provisional_footer": (
+        "分类依据暂定几何（湖泊轮廓和断面位置均为占位示意），结果仅供参考。",
+        "Classification rests on provisional geometry (placeholder lake and section); indicative only.",
+    ),
+}
+
+
+def t(key: str, lang: str = "zh", /, **params) -> str:
+    """Translate and format one message.
+
+    Parameters
+    ----------
+    key : str
+        Catalogue key.
+    lang : {'zh', 'en'}
+        Language.
+    **params
+        Values for the message's placeholders.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> t("page.map", "en")
+    'Map'
+    >>> t("qa.outside_china", "zh", lon=-1.0, lat=2.0)
+    '坐标在中国境外（-1, 2）'
+    """
+    if lang not in LANGS:
+        raise ValueError(f"language must be one of {LANGS}, got {lang!r}")
+    text = MESSAGES[key][LANGS.index(lang)]
+    return text.format(**params) if params else text
+
+
+def _ids(ids, lang):
+    return ("、" if lang == "zh" else ", ").join(str(i) for i in ids)
+
+
+def describe_flag(flag, lang: str = "zh") -> str:
+    """Render a :class:`geo.qa.Flag` as a sentence.
+
+    Parameters
+    ----------
+    flag : geo.qa.Flag
+    lang : {'zh', 'en'}
+
+    Returns
+    -------
+    str
+    """
+    p = flag.params
+    if flag.code == "far":
+        text = t(f"qa.far.{p['reference']}", lang, km=p["distance_m"] / 1000, limit_km=p["threshold_m"] / 1000)
+        if "mates" in p:
+            text += t(
+                "qa.far.mates",
+                lang,
+                village=p["village"],
+                mates=_ids(p["mates"], lang),
+                mates_km=p["mates_distance_m"] / 1000,
+            )
+        return text
+    if flag.code == "shared_point":
+        return t("qa.shared_point", lang, ponds=_ids(p["ponds"], lang))
+    return t(f"qa.{flag.code}", lang, **p)
+
+
+def describe_hypothesis(h, lang: str = "zh") -> str:
+    """Render a :class:`geo.qa.Hypothesis` as a sentence.
+
+    Parameters
+    ----------
+    h : geo.qa.Hypothesis
+    lang : {'zh', 'en'}
+
+    Returns
+    -------
+    str
+    """
+    return t("qa.hypothesis", lang, pos=h.position + 1, old=h.old, new=h.new, text=h.text, km=h.distance_m / 1000)

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The whole test suite on a fresh machine: Debian packages (Chromium for the browser
+# tests, PostgreSQL for the database tests), the virtualenv, a throw-away PostgreSQL
+# server for this run, then lint and pytest. Extra arguments go to pytest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/lib.sh
+need_debian chromium:chromium
+ensure_venv requirements-dev.txt
+.venv/bin/ruff check .
+.venv/bin/ruff format --check .
+status=0
+.venv/bin/python -m pytest "$@" || status=$?
+exit $status
