@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
-need_debian chromium:chromium
+need_debian chromium:chromium fonts-noto-cjk:/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
 ensure_venv requirements-dev.txt
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .

@@ -1,0 +1,99 @@
+"""Real parts for browser tests: a `streamlit run` server and Debian Chromium via Playwright."""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from urllib.parse import urlparse
+
+from tests.conftest import ROOT, require
+
+CHROMIUM = "/usr/bin/chromium"
+LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def streamlit_server(env_extra=None, timeout=60):
+    port = free_port()
+    env = {**os.environ, **(env_extra or {})}
+    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port)]
+    cmd += ["--server.address", "127.0.0.1", "--server.headless", "true"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            try:
+                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).status == 200:
+                    break
+            except OSError:
+                time.sleep(0.3)
+            if proc.poll() is not None:
+                raise RuntimeError(f"streamlit exited: {proc.stdout.read()}")
+        else:
+            raise RuntimeError("streamlit did not start in time")
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@contextmanager
+def offline_browser():
+    """Chromium with every request to a non-loopback host blocked; yields (browser, outside_requests)."""
+    require(shutil.which("chromium") is not None or os.path.exists(CHROMIUM), "Debian chromium is not installed")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:  # pragma: no cover - requirements-dev installs it
+        require(False, "playwright is not installed")
+    outside: list[str] = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1500, "height": 1100}, locale="zh-CN")
+
+        def guard(route):
+            host = urlparse(route.request.url).hostname or ""
+            if route.request.url.startswith(("data:", "blob:")) or host in LOOPBACK:
+                route.continue_()
+            else:
+                outside.append(route.request.url)
+                route.abort()
+
+        context.route("**/*", guard)
+        try:
+            yield context, outside
+        finally:
+            context.close()
+            browser.close()
+
+
+def map_frame(page, timeout=30_000):
+    """The streamlit-folium iframe, once Leaflet has drawn into it."""
+    page.wait_for_selector('iframe[title="streamlit_folium.st_folium"]', timeout=timeout)
+    frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
+    frame.locator(".leaflet-container").wait_for(timeout=timeout)
+    frame.locator("path.leaflet-interactive").first.wait_for(timeout=timeout)
+    return frame

@@ -1,0 +1,123 @@
+import json
+import re
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import ROOT
+
+PAGES = [
+    "ui/pages/map.py",
+    "ui/pages/samples.py",
+    "ui/pages/retirement.py",
+    "ui/pages/dashboard.py",
+    "ui/pages/admin.py",
+]
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@pytest.fixture
+def app():
+    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=90).run()
+
+
+def component_args(at):
+    def walk(node):
+        yield node
+        for child in getattr(node, "children", {}).values():
+            yield from walk(child)
+
+    for el in walk(at.main):
+        proto = getattr(el, "proto", None)
+        if proto is not None and getattr(proto, "json_args", ""):
+            return json.loads(proto.json_args)
+    raise AssertionError("no st_folium component on the page")
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs(app, page):
+    app.switch_page(page).run()
+    assert not app.exception
+    assert app.title
+
+
+def test_unbuilt_pages_say_so_plainly(app):
+    app.switch_page("ui/pages/samples.py").run()
+    assert "尚未建成" in app.info[0].value
+
+
+def test_map_page_in_chinese_with_local_assets(app):
+    assert app.title[0].value == "地图"
+    assert "暂定" in app.warning[0].value
+    args = component_args(app)
+    assert args["js_links"] == ["/app/static/vendor/leaflet/leaflet.js"]
+    assert args["css_links"] == ["/app/static/vendor/leaflet/leaflet.css"]
+    assert (
+        "冶湖" in args["script"].encode().decode("unicode_escape", errors="ignore")
+        or "\\u51b6\\u6e56" in args["script"]
+    )
+
+
+def test_language_switch(app):
+    app.sidebar.selectbox(key="lang").set_value("en").run()
+    assert app.title[0].value == "Map"
+    texts = [w.value for w in app.warning] + [s.value for s in app.subheader] + [c.value for c in app.caption]
+    assert texts and not any(CJK.search(t) for t in texts), texts
+    app.switch_page("ui/pages/dashboard.py").run()
+    assert app.title[0].value == "Dashboard"
+
+
+def test_filters_survive_a_language_switch(app):
+    app.selectbox(key="filter_flag.zh").set_value("suspect").run()
+    app.sidebar.selectbox(key="lang").set_value("en").run()
+    assert app.selectbox(key="filter_flag.en").value == "suspect"
+    assert len(app.dataframe[-1].value) == 9
+
+
+def test_selecting_a_pond_shows_its_details(app):
+    app.selectbox(key="pond_select").set_value(9).run()
+    assert not app.exception
+    assert app.markdown[0].value == "**9 · 唐小阶水产养殖场**"
+    register = app.dataframe[0].value
+    assert "E113.4143 N29.3699" in register.iloc[:, 1].tolist()
+    assert any("距冶湖轮廓" in e.value for e in app.error)
+    texts = " ".join(m.value for m in app.markdown)
+    assert "E113\\.4143 N29\\.6399" in texts  # typo hypothesis (markdown-escaped)
+    # The selection ring is added without rebuilding the map.
+    assert component_args(app)["feature_group"]
+
+
+def test_table_filters(app):
+    table = lambda: app.dataframe[-1].value  # noqa: E731
+    assert len(table()) == 17
+    app.selectbox(key="filter_flag.zh").set_value("suspect").run()
+    assert sorted(table()["序号"]) == [2, 3, 4, 9, 10, 11, 15, 16, 17]
+    app.multiselect(key="filter_town").set_value(["聂市镇"]).run()
+    assert sorted(table()["序号"]) == [15, 16, 17]
+    app.selectbox(key="filter_flag.zh").set_value("all").run()
+    app.multiselect(key="filter_zone.zh").set_value(["ban"]).run()
+    assert sorted(table()["序号"]) == []
+    app.multiselect(key="filter_town").set_value([]).run()
+    assert sorted(table()["序号"]) == [1, 8]
+
+
+def test_far_pond_jump_selects_it(app):
+    app.button(key="jump_11").click().run()
+    assert app.session_state["selected_pond"] == 11
+    assert app.session_state["map_zoom"] == 14
+    assert component_args(app)["center"] == [29.2392, 113.3555]
+
+
+def test_rerun_does_not_rebuild_the_map(app):
+    import streamlit as st
+
+    from ui.data import MAP_BUILDS
+
+    st.cache_resource.clear()
+    app.run()
+    before = MAP_BUILDS["count"]
+    app.run()
+    app.selectbox(key="pond_select").set_value(3).run()
+    assert MAP_BUILDS["count"] == before
+    app.sidebar.selectbox(key="lang").set_value("en").run()
+    assert MAP_BUILDS["count"] == before + 1  # a new language is a new map

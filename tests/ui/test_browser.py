@@ -1,0 +1,76 @@
+"""Real browser, no internet: `streamlit run app.py` in Debian Chromium, outside hosts blocked."""
+
+import pytest
+
+from tests.browser import map_frame, offline_browser, streamlit_server
+
+pytestmark = pytest.mark.browser
+
+# Interactive paths on the default map: 17 ponds, the shared point's centre dot and the
+# 3 lines from it to ponds 15-17, the lake, the 1 km zone, the no-fishing zone, the section.
+EXPECTED_PATHS = 17 + 1 + 3 + 4
+
+
+@pytest.fixture(scope="module")
+def server():
+    with streamlit_server() as url:
+        yield url
+
+
+def click_pond(page, frame, farm):
+    """Hover pond markers until the tooltip names the farm, then click it."""
+    paths = frame.locator("path.leaflet-interactive")
+    for i in range(paths.count()):
+        path = paths.nth(i)
+        if not path.is_visible():
+            continue
+        try:
+            path.hover(timeout=2000)
+        except Exception:
+            continue
+        tip = frame.locator(".leaflet-tooltip")
+        if tip.count() and farm in tip.first.inner_text():
+            path.click()
+            return
+    raise AssertionError(f"no pond marker with tooltip {farm!r}")
+
+
+def test_map_draws_offline_and_a_click_fills_the_details(server, tmp_path):
+    with offline_browser() as (context, outside):
+        page = context.new_page()
+        page.goto(server)
+        frame = map_frame(page)
+        page.wait_for_timeout(1000)
+        assert frame.locator("path.leaflet-interactive").count() == EXPECTED_PATHS
+        legend = frame.locator(".yehu-legend")
+        assert legend.is_visible() and "图例" in legend.inner_text()
+        assert "暂定" in frame.locator(".yehu-banner").inner_text()
+        assert "冶湖" in frame.locator(".yehu-label").first.inner_text()
+
+        click_pond(page, frame, "范红军")
+        page.get_by_text("8 · 范红军水产养殖场").wait_for(timeout=20_000)
+        page.screenshot(path=str(tmp_path / "map.png"))
+        assert outside == [], f"requests to outside hosts: {outside}"
+
+
+def test_escaped_farm_name_in_a_real_page(tmp_path):
+    """An XSS payload in the register shows as text in the tooltip, and runs nothing."""
+    import shutil
+
+    from tests.conftest import ROOT
+
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    payload = "<img src=x onerror=window.__xss=1>"
+    csv = data / "ponds.csv"
+    csv.write_text(csv.read_text(encoding="utf-8").replace("范红军水产养殖场", payload), encoding="utf-8")
+    with streamlit_server({"YEHU_DATA_DIR": str(data)}) as url, offline_browser() as (context, outside):
+        page = context.new_page()
+        page.goto(url)
+        frame = map_frame(page)
+        page.wait_for_timeout(800)
+        click_pond(page, frame, payload)
+        assert frame.locator(".leaflet-tooltip").first.inner_text().count(payload) == 1
+        assert frame.locator("img[src=x]").count() == 0
+        assert frame.locator(":root").evaluate("() => window.__xss === undefined")
+        assert outside == []

@@ -1,0 +1,59 @@
+"""Cached loaders: data by file version, the map by its inputs.
+
+The built map is cached once per input set and never handed out itself:
+st_folium mutates the map it renders, so each run gets a deep copy (a few
+milliseconds; same element ids, so the browser does not redraw an unchanged map).
+"""
+
+import copy
+import os
+
+import streamlit as st
+
+from geo.config import config_path
+from geo.dataset import Dataset, load_dataset
+from geo.mapping import build_map
+from geo.register import data_dir
+
+# How many times the map was actually built in this process (tests read it).
+MAP_BUILDS = {"count": 0}
+
+
+def data_version() -> tuple:
+    """Modification times of every input file: a new version reloads the cache."""
+    folder = data_dir()
+    files = [folder / "ponds.csv", config_path(), *sorted((folder / "boundaries").glob("*"))]
+    return tuple((str(f), f.stat().st_mtime_ns) for f in files if f.exists())
+
+
+@st.cache_data(show_spinner=False)
+def dataset(version: tuple) -> Dataset:
+    return load_dataset()
+
+
+def current_dataset() -> Dataset:
+    return dataset(data_version())
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _built_map(version: tuple, lang: str, basemap: str, tianditu_key: str | None, statuses: tuple):
+    MAP_BUILDS["count"] += 1
+    return build_map(dataset(version), lang, basemap, dict(statuses) or None, tianditu_key)
+
+
+def pond_map(version: tuple, lang: str, basemap: str, tianditu_key: str | None, statuses: tuple = ()):
+    """A private copy of the cached map for this run (st_folium mutates what it renders)."""
+    return copy.deepcopy(_built_map(version, lang, basemap, tianditu_key, statuses))
+
+
+def tianditu_key() -> str | None:
+    """The Tianditu key from the environment or Streamlit secrets; never from the repository."""
+    key = os.environ.get("TIANDITU_KEY")
+    if key:
+        return key
+    try:
+        return st.secrets.get("tianditu_key")
+    except FileNotFoundError:
+        return None
+    except Exception:  # no secrets file is not an error
+        return None

@@ -1,0 +1,235 @@
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo.mapping import BASEMAPS, pond_at, pond_table, selection_layer
+from i18n import describe_flag, describe_hypothesis
+from ui.data import current_dataset, data_version, pond_map, tianditu_key
+from ui.i18n import labeller, lang, tr
+from ui.widgets import keep, keyed, plain
+
+ds = current_dataset()
+LANG = lang()
+st.title(tr("page.map"))
+if ds.provisional:
+    st.warning(tr("map.banner.provisional"))
+
+# --- sidebar: basemap --------------------------------------------------------
+basemap = keep(
+    "basemap",
+    st.sidebar.selectbox(tr("map.basemap"), BASEMAPS, format_func=labeller("basemap"), key=keyed("basemap")),
+)
+key = tianditu_key()
+if basemap.startswith("tianditu") and not key:
+    st.sidebar.error(tr("map.tianditu_no_key"))
+    basemap = "none"
+if basemap != "none":
+    st.sidebar.caption(tr("map.basemap_online"))
+if basemap == "gaode":
+    st.sidebar.caption(tr("map.gcj_note"))
+
+table = pond_table(ds, LANG)
+ids = table.pond_id.tolist()
+rows = table.set_index("pond_id")
+
+
+def select(pid):
+    st.session_state["selected_pond"] = pid
+    st.session_state["pond_select"] = pid
+
+
+def jump(pid):
+    r = rows.loc[pid]
+    select(pid)
+    st.session_state["map_center"] = (float(r.lat), float(r.lon))
+    st.session_state["map_zoom"] = 14
+
+
+def reset_view():
+    st.session_state.pop("map_center", None)
+    st.session_state.pop("map_zoom", None)
+
+
+selected = st.session_state.get("selected_pond")
+col_map, col_info = st.columns([3, 2], gap="medium")
+
+with col_map:
+    fmap = pond_map(data_version(), LANG, basemap, key if basemap.startswith("tianditu") else None)
+    out = st_folium(
+        fmap,
+        key="pond_map",
+        height=620,
+        width="stretch",
+        returned_objects=["last_object_clicked"],
+        feature_group_to_add=selection_layer(ds, selected, LANG, basemap) if selected else None,
+        center=st.session_state.get("map_center"),
+        zoom=st.session_state.get("map_zoom"),
+    )
+    clicked = (out or {}).get("last_object_clicked")
+    if clicked and clicked != st.session_state.get("last_click"):
+        st.session_state["last_click"] = clicked
+        pid = pond_at(ds, clicked["lat"], clicked["lng"], basemap)
+        if pid is not None and pid != selected:
+            select(pid)
+            st.rerun()
+
+    far = [p for p, r in ds.qa.items() if any(f.code == "far" for f in r.flags)]
+    if far:
+        with st.expander(tr("map.far_list"), expanded=False):
+            st.caption(tr("map.far_hint"))
+            for pid in far:
+                km = rows.loc[pid, "shore_distance_m"] / 1000
+                st.button(
+                    tr("map.jump", pid=pid, farm=rows.loc[pid, "farm_name"], km=km),
+                    key=f"jump_{pid}",
+                    on_click=jump,
+                    args=(pid,),
+                )
+            st.button(tr("map.reset_view"), key="reset_view", on_click=reset_view)
+
+with col_info:
+    st.subheader(tr("map.details"))
+    if "pond_select" not in st.session_state:
+        st.session_state["pond_select"] = selected
+    pick = st.selectbox(
+        tr("map.pick"),
+        [None, *ids],
+        format_func=lambda p: tr("map.none") if p is None else f"{p} {rows.loc[p, 'farm_name']}",
+        key="pond_select",
+        help=tr("map.pick_hint"),
+        placeholder=tr("map.pick"),
+    )
+    if pick != selected:
+        st.session_state["selected_pond"] = pick
+        st.rerun()
+    if pick is None:
+        st.caption(tr("map.pick_hint"))
+    else:
+        r = rows.loc[pick]
+        qa = ds.qa[pick]
+        st.markdown(f"**{pick} · {plain(r.farm_name)}**")
+        unknown = tr("value.unknown")
+        register = [
+            ("field.town", r.town),
+            ("field.village", r.village),
+            ("field.location", r.location),
+            ("field.coord_text", r.coord_text),
+            ("field.lon", f"{r.lon:.6f}"),
+            ("field.lat", f"{r.lat:.6f}"),
+            ("field.area_mu", f"{r.area_mu:g} 亩（{r.area_mu * 2000 / 3:,.1f} m²）"),
+            ("field.uses", r.uses),
+            (
+                "field.stocked_this_year",
+                unknown if r.stocked_this_year is None else tr("value.yes" if r.stocked_this_year else "value.no"),
+            ),
+            ("field.coord_datum", tr("value.unstated") if r.coord_datum == "unstated" else r.coord_datum),
+            ("field.coord_status", tr(f"value.{r.coord_status}")),
+            ("field.source_ref", r.source_ref),
+        ]
+        st.caption(tr("map.register"))
+        st.dataframe(
+            pd.DataFrame(
+                {tr("map.field"): [tr(k) for k, _ in register], tr("map.value"): [str(v) for _, v in register]}
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+        yes, no = tr("value.yes"), tr("value.no")
+        classification = [
+            ("field.zone_class", tr(f"zone.{r.zone_class}")),
+            ("field.shore_distance_m", f"{r.shore_distance_m:,.0f}"),
+            ("field.in_ban_zone", yes if r.in_ban_zone else no),
+            ("field.in_nofish_zone", yes if r.in_nofish_zone else no),
+            ("field.nearest_section", r.nearest_section),
+            ("field.section_distance_m", f"{r.section_distance_m:,.0f}"),
+            ("field.geometry_provisional", yes if r.geometry_provisional else no),
+            ("field.coord_suspect", yes if r.coord_suspect else no),
+        ]
+        st.caption(tr("map.classification"))
+        st.dataframe(
+            pd.DataFrame(
+                {tr("map.field"): [tr(k) for k, _ in classification], tr("map.value"): [v for _, v in classification]}
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+        st.caption(tr("map.qa"))
+        if not qa.flags:
+            st.success(tr("map.qa_none"))
+        for f in qa.flags:
+            (st.error if f.severity == "suspect" else st.info)(plain(describe_flag(f, LANG)))
+        if any(f.code == "far" for f in qa.flags):
+            st.caption(tr("map.hypotheses"))
+            if qa.hypotheses:
+                for h in qa.hypotheses:
+                    st.write("· " + plain(describe_hypothesis(h, LANG)))
+                st.caption(tr("qa.hint"))
+            else:
+                st.write(plain(tr("qa.no_hypothesis", km=ds.qa_config.hypothesis_radius_m / 1000)))
+
+# --- the table ---------------------------------------------------------------
+st.subheader(tr("map.table"))
+f1, f2, f3 = st.columns(3)
+towns = f1.multiselect(
+    tr("map.filter.town"), sorted(table.town.unique()), key="filter_town", placeholder=tr("map.flag.all")
+)
+zones = keep(
+    "filter_zone",
+    f2.multiselect(
+        tr("map.filter.zone"),
+        ["outside", "ban", "lake", "nofish"],
+        format_func=labeller("zone"),
+        key=keyed("filter_zone"),
+        placeholder=tr("map.flag.all"),
+    ),
+)
+flag = keep(
+    "filter_flag",
+    f3.selectbox(
+        tr("map.filter.flag"),
+        ["all", "suspect", "noted", "clean"],
+        format_func=labeller("map.flag"),
+        key=keyed("filter_flag"),
+    ),
+)
+shown = table
+if towns:
+    shown = shown[shown.town.isin(towns)]
+if zones:
+    shown = shown[shown.zone_class.astype(str).isin(zones)]
+if flag == "suspect":
+    shown = shown[shown.suspect]
+elif flag == "noted":
+    shown = shown[shown.noted]
+elif flag == "clean":
+    shown = shown[~shown.noted]
+st.caption(tr("map.count", n=len(shown), total=len(table)) + " · " + tr("map.table_hint"))
+view = pd.DataFrame(
+    {
+        tr("field.pond_id"): shown.pond_id,
+        tr("field.town"): shown.town,
+        tr("field.village"): shown.village,
+        tr("field.farm_name"): shown.farm_name,
+        tr("field.area_mu"): shown.area_mu,
+        tr("field.zone_class"): [tr(f"zone.{z}") for z in shown.zone_class],
+        tr("field.shore_distance_m"): shown.shore_distance_m.round(0),
+        tr("field.flags"): shown["qa_text"],
+    }
+)
+event = st.dataframe(
+    view,
+    hide_index=True,
+    width="stretch",
+    on_select="rerun",
+    selection_mode="single-row",
+    key="pond_table",
+    column_config={tr("field.area_mu"): st.column_config.NumberColumn(help=tr("map.area_help"), format="%g")},
+)
+chosen = event.selection.rows if event is not None and hasattr(event, "selection") else []
+if chosen:
+    pid = int(shown.pond_id.iloc[chosen[0]])
+    if st.session_state.get("last_table_pick") != pid:
+        st.session_state["last_table_pick"] = pid
+        if pid != selected:
+            select(pid)
+            st.rerun()

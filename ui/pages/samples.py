@@ -1,0 +1,6 @@
+import streamlit as st
+
+from ui.i18n import tr
+
+st.title(tr("page.samples"))
+st.info(tr("page.not_built", what=tr("page.samples.todo")))

@@ -1,0 +1,35 @@
+"""Small UI helpers shared by pages."""
+
+import re
+
+_MD = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
+
+
+def plain(text) -> str:
+    """Escape Markdown (and so any HTML) in user text shown through st.markdown-like calls."""
+    return _MD.sub(r"\\\1", str(text))
+
+
+def keyed(name: str) -> str:
+    """A widget key that changes with the language, seeded with the value chosen before.
+
+    Widgets whose option labels are translated (format_func) keep a stale label
+    across a language switch; a per-language key gives them a fresh identity,
+    and `keep` carries the chosen value over.
+    """
+    import streamlit as st
+
+    from ui.i18n import lang
+
+    key = f"{name}.{lang()}"
+    kept = st.session_state.setdefault("_kept", {})
+    if key not in st.session_state and name in kept:
+        st.session_state[key] = kept[name]
+    return key
+
+
+def keep(name: str, value):
+    import streamlit as st
+
+    st.session_state.setdefault("_kept", {})[name] = value
+    return value
