@@ -281,9 +281,28 @@ def _pond_style(row) -> dict:
     return style
 
 
-def _pond_features(ds, lang, statuses, gcj) -> tuple[dict, gpd.GeoDataFrame, dict]:
+def _pond_features(ds, lang, statuses, gcj, slim=False) -> tuple[dict, gpd.GeoDataFrame, dict]:
     table = pond_table(ds, lang, statuses).set_index("pond_id")
     pos = display_positions(ds.register).set_index("pond_id")
+    cols = [
+        table.index,
+        table["status"],
+        table["zone_class"].astype(str),
+        table["suspect"],
+        pos.loc[table.index, "shared"],
+    ]
+    styles = {
+        int(pid): _pond_style({"status": st, "zone_class": z, "suspect": bool(su), "shared": bool(sh)})
+        for pid, st, z, su, sh in zip(*cols, strict=True)
+    }
+    if slim:
+        # Large maps: the pond number only, 1 m precision; the details panel shows the rest.
+        gdf = gpd.GeoDataFrame(
+            {"pond_id": table.index.to_numpy()},
+            geometry=pos.loc[table.index].geometry.values,
+            crs=GEOGRAPHIC,
+        )
+        return _geojson(gdf, gcj, precision=5), pos, styles
     yes, no = t("value.yes", lang), t("value.no", lang)
     unknown = t("value.unknown", lang)
     rows = []
@@ -455,7 +474,7 @@ def build_map(
 
     # Ponds: one GeoJson layer.
     g_ponds = fg("map.layer.ponds")
-    features, pos, styles = _pond_features(ds, lang, statuses, gcj)
+    features, pos, styles = _pond_features(ds, lang, statuses, gcj, slim=many)
     shared = pos[pos.shared]
     for _, grp in shared.groupby(["true_lon", "true_lat"]):
         lon, lat = grp.true_lon.iloc[0], grp.true_lat.iloc[0]
@@ -483,16 +502,21 @@ def build_map(
         "status": "field.status",
         "flags": "field.flags",
     }
+    detail = {
+        "tooltip": folium.GeoJsonTooltip(fields, aliases=[_esc(t(labels[k], lang)) for k in fields]),
+        "popup": folium.GeoJsonPopup(
+            popup_fields, aliases=[_esc(t(labels[k], lang)) for k in popup_fields], max_width=320
+        ),
+    }
+    if many:
+        detail = {"tooltip": folium.GeoJsonTooltip(["pond_id"], aliases=[_esc(t("field.pond_id", lang))])}
     folium.GeoJson(
         features,
         name="ponds",
-        marker=folium.CircleMarker(radius=8, fill=True),
+        marker=folium.CircleMarker(radius=5 if many else 8, fill=True),
         style_function=lambda f: styles[f["properties"]["pond_id"]],
         highlight_function=lambda f: {"weight": 4, "color": "#facc15"},
-        tooltip=folium.GeoJsonTooltip(fields, aliases=[_esc(t(labels[k], lang)) for k in fields]),
-        popup=folium.GeoJsonPopup(
-            popup_fields, aliases=[_esc(t(labels[k], lang)) for k in popup_fields], max_width=320
-        ),
+        **detail,
     ).add_to(g_ponds)
 
     folium.LayerControl(collapsed=False).add_to(m)

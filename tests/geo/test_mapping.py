@@ -173,3 +173,19 @@ def test_pond_table_columns(ds):
     assert t.loc[t.pond_id == 1, "status"].item() == "retired"
     assert t.loc[t.pond_id == 9, "suspect"].item()
     assert "km from the lake outline" in t.loc[t.pond_id == 9, "qa_text"].item()
+
+
+def test_large_maps_use_canvas_and_trimmed_properties():
+    from geo.synthetic import synthetic_dataset
+
+    big = synthetic_dataset(2500)
+    html = build_map(big).get_root().render()
+    assert '"preferCanvas": true' in html
+    ponds = pond_layer(html)
+    assert len(ponds["features"]) == 2500
+    assert set(ponds["features"][0]["properties"]) == {"pond_id"}
+    lon, lat = ponds["features"][0]["geometry"]["coordinates"]
+    assert len(str(lon).split(".")[1]) <= 5 and len(str(lat).split(".")[1]) <= 5
+    assert "GeoJsonPopup" not in html and "bindPopup" not in html.split("精养鱼池")[-1]
+    small = build_map(load_dataset()).get_root().render()
+    assert '"preferCanvas": false' in small
