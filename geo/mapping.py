@@ -34,11 +34,13 @@ __all__ = [
     "BASEMAPS",
     "STATUS_COLOURS",
     "ZONE_COLOURS",
+    "all_ponds_bounds",
     "build_map",
     "display_positions",
     "pond_at",
     "pond_table",
     "selection_layer",
+    "view_for",
 ]
 
 #: Where the app serves Leaflet (Streamlit static serving of ./static).
@@ -203,6 +205,7 @@ _CSS = """
 .yehu-legend i { display: inline-block; width: 12px; height: 12px; margin-right: 6px; vertical-align: -1px;
   border-radius: 50%; }
 .yehu-legend i.area { border-radius: 0; opacity: .6; }
+.yehu-legend summary { cursor: pointer; }
 .leaflet-container { background: #f3f4f6; }
 .yehu-label { background: none; border: none; box-shadow: none; color: #1e3a8a; font-weight: 600;
   text-shadow: 0 0 3px #fff, 0 0 3px #fff; white-space: nowrap; }
@@ -215,7 +218,7 @@ def _legend(lang: str, statuses: bool, provisional: bool) -> str:
         style = f"background:{colour};" + (f"border:2px dashed {border};" if border else "")
         return f'<div><i class="{css}" style="{style}"></i>{_esc(label)}</div>'
 
-    rows = [f"<b>{_esc(t('map.legend', lang))}</b>"]
+    rows = []
     if statuses:
         rows += [item(c, t(f"status.{s}", lang)) for s, c in STATUS_COLOURS.items()]
     else:
@@ -229,7 +232,8 @@ def _legend(lang: str, statuses: bool, provisional: bool) -> str:
     ]
     if provisional:
         rows.append(f"<div><small>{_esc(t('map.legend.provisional', lang))}</small></div>")
-    return "".join(rows)
+    # Collapsible, so it never has to hide a pond.
+    return f"<details open><summary><b>{_esc(t('map.legend', lang))}</b></summary>{''.join(rows)}</details>"
 
 
 def _basemap(m: folium.Map, basemap: str, lang: str, tianditu_key: str | None) -> None:
@@ -559,6 +563,52 @@ def pond_at(ds, lat: float, lng: float, basemap: str = "none", tolerance_m: floa
     d = drawn.distance(click).to_numpy()
     i = int(np.argmin(d))
     return int(pos.pond_id.iloc[i]) if d[i] <= tolerance_m else None
+
+
+def view_for(bounds, width_px: int = 600, height_px: int = 600) -> tuple[tuple[float, float], int]:
+    """Centre and Web Mercator zoom that fit ``[[south, west], [north, east]]`` in a viewport.
+
+    Parameters
+    ----------
+    bounds : sequence
+        ``[[south, west], [north, east]]`` in degrees.
+    width_px, height_px : int
+        Viewport size.
+
+    Returns
+    -------
+    ((float, float), int)
+        ``(lat, lon)`` and a zoom level from 1 to 18.
+
+    Examples
+    --------
+    >>> view_for([[29.2, 113.2], [29.7, 113.5]])
+    ((29.45, 113.35), 10)
+    """
+    (s, w), (n, e) = bounds
+
+    def merc_y(lat):
+        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+    lon_frac = max(e - w, 1e-9) / 360
+    lat_frac = max(merc_y(n) - merc_y(s), 1e-9) / (2 * math.pi)
+    zoom = min(math.log2(width_px / 256 / lon_frac), math.log2(height_px / 256 / lat_frac))
+    return ((s + n) / 2, (w + e) / 2), max(1, min(18, int(math.floor(zoom))))
+
+
+def all_ponds_bounds(ds) -> list[list[float]]:
+    """Bounds ``[[south, west], [north, east]]`` of every pond as printed, far ones included.
+
+    Parameters
+    ----------
+    ds : geo.dataset.Dataset
+
+    Returns
+    -------
+    list of list of float
+    """
+    minx, miny, maxx, maxy = ds.register.to_crs(GEOGRAPHIC).total_bounds
+    return [[float(miny), float(minx)], [float(maxy), float(maxx)]]
 
 
 def selection_layer(ds, pond_id: int, lang: str = "zh", basemap: str = "none") -> folium.FeatureGroup:

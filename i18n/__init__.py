@@ -139,6 +139,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "map.jump": ("定位 {pid}号 {farm}（{km:.0f} km）", "Go to No. {pid} {farm} ({km:.0f} km)"),
     "map.reset_view": ("回到冶湖", "Back to the lake"),
+    "map.show_all": ("显示全部鱼池（含远处）", "Show all ponds (far ones too)"),
     "map.table": ("鱼池一览", "All ponds"),
     "map.filter.town": ("镇", "Town"),
     "map.filter.zone": ("分区", "Zone"),

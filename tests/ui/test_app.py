@@ -121,3 +121,12 @@ def test_rerun_does_not_rebuild_the_map(app):
     assert MAP_BUILDS["count"] == before
     app.sidebar.selectbox(key="lang").set_value("en").run()
     assert MAP_BUILDS["count"] == before + 1  # a new language is a new map
+
+
+def test_show_all_then_back_to_the_lake(app):
+    app.button(key="show_all").click().run()
+    lat, lon = component_args(app)["center"]
+    assert 29.2 < lat < 29.7 and 113.2 < lon < 113.5
+    assert component_args(app)["zoom"] <= 11
+    app.button(key="reset_view").click().run()
+    assert component_args(app)["center"] is None

@@ -2,7 +2,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo.mapping import BASEMAPS, pond_at, pond_table, selection_layer
+from geo.mapping import BASEMAPS, all_ponds_bounds, pond_at, pond_table, selection_layer, view_for
 from i18n import describe_flag, describe_hypothesis
 from ui.data import current_dataset, data_version, pond_map, tianditu_key
 from ui.i18n import labeller, lang, tr
@@ -45,6 +45,12 @@ def jump(pid):
     st.session_state["map_zoom"] = 14
 
 
+def show_all():
+    centre, zoom = view_for(all_ponds_bounds(ds), 600, 620)
+    st.session_state["map_center"] = centre
+    st.session_state["map_zoom"] = zoom
+
+
 def reset_view():
     st.session_state.pop("map_center", None)
     st.session_state.pop("map_zoom", None)
@@ -85,7 +91,9 @@ with col_map:
                     on_click=jump,
                     args=(pid,),
                 )
-            st.button(tr("map.reset_view"), key="reset_view", on_click=reset_view)
+    b1, b2 = st.columns(2)
+    b1.button(tr("map.show_all"), key="show_all", on_click=show_all, width="stretch")
+    b2.button(tr("map.reset_view"), key="reset_view", on_click=reset_view, width="stretch")
 
 with col_info:
     st.subheader(tr("map.details"))
