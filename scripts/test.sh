@@ -5,8 +5,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
-need_debian chromium:chromium fonts-noto-cjk:/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
+. scripts/pg.sh
+need_debian chromium:chromium fonts-noto-cjk:/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc \
+  postgresql:/usr/lib/postgresql/*/bin/initdb
 ensure_venv requirements-dev.txt
+start_postgres
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 status=0

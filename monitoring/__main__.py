@@ -1,0 +1,92 @@
+"""Command line: ``python -m monitoring db upgrade | import-samples | weekly | demo-data``."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import sys
+from pathlib import Path
+
+from .bootstrap import open_store
+from .db import current_revision, database_url, make_engine, upgrade
+
+
+def _weekly(store, week: str, fmt: str) -> int:
+    res = store.weekly(week)
+    if fmt == "json":
+        out = {
+            "week": week,
+            "parameter": "TP",
+            "sites": json.loads(res.to_json(orient="records", force_ascii=False)),
+            "summary": res["status"].value_counts().to_dict(),
+        }
+        print(json.dumps(out, ensure_ascii=False, indent=1))
+    else:
+        print(f"{week} TP")
+        print(res.to_string(index=False))
+        print(res["status"].value_counts().to_string())
+    return 0
+
+
+def main(argv=None) -> int:
+    """Run the command line; returns the exit status."""
+    p = argparse.ArgumentParser(prog="python -m monitoring", description="Yehu Monitor data commands")
+    sub = p.add_subparsers(dest="cmd", required=True)
+    db = sub.add_parser("db", help="database schema")
+    db.add_argument("action", choices=["upgrade", "current"])
+    imp = sub.add_parser("import-samples", help="import a CSV/XLSX file of samples (all or nothing)")
+    imp.add_argument("file", type=Path)
+    imp.add_argument("--user", default=None, help="recorded as the importer (default: the login name)")
+    wk = sub.add_parser("weekly", help="weekly TP compliance per site")
+    wk.add_argument("--week", required=True, help="ISO week, e.g. 2022-W15")
+    wk.add_argument("--format", choices=["table", "json"], default="table")
+    demo = sub.add_parser("demo-data", help="load (or --remove) a clearly labelled synthetic data set")
+    demo.add_argument("--remove", action="store_true")
+    args = p.parse_args(argv)
+
+    if args.cmd == "db":
+        engine = make_engine()
+        if args.action == "upgrade":
+            upgrade(engine)
+        print(f"{database_url().split('@')[-1]}: revision {current_revision(engine)}")
+        return 0
+    store = open_store()
+    if args.cmd == "import-samples":
+        from .importer import ImportFileError, import_file
+
+        try:
+            data = args.file.read_bytes()
+            result = import_file(store, data, args.file.name, args.user or getpass.getuser())
+        except (OSError, ImportFileError) as exc:
+            print(f"import failed: {exc}", file=sys.stderr)
+            return 1
+        if result.already_imported:
+            print(f"{args.file.name}: already imported; nothing written")
+            return 0
+        if result.errors:
+            print(f"{args.file.name}: rejected, nothing written; {len(result.errors)} problem(s):", file=sys.stderr)
+            for e in result.errors:
+                print(f"  row {e.row}, column {e.column!r}, value {e.value!r}: {e.reason}", file=sys.stderr)
+            return 1
+        print(f"{args.file.name}: {result.written} samples written, {result.cases_opened} tracing case(s) opened")
+        return 0
+    if args.cmd == "weekly":
+        try:
+            return _weekly(store, args.week, args.format)
+        except ValueError as exc:
+            print(str(exc), file=sys.stderr)
+            return 2
+    if args.cmd == "demo-data":
+        from .demo import load_demo
+
+        if args.remove:
+            print(f"removed {store.remove_synthetic()} synthetic sample rows")
+        else:
+            print(f"loaded {load_demo(store)} synthetic samples (marked synthetic; remove with --remove)")
+        return 0
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

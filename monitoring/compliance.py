@@ -1,0 +1,272 @@
+"""Weekly compliance: limits with effective dates, lake classes, site-week status.
+
+Pure functions over DataFrames; the Store feeds them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from geo.config import load_config
+
+__all__ = ["Limits", "LimitsError", "evaluate_week", "grade", "load_limits", "sample_status"]
+
+WORST = "劣V"
+
+
+class LimitsError(ValueError):
+    """A limit in the configuration that cannot be used."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Pond limits and lake classes, each with an effective date.
+
+    Attributes
+    ----------
+    pond : list of dict
+        ``parameter``, ``max_mg_l``, ``effective_from`` (date), ``source``.
+    lake : list of dict
+        ``parameter``, ``classes`` [(label, upper bound)], ``target``,
+        ``effective_from``, ``source``.
+    tracing_radius_m : float
+    """
+
+    pond: list
+    lake: list
+    tracing_radius_m: float = 2000.0
+
+    def _pick(self, entries, parameter: str, day: date):
+        valid = [e for e in entries if e["parameter"] == parameter and e["effective_from"] <= day]
+        return max(valid, key=lambda e: e["effective_from"]) if valid else None
+
+    def pond_limit(self, parameter: str, day: date) -> float | None:
+        """The pond tail-water limit in force on ``day`` (None when there is none).
+
+        Parameters
+        ----------
+        parameter : str
+        day : datetime.date
+
+        Returns
+        -------
+        float or None
+        """
+        e = self._pick(self.pond, parameter, day)
+        return e["max_mg_l"] if e else None
+
+    def lake_rule(self, parameter: str, day: date) -> dict | None:
+        """The lake class table in force on ``day``.
+
+        Parameters
+        ----------
+        parameter : str
+        day : datetime.date
+
+        Returns
+        -------
+        dict or None
+        """
+        return self._pick(self.lake, parameter, day)
+
+    def limit_for(self, site_kind: str, parameter: str, day: date) -> float | None:
+        """The value above which a result at this kind of site is an exceedance.
+
+        Parameters
+        ----------
+        site_kind : {'pond', 'lake', 'section'}
+        parameter : str
+        day : datetime.date
+
+        Returns
+        -------
+        float or None
+        """
+        if site_kind == "pond":
+            return self.pond_limit(parameter, day)
+        rule = self.lake_rule(parameter, day)
+        if not rule:
+            return None
+        return dict(rule["classes"])[rule["target"]]
+
+
+def _date(value, where):
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise LimitsError(f"{where}: effective_from {value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def load_limits(config: dict | None = None) -> Limits:
+    """Read ``[[limits]]``, ``[[lake_classes]]`` and ``[tracing]`` from the configuration.
+
+    Parameters
+    ----------
+    config : dict, optional
+        As returned by :func:`geo.config.load_config`.
+
+    Returns
+    -------
+    Limits
+
+    Raises
+    ------
+    LimitsError
+        For a missing or unusable value.
+
+    Examples
+    --------
+    >>> lim = load_limits()
+    >>> lim.pond_limit("TP", date(2022, 4, 1)), lim.pond_limit("TP", date(2022, 2, 1))
+    (0.2, None)
+    >>> lim.limit_for("lake", "TP", date(2022, 4, 1))
+    0.05
+    """
+    config = config if config is not None else load_config()
+    pond = []
+    for i, e in enumerate(config.get("limits", [])):
+        where = f"[[limits]] #{i + 1}"
+        if e.get("site_kind", "pond") != "pond":
+            raise LimitsError(f"{where}: site_kind must be 'pond' (lake sites use [[lake_classes]])")
+        try:
+            limit = float(e["max_mg_l"])
+            pond.append(
+                {
+                    "parameter": e["parameter"],
+                    "max_mg_l": limit,
+                    "effective_from": _date(e["effective_from"], where),
+                    "source": e.get("source", ""),
+                }
+            )
+        except KeyError as exc:
+            raise LimitsError(f"{where}: missing {exc.args[0]}") from None
+        if limit <= 0:
+            raise LimitsError(f"{where}: max_mg_l must be positive")
+    lake = []
+    for i, e in enumerate(config.get("lake_classes", [])):
+        where = f"[[lake_classes]] #{i + 1}"
+        classes = [(str(label), float(bound)) for label, bound in e["classes"]]
+        if [b for _, b in classes] != sorted(b for _, b in classes):
+            raise LimitsError(f"{where}: class bounds must increase")
+        if e["target"] not in dict(classes):
+            raise LimitsError(f"{where}: target {e['target']!r} is not one of the classes")
+        lake.append(
+            {
+                "parameter": e["parameter"],
+                "classes": classes,
+                "target": e["target"],
+                "effective_from": _date(e["effective_from"], where),
+                "source": e.get("source", ""),
+            }
+        )
+    radius = float(config.get("tracing", {}).get("radius_m", 2000))
+    return Limits(pond, lake, radius)
+
+
+def grade(value: float, classes) -> str:
+    """Water-quality class of a value (``劣V`` above the last bound).
+
+    Parameters
+    ----------
+    value : float
+        mg/L; for a censored result, its detection limit (an upper bound).
+    classes : list of (str, float)
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> c = [("I", 0.01), ("II", 0.025), ("III", 0.05), ("IV", 0.1), ("V", 0.2)]
+    >>> grade(0.05, c), grade(0.051, c), grade(0.3, c)
+    ('III', 'IV', '劣V')
+    """
+    for label, bound in classes:
+        if value <= bound + 1e-12:
+            return label
+    return WORST
+
+
+def sample_status(value: float, censored: bool, limit: float | None) -> str:
+    """Status of one result against a limit.
+
+    ``exceeds`` when a measured value is above it; ``indeterminate`` when a
+    censored result's detection limit is above it (the truth may lie either
+    side); ``compliant`` otherwise (including a censored result whose limit is
+    at or below the threshold).  ``no_limit`` without a limit.
+
+    Parameters
+    ----------
+    value : float
+    censored : bool
+    limit : float or None
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> sample_status(0.21, False, 0.2), sample_status(0.01, True, 0.2), sample_status(0.5, True, 0.2)
+    ('exceeds', 'compliant', 'indeterminate')
+    """
+    if limit is None:
+        return "no_limit"
+    if value <= limit + 1e-12:
+        return "compliant"
+    return "indeterminate" if censored else "exceeds"
+
+
+def evaluate_week(samples: pd.DataFrame, sites: pd.DataFrame, limits: Limits, day: date, parameter: str = "TP"):
+    """Per-site status for one week.
+
+    Parameters
+    ----------
+    samples : pandas.DataFrame
+        Current, non-retracted samples of the week with ``site_code``,
+        ``value_mg_l``, ``censored``, ``qc_type``, ``sample_uid``.  Blanks are
+        ignored.
+    sites : pandas.DataFrame
+        Active sites with ``code`` and ``kind``.
+    limits : Limits
+    day : datetime.date
+        A day of the week (limits in force then).
+    parameter : str
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per site: ``site_code``, ``kind``, ``n``, ``max_mg_l``,
+        ``max_censored``, ``limit_mg_l``, ``grade`` (lake sites), ``status``
+        (``compliant``, ``exceeds``, ``indeterminate``, ``missing``,
+        ``no_limit``).
+    """
+    s = samples[samples["qc_type"] != "blank"]
+    rows = []
+    by_site = dict(tuple(s.groupby("site_code"))) if len(s) else {}
+    rule = limits.lake_rule(parameter, day)
+    for code, kind in zip(sites["code"], sites["kind"], strict=True):
+        limit = limits.limit_for(kind, parameter, day)
+        g = by_site.get(code)
+        if g is None or g.empty:
+            rows.append((code, kind, 0, np.nan, False, limit, None, "missing"))
+            continue
+        statuses = [sample_status(v, c, limit) for v, c in zip(g["value_mg_l"], g["censored"], strict=True)]
+        i = int(np.argmax(g["value_mg_l"].to_numpy()))
+        top, top_censored = float(g["value_mg_l"].iloc[i]), bool(g["censored"].iloc[i])
+        measured = g.loc[~g["censored"].astype(bool), "value_mg_l"]
+        if len(measured) and measured.max() >= top:
+            top, top_censored = float(measured.max()), False
+        status = next((x for x in ("exceeds", "indeterminate", "no_limit") if x in statuses), "compliant")
+        label = grade(top, rule["classes"]) if (kind != "pond" and rule) else None
+        rows.append((code, kind, len(g), top, top_censored, limit, label, status))
+    return pd.DataFrame(
+        rows, columns=["site_code", "kind", "n", "max_mg_l", "max_censored", "limit_mg_l", "grade", "status"]
+    )

@@ -1,0 +1,394 @@
+"""Water sample values: parsing, units, censoring, times and validation.
+
+Pure functions, no database.  Everything a person types or a file holds goes
+through here before the :class:`monitoring.store.Store` writes it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+__all__ = [
+    "EARLIEST",
+    "KINDS",
+    "MAX_MG_L",
+    "PARAMETERS",
+    "QC_TYPES",
+    "TZ",
+    "ParsedValue",
+    "SampleInput",
+    "SampleValidationError",
+    "iso_week",
+    "parse_datetime",
+    "parse_value",
+    "week_bounds",
+]
+
+#: Every time is shown and bucketed in this zone.
+TZ = ZoneInfo("Asia/Shanghai")
+#: No sample can predate the plan's monitoring.
+EARLIEST = date(2022, 1, 1)
+#: Parameters and their default method.
+PARAMETERS = {
+    "TP": "GB 11893-89",
+    "NH3-N": "HJ 535-2009",
+    "COD": "HJ 828-2017",
+    "TN": "HJ 636-2012",
+}
+#: Above this (mg/L) a value is taken as a typing error rather than a result.
+MAX_MG_L = {"TP": 50.0, "NH3-N": 500.0, "COD": 5000.0, "TN": 500.0}
+KINDS = ("tail_water", "lake", "inlet", "other")
+QC_TYPES = ("regular", "field_duplicate", "blank")
+_UNITS = {
+    "mg/l": 1.0,
+    "mg/L": 1.0,
+    "毫克/升": 1.0,
+    "µg/l": 0.001,
+    "μg/l": 0.001,
+    "ug/l": 0.001,
+    "微克/升": 0.001,
+}
+_NUMBER = r"\d+(?:[.,]\d+)?"
+
+
+class SampleValidationError(ValueError):
+    """One invalid field: the message names the field, the value and the reason.
+
+    Parameters
+    ----------
+    field : str
+        Field name (``site``, ``value``, ``sampled_at`` ...).
+    value : object
+        What was given.
+    reason : str
+        Why it was rejected.
+    """
+
+    def __init__(self, field: str, value, reason: str):
+        self.field = field
+        self.value = value
+        self.reason = reason
+        super().__init__(f"{field} = {value!r}: {reason}")
+
+
+@dataclass(frozen=True)
+class ParsedValue:
+    """A measured value in mg/L.
+
+    Attributes
+    ----------
+    value : float
+        The result in mg/L; for a censored result, the detection limit.
+    censored : bool
+        True for "below the detection limit" (``<0.01``, ``0.01L``, ``ND``).
+    detection_limit : float or None
+        In mg/L.
+    """
+
+    value: float
+    censored: bool
+    detection_limit: float | None
+
+
+def _number(text: str, field: str) -> float:
+    try:
+        return float(text.replace(",", "."))
+    except ValueError:
+        raise SampleValidationError(field, text, "not a number") from None
+
+
+def unit_factor(unit: str | None) -> float:
+    """Factor from a unit to mg/L.
+
+    Parameters
+    ----------
+    unit : str or None
+        ``mg/L`` (default when empty) or ``µg/L``, in any common spelling.
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    SampleValidationError
+        For an unknown unit.
+
+    Examples
+    --------
+    >>> unit_factor("µg/L"), unit_factor(None)
+    (0.001, 1.0)
+    """
+    if unit is None or str(unit).strip() == "":
+        return 1.0
+    key = str(unit).strip().replace(" ", "")
+    for spelling in (key, key.lower()):
+        if spelling in _UNITS:
+            return _UNITS[spelling]
+    raise SampleValidationError("unit", unit, "unknown unit (use mg/L or µg/L)")
+
+
+def parse_value(text, unit: str | None = None, detection_limit=None) -> ParsedValue:
+    """Read a result as printed in a Chinese lab report.
+
+    ``0.05``, ``0,05`` (decimal comma), ``<0.01``, ``＜0.01``, ``0.01L``
+    (below 0.01), ``ND`` / ``未检出`` (below the given detection limit).
+    A censored result is never 0: it is "below the limit".
+
+    Parameters
+    ----------
+    text : str or float
+        The result.
+    unit : str, optional
+        Unit of ``text`` and ``detection_limit``; mg/L by default.
+    detection_limit : str or float, optional
+        Needed for ``ND``; otherwise recorded with the result.
+
+    Returns
+    -------
+    ParsedValue
+
+    Raises
+    ------
+    SampleValidationError
+        For an empty, negative or unreadable value, or ``ND`` without a limit.
+
+    Examples
+    --------
+    >>> parse_value("0.01L")
+    ParsedValue(value=0.01, censored=True, detection_limit=0.01)
+    >>> parse_value("<10", "µg/L")
+    ParsedValue(value=0.01, censored=True, detection_limit=0.01)
+    >>> parse_value("0,18")
+    ParsedValue(value=0.18, censored=False, detection_limit=None)
+    """
+    factor = unit_factor(unit)
+    dl = None
+    if detection_limit is not None and str(detection_limit).strip() not in ("", "nan"):
+        dl = _number(str(detection_limit).strip(), "detection_limit") * factor
+        if dl <= 0:
+            raise SampleValidationError("detection_limit", detection_limit, "must be positive")
+    if text is None or (isinstance(text, float) and math.isnan(text)) or str(text).strip() == "":
+        raise SampleValidationError("value", text, "missing")
+    if isinstance(text, int | float):
+        raw = repr(float(text))
+    else:
+        raw = str(text).strip().replace("＜", "<").replace("﹤", "<").replace("．", ".")
+    if raw.upper() in ("ND", "N.D.", "未检出", "<DL", "<LOD"):
+        if dl is None:
+            raise SampleValidationError("value", text, "'not detected' needs a detection limit")
+        return ParsedValue(dl, True, dl)
+    m = re.fullmatch(rf"<\s*({_NUMBER})", raw) or re.fullmatch(rf"({_NUMBER})\s*[Ll]", raw)
+    if m:
+        limit = _number(m[1], "value") * factor
+        if limit <= 0:
+            raise SampleValidationError("value", text, "a detection limit must be positive")
+        return ParsedValue(limit, True, limit)
+    if raw.startswith("-"):
+        raise SampleValidationError("value", text, "negative concentration")
+    if not re.fullmatch(_NUMBER + r"(?:[eE][-+]?\d+)?", raw):
+        raise SampleValidationError("value", text, "not a number, '<DL', 'DLL' or 'ND'")
+    return ParsedValue(_number(raw, "value") * factor, False, dl)
+
+
+_DATE_FORMATS = (
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%dT%H:%M",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y/%m/%d %H:%M",
+    "%Y.%m.%d %H:%M",
+    "%Y-%m-%d",
+    "%Y/%m/%d",
+    "%Y.%m.%d",
+    "%Y%m%d",
+)
+
+
+def parse_datetime(value, field: str = "sampled_at") -> datetime:
+    """Read a sampling time; naive times are Asia/Shanghai.
+
+    Accepts ``2022-04-12``, ``2022/4/12 9:30``, ``2022年4月12日 9时30分``,
+    ISO 8601 with an offset, and ``datetime``/``date`` objects (Excel cells).
+    A date without a time is taken as 00:00.
+
+    Parameters
+    ----------
+    value : str, datetime.datetime or datetime.date
+        The time.
+    field : str
+        Named in errors.
+
+    Returns
+    -------
+    datetime.datetime
+        Aware, in Asia/Shanghai.
+
+    Raises
+    ------
+    SampleValidationError
+        When it cannot be read.
+
+    Examples
+    --------
+    >>> parse_datetime("2022年4月12日 9时30分").isoformat()
+    '2022-04-12T09:30:00+08:00'
+    >>> parse_datetime("2022/4/12 9:30").isoformat()
+    '2022-04-12T09:30:00+08:00'
+    """
+    if isinstance(value, datetime):
+        dt = value
+    elif isinstance(value, date):
+        dt = datetime(value.year, value.month, value.day)
+    else:
+        text = "" if value is None else str(value).strip()
+        if not text or text.lower() == "nan":
+            raise SampleValidationError(field, value, "missing")
+        text = text.replace("：", ":").replace("年", "-").replace("月", "-").replace("日", " ")
+        text = re.sub(
+            r"(\d+)\s*[时点:](\d+)\s*分?(?:\s*(\d+)\s*秒)?",
+            lambda m: f"{m[1]}:{m[2]}" + (f":{m[3]}" if m[3] else ""),
+            text,
+        )
+        text = re.sub(r"(\d+)\s*[时点]\s*$", r"\1:00", text)
+        text = re.sub(r"\s+", " ", text).strip()
+        dt = None
+        try:
+            dt = datetime.fromisoformat(text)
+        except ValueError:
+            for fmt in _DATE_FORMATS:
+                try:
+                    dt = datetime.strptime(text, fmt)
+                    break
+                except ValueError:
+                    continue
+        if dt is None:
+            raise SampleValidationError(field, value, "not a date/time (e.g. 2022-04-12 09:30)")
+    if dt.tzinfo is None:
+        return dt.replace(tzinfo=TZ)
+    return dt.astimezone(TZ)
+
+
+def iso_week(dt: datetime) -> str:
+    """ISO week (Monday to Sunday) of a time in Asia/Shanghai, as ``YYYY-Www``.
+
+    Parameters
+    ----------
+    dt : datetime.datetime
+        Aware; naive is taken as Asia/Shanghai.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> iso_week(datetime(2022, 4, 17, 23, 59, tzinfo=TZ)), iso_week(datetime(2022, 4, 18, 0, 0, tzinfo=TZ))
+    ('2022-W15', '2022-W16')
+    """
+    local = dt.replace(tzinfo=TZ) if dt.tzinfo is None else dt.astimezone(TZ)
+    y, w, _ = local.isocalendar()
+    return f"{y}-W{w:02d}"
+
+
+def week_bounds(week: str) -> tuple[datetime, datetime]:
+    """Start (Monday 00:00) and end (next Monday 00:00) of an ISO week in Asia/Shanghai.
+
+    Parameters
+    ----------
+    week : str
+        ``YYYY-Www``.
+
+    Returns
+    -------
+    (datetime.datetime, datetime.datetime)
+
+    Raises
+    ------
+    ValueError
+        For a malformed week.
+
+    Examples
+    --------
+    >>> [d.isoformat() for d in week_bounds("2022-W15")]
+    ['2022-04-11T00:00:00+08:00', '2022-04-18T00:00:00+08:00']
+    """
+    m = re.fullmatch(r"(\d{4})-W(\d{2})", week.strip())
+    if not m:
+        raise ValueError(f"week must look like 2022-W15, not {week!r}")
+    start = datetime.fromisocalendar(int(m[1]), int(m[2]), 1).replace(tzinfo=TZ)
+    return start, start + timedelta(days=7)
+
+
+@dataclass
+class SampleInput:
+    """A sample as entered, before validation against the database.
+
+    Attributes
+    ----------
+    site : str
+        Site code (pond number ``1``-``17``, or a lake/section site code).
+    sampled_at : datetime.datetime
+        Aware (see :func:`parse_datetime`).
+    value : ParsedValue
+        In mg/L.
+    parameter, kind, method, qc_type, laboratory, inspector, notes, unit_entered, value_entered
+        As in the sample record.
+    """
+
+    site: str
+    sampled_at: datetime
+    value: ParsedValue
+    parameter: str = "TP"
+    kind: str = "tail_water"
+    method: str | None = None
+    qc_type: str = "regular"
+    laboratory: str = ""
+    inspector: str = ""
+    notes: str = ""
+    unit_entered: str = "mg/L"
+    value_entered: str = ""
+    extra: dict = field(default_factory=dict)
+
+    def check(self, now: datetime | None = None) -> None:
+        """Validate everything that does not need the database.
+
+        Parameters
+        ----------
+        now : datetime.datetime, optional
+            "Now" for the future check (tests pin it).
+
+        Raises
+        ------
+        SampleValidationError
+            Naming the field, the value and the reason.
+        """
+        if self.parameter not in PARAMETERS:
+            raise SampleValidationError("parameter", self.parameter, f"unknown; use one of {', '.join(PARAMETERS)}")
+        if self.kind not in KINDS:
+            raise SampleValidationError("kind", self.kind, f"unknown; use one of {', '.join(KINDS)}")
+        if self.qc_type not in QC_TYPES:
+            raise SampleValidationError("qc_type", self.qc_type, f"unknown; use one of {', '.join(QC_TYPES)}")
+        now = now or datetime.now(TZ)
+        if self.sampled_at.tzinfo is None:
+            raise SampleValidationError("sampled_at", self.sampled_at, "needs a time zone")
+        if self.sampled_at > now:
+            raise SampleValidationError("sampled_at", self.sampled_at.isoformat(), "in the future")
+        if self.sampled_at.astimezone(TZ).date() < EARLIEST:
+            raise SampleValidationError("sampled_at", self.sampled_at.isoformat(), f"before {EARLIEST}")
+        v = self.value
+        if not math.isfinite(v.value) or v.value < 0:
+            raise SampleValidationError("value", self.value_entered or v.value, "negative or not finite")
+        if v.value > MAX_MG_L[self.parameter]:
+            raise SampleValidationError(
+                "value",
+                self.value_entered or v.value,
+                f"{v.value:g} mg/L is not plausible for {self.parameter} (max {MAX_MG_L[self.parameter]:g})",
+            )
+        if not self.method:
+            self.method = PARAMETERS[self.parameter]

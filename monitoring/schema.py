@@ -1,0 +1,130 @@
+"""Database schema (SQLAlchemy Core).  Alembic migrations in ``migrations/`` create it.
+
+Samples are versioned: a correction or retraction adds a row with the next
+``version`` and marks the previous one not current; nothing is updated in place
+except that flag.  Times are stored as naive UTC with the zone they were
+entered in (``tz``), and the ISO week in Asia/Shanghai is stored for fast
+weekly queries.
+"""
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    text,
+)
+
+__all__ = ["imports", "metadata", "samples", "sites", "tracing_cases"]
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+sites = Table(
+    "sites",
+    metadata,
+    Column("code", String(32), primary_key=True),
+    Column("kind", String(16), nullable=False),  # pond | lake | section
+    Column("name", String(200), nullable=False),
+    Column("lon", Float),
+    Column("lat", Float),
+    Column("pond_id", Integer),
+    Column("town", String(32)),
+    Column("source", String(500), nullable=False, server_default=""),
+    Column("provisional", Boolean, nullable=False, server_default=text("true")),
+    Column("active", Boolean, nullable=False, server_default=text("true")),
+)
+
+samples = Table(
+    "samples",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("sample_uid", String(36), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("is_current", Boolean, nullable=False),
+    Column("retracted", Boolean, nullable=False, server_default=text("false")),
+    Column("change_reason", Text),
+    Column("site_code", String(32), ForeignKey("sites.code"), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("sampled_at_utc", DateTime, nullable=False),
+    Column("tz", String(40), nullable=False),
+    Column("week", String(8), nullable=False),
+    Column("parameter", String(16), nullable=False),
+    Column("value_mg_l", Float, nullable=False),
+    Column("censored", Boolean, nullable=False),
+    Column("detection_limit", Float),
+    Column("value_entered", String(64), nullable=False, server_default=""),
+    Column("unit_entered", String(16), nullable=False, server_default="mg/L"),
+    Column("method", String(64), nullable=False),
+    Column("qc_type", String(20), nullable=False),
+    Column("laboratory", String(200), nullable=False, server_default=""),
+    Column("inspector", String(200), nullable=False, server_default=""),
+    Column("notes", Text, nullable=False, server_default=""),
+    Column("created_by", String(64), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("batch_id", String(64)),
+    Column("synthetic", Boolean, nullable=False, server_default=text("false")),
+    UniqueConstraint("sample_uid", "version", name="uq_samples_uid_version"),
+    Index("ix_samples_week_parameter", "week", "parameter"),
+    Index("ix_samples_site_time", "site_code", "sampled_at_utc"),
+    Index("ix_samples_uid", "sample_uid"),
+    # One current sample per site, time, parameter and QC type (duplicates refused even under concurrency).
+    Index(
+        "uq_samples_current",
+        "site_code",
+        "sampled_at_utc",
+        "parameter",
+        "qc_type",
+        unique=True,
+        sqlite_where=text("is_current AND NOT retracted"),
+        postgresql_where=text("is_current AND NOT retracted"),
+    ),
+)
+
+imports = Table(
+    "imports",
+    metadata,
+    Column("batch_id", String(64), primary_key=True),  # sha256 of the file's bytes
+    Column("filename", String(300), nullable=False),
+    Column("rows", Integer, nullable=False),
+    Column("imported_by", String(64), nullable=False),
+    Column("imported_at", DateTime, nullable=False),
+)
+
+tracing_cases = Table(
+    "tracing_cases",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("site_code", String(32), ForeignKey("sites.code"), nullable=False),
+    Column("sample_uid", String(36), nullable=False, unique=True),
+    Column("parameter", String(16), nullable=False),
+    Column("value_mg_l", Float, nullable=False),
+    Column("limit_mg_l", Float, nullable=False),
+    Column("opened_at", DateTime, nullable=False),
+    Column("status", String(12), nullable=False),  # open | closed
+    Column("candidates", Text, nullable=False),  # JSON snapshot at opening
+    Column("findings", Text, nullable=False, server_default=""),
+    Column("action", Text, nullable=False, server_default=""),
+    Column("responsible_unit", String(100), nullable=False, server_default=""),
+    Column("deadline", Date),
+    Column("closed_at", DateTime),
+    Column("closing_sample_uid", String(36)),
+    Column("updated_by", String(64), nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+    Column("synthetic", Boolean, nullable=False, server_default=text("false")),
+)

@@ -1,0 +1,771 @@
+"""The one way to the database: sites, versioned samples, imports, weekly compliance, tracing.
+
+Every write runs in one transaction; a failure leaves nothing half-written.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from sqlalchemy import and_, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from geo.crs import GEOGRAPHIC, to_metric
+
+from .compliance import Limits, evaluate_week, load_limits, sample_status
+from .db import current_revision, make_engine, upgrade
+from .samples import TZ, SampleInput, SampleValidationError, iso_week, week_bounds
+from .schema import imports, samples, sites, tracing_cases
+
+__all__ = ["CaseError", "ImportResult", "RowError", "Store"]
+
+SAMPLE_FIELDS = [
+    "sample_uid",
+    "version",
+    "site_code",
+    "kind",
+    "sampled_at",
+    "week",
+    "parameter",
+    "value_mg_l",
+    "censored",
+    "detection_limit",
+    "value_entered",
+    "unit_entered",
+    "method",
+    "qc_type",
+    "laboratory",
+    "inspector",
+    "notes",
+    "created_by",
+    "created_at",
+    "retracted",
+    "change_reason",
+    "synthetic",
+]
+
+
+class CaseError(ValueError):
+    """A tracing-case action that is not allowed (e.g. closing without a compliant later sample)."""
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem in an import: file row, column, value, reason."""
+
+    row: int
+    column: str
+    value: str
+    reason: str
+
+
+@dataclass
+class ImportResult:
+    """What an import did.
+
+    Attributes
+    ----------
+    written : int
+        Samples written (0 when rejected or already imported).
+    errors : list of RowError
+        Every problem found; non-empty means nothing was written.
+    already_imported : bool
+        The same file (same bytes) was imported before.
+    cases_opened : int
+        Tracing cases opened for exceedances in the file.
+    """
+
+    written: int = 0
+    errors: list = field(default_factory=list)
+    already_imported: bool = False
+    cases_opened: int = 0
+
+
+def _utc(dt: datetime) -> datetime:
+    return dt.astimezone(UTC).replace(tzinfo=None)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class Store:
+    """Persistence over SQLAlchemy: SQLite by default, PostgreSQL by URL.
+
+    Parameters
+    ----------
+    url : str, optional
+        SQLAlchemy URL; defaults to :func:`monitoring.db.database_url`.
+    limits : Limits, optional
+        Defaults to the configuration's.
+    migrate : bool
+        Upgrade the schema to the latest migration on opening.
+
+    Examples
+    --------
+    >>> store = Store("sqlite://")
+    >>> store.revision()
+    '0001_samples'
+    """
+
+    def __init__(self, url: str | None = None, limits: Limits | None = None, migrate: bool = True):
+        self.engine = make_engine(url)
+        self.limits = limits or load_limits()
+        if migrate:
+            upgrade(self.engine)
+
+    def revision(self) -> str | None:
+        """Alembic revision of the database."""
+        return current_revision(self.engine)
+
+    # --- sites ---------------------------------------------------------------
+    def load_register(self, register: gpd.GeoDataFrame, sections: gpd.GeoDataFrame | None = None) -> int:
+        """Create a site per pond (code = pond number) and per section point; idempotent.
+
+        Existing sites are left as they are (their coordinates may have been
+        corrected since); only missing ones are added.
+
+        Parameters
+        ----------
+        register : geopandas.GeoDataFrame
+            From :func:`geo.register.load_register`.
+        sections : geopandas.GeoDataFrame, optional
+            Section points with ``section_id``, ``name``, ``source``, ``provisional``.
+
+        Returns
+        -------
+        int
+            Sites added.
+        """
+        rows = []
+        reg = register.to_crs(GEOGRAPHIC)
+        for r in reg.itertuples():
+            rows.append(
+                {
+                    "code": str(r.pond_id),
+                    "kind": "pond",
+                    "name": r.farm_name,
+                    "lon": float(r.geometry.x),
+                    "lat": float(r.geometry.y),
+                    "pond_id": int(r.pond_id),
+                    "town": r.town,
+                    "source": r.source_ref,
+                    "provisional": r.coord_status != "verified",
+                }
+            )
+        if sections is not None:
+            for r in sections.to_crs(GEOGRAPHIC).itertuples():
+                rows.append(
+                    {
+                        "code": str(r.section_id),
+                        "kind": "section",
+                        "name": r.name,
+                        "lon": float(r.geometry.x),
+                        "lat": float(r.geometry.y),
+                        "pond_id": None,
+                        "town": None,
+                        "source": r.source,
+                        "provisional": bool(r.provisional),
+                    }
+                )
+        with self.engine.begin() as conn:
+            have = set(conn.execute(select(sites.c.code)).scalars())
+            new = [r for r in rows if r["code"] not in have]
+            if new:
+                conn.execute(insert(sites), new)
+        return len(new)
+
+    def add_site(self, code: str, kind: str, name: str, lon: float, lat: float, source: str, provisional=True):
+        """Add a lake or other monitoring site.
+
+        Parameters
+        ----------
+        code : str
+        kind : {'lake', 'section', 'pond'}
+        name : str
+        lon, lat : float
+            CGCS2000 degrees.
+        source : str
+        provisional : bool
+        """
+        if kind not in ("lake", "section", "pond"):
+            raise SampleValidationError("kind", kind, "site kind must be lake, section or pond")
+        with self.engine.begin() as conn:
+            conn.execute(
+                insert(sites).values(
+                    code=code, kind=kind, name=name, lon=lon, lat=lat, source=source, provisional=provisional
+                )
+            )
+
+    def sites(self) -> pd.DataFrame:
+        """All sites, ponds first by number.
+
+        Returns
+        -------
+        pandas.DataFrame
+        """
+        with self.engine.connect() as conn:
+            df = pd.read_sql(select(sites), conn)
+        df["order"] = pd.to_numeric(df["code"], errors="coerce")
+        return df.sort_values(["order", "code"], na_position="last").drop(columns="order").reset_index(drop=True)
+
+    # --- samples -------------------------------------------------------------
+    def _site_kinds(self, conn) -> dict:
+        return dict(conn.execute(select(sites.c.code, sites.c.kind)).all())
+
+    def _row(self, inp: SampleInput, user: str, uid: str, version: int, batch=None, synthetic=False) -> dict:
+        return {
+            "sample_uid": uid,
+            "version": version,
+            "is_current": True,
+            "retracted": False,
+            "site_code": inp.site,
+            "kind": inp.kind,
+            "sampled_at_utc": _utc(inp.sampled_at),
+            "tz": "Asia/Shanghai",
+            "week": iso_week(inp.sampled_at),
+            "parameter": inp.parameter,
+            "value_mg_l": inp.value.value,
+            "censored": inp.value.censored,
+            "detection_limit": inp.value.detection_limit,
+            "value_entered": inp.value_entered or f"{inp.value.value:g}",
+            "unit_entered": inp.unit_entered,
+            "method": inp.method,
+            "qc_type": inp.qc_type,
+            "laboratory": inp.laboratory,
+            "inspector": inp.inspector,
+            "notes": inp.notes,
+            "created_by": user,
+            "created_at": _now(),
+            "batch_id": batch,
+            "synthetic": synthetic,
+        }
+
+    def _check(self, conn, inp: SampleInput, kinds: dict, exclude_uid: str | None = None) -> None:
+        inp.check()
+        if inp.site not in kinds:
+            raise SampleValidationError("site", inp.site, "unknown site")
+        dup = select(samples.c.sample_uid).where(
+            samples.c.site_code == inp.site,
+            samples.c.sampled_at_utc == _utc(inp.sampled_at),
+            samples.c.parameter == inp.parameter,
+            samples.c.qc_type == inp.qc_type,
+            samples.c.is_current,
+            ~samples.c.retracted,
+        )
+        if exclude_uid:
+            dup = dup.where(samples.c.sample_uid != exclude_uid)
+        if conn.execute(dup).first():
+            raise SampleValidationError(
+                "sampled_at",
+                inp.sampled_at.isoformat(),
+                f"duplicate: site {inp.site} already has a {inp.parameter} {inp.qc_type} sample at this time",
+            )
+
+    def add_sample(self, inp: SampleInput, user: str, synthetic: bool = False) -> str:
+        """Validate and store one sample; an exceedance opens a tracing case.
+
+        Parameters
+        ----------
+        inp : SampleInput
+        user : str
+            Who enters it.
+        synthetic : bool
+            Demo data only.
+
+        Returns
+        -------
+        str
+            The sample's id (``sample_uid``).
+
+        Raises
+        ------
+        SampleValidationError
+            Naming the field, value and reason; nothing is written.
+        """
+        uid = str(uuid.uuid4())
+        try:
+            with self.engine.begin() as conn:
+                self._check(conn, inp, self._site_kinds(conn))
+                conn.execute(insert(samples).values(self._row(inp, user, uid, 1, synthetic=synthetic)))
+                self._maybe_open_case(conn, uid, inp, user, synthetic)
+        except IntegrityError as exc:  # a concurrent writer stored the same sample first
+            raise SampleValidationError("sampled_at", inp.sampled_at.isoformat(), "duplicate sample") from exc
+        return uid
+
+    def _current(self, conn, uid: str):
+        row = conn.execute(select(samples).where(samples.c.sample_uid == uid, samples.c.is_current)).mappings().first()
+        if row is None:
+            raise SampleValidationError("sample", uid, "no such sample")
+        return row
+
+    def correct_sample(self, uid: str, changes: dict, reason: str, user: str) -> int:
+        """Store a corrected version; the old version stays in the history.
+
+        Parameters
+        ----------
+        uid : str
+        changes : dict
+            Fields of :class:`SampleInput` to change (``value`` as ParsedValue,
+            ``sampled_at``, ``site``, ...).
+        reason : str
+            Required.
+        user : str
+
+        Returns
+        -------
+        int
+            The new version number.
+
+        Raises
+        ------
+        SampleValidationError
+        """
+        if not reason or not reason.strip():
+            raise SampleValidationError("reason", reason, "a correction needs a reason")
+        with self.engine.begin() as conn:
+            old = self._current(conn, uid)
+            if old["retracted"]:
+                raise SampleValidationError("sample", uid, "retracted; it cannot be corrected")
+            inp = self._input_from_row(old)
+            unknown = set(changes) - set(SampleInput.__dataclass_fields__)
+            if unknown:
+                raise SampleValidationError("changes", sorted(unknown), "unknown field(s)")
+            for k, v in changes.items():
+                setattr(inp, k, v)
+            if "value" in changes and "value_entered" not in changes:
+                inp.value_entered = ""
+            self._check(conn, inp, self._site_kinds(conn), exclude_uid=uid)
+            version = old["version"] + 1
+            conn.execute(update(samples).where(samples.c.id == old["id"]).values(is_current=False))
+            row = self._row(inp, user, uid, version, batch=old["batch_id"], synthetic=old["synthetic"])
+            row["change_reason"] = reason.strip()
+            conn.execute(insert(samples).values(row))
+            self._maybe_open_case(conn, uid, inp, user, old["synthetic"])
+        return version
+
+    def retract_sample(self, uid: str, reason: str, user: str) -> int:
+        """Withdraw a sample: a new version flagged retracted (kept in the history).
+
+        Parameters
+        ----------
+        uid : str
+        reason : str
+        user : str
+
+        Returns
+        -------
+        int
+            The new version number.
+        """
+        if not reason or not reason.strip():
+            raise SampleValidationError("reason", reason, "a retraction needs a reason")
+        with self.engine.begin() as conn:
+            old = dict(self._current(conn, uid))
+            if old["retracted"]:
+                raise SampleValidationError("sample", uid, "already retracted")
+            conn.execute(update(samples).where(samples.c.id == old["id"]).values(is_current=False))
+            old.pop("id")
+            old.update(
+                version=old["version"] + 1,
+                retracted=True,
+                change_reason=reason.strip(),
+                created_by=user,
+                created_at=_now(),
+                is_current=True,
+            )
+            conn.execute(insert(samples).values(old))
+        return old["version"]
+
+    @staticmethod
+    def _input_from_row(row) -> SampleInput:
+        from .samples import ParsedValue
+
+        return SampleInput(
+            site=row["site_code"],
+            sampled_at=row["sampled_at_utc"].replace(tzinfo=UTC).astimezone(TZ),
+            value=ParsedValue(row["value_mg_l"], row["censored"], row["detection_limit"]),
+            parameter=row["parameter"],
+            kind=row["kind"],
+            method=row["method"],
+            qc_type=row["qc_type"],
+            laboratory=row["laboratory"],
+            inspector=row["inspector"],
+            notes=row["notes"],
+            unit_entered=row["unit_entered"],
+            value_entered=row["value_entered"],
+        )
+
+    def _frame(self, query) -> pd.DataFrame:
+        with self.engine.connect() as conn:
+            df = pd.read_sql(query, conn)
+        if "sampled_at_utc" in df.columns:
+            df["sampled_at"] = pd.to_datetime(df["sampled_at_utc"]).dt.tz_localize("UTC").dt.tz_convert(TZ)
+        return df
+
+    def sample_history(self, uid: str) -> pd.DataFrame:
+        """Every version of a sample, oldest first.
+
+        Parameters
+        ----------
+        uid : str
+
+        Returns
+        -------
+        pandas.DataFrame
+        """
+        df = self._frame(select(samples).where(samples.c.sample_uid == uid).order_by(samples.c.version))
+        return df[SAMPLE_FIELDS + ["is_current"]]
+
+    def samples(self, site: str | None = None, parameter: str | None = "TP", include_retracted=False) -> pd.DataFrame:
+        """Current samples, newest first.
+
+        Parameters
+        ----------
+        site : str, optional
+        parameter : str or None
+            None for all parameters.
+        include_retracted : bool
+
+        Returns
+        -------
+        pandas.DataFrame
+        """
+        q = select(samples).where(samples.c.is_current)
+        if site is not None:
+            q = q.where(samples.c.site_code == site)
+        if parameter is not None:
+            q = q.where(samples.c.parameter == parameter)
+        if not include_retracted:
+            q = q.where(~samples.c.retracted)
+        df = self._frame(q.order_by(samples.c.sampled_at_utc.desc(), samples.c.id.desc()))
+        return df[SAMPLE_FIELDS] if len(df) else pd.DataFrame(columns=SAMPLE_FIELDS)
+
+    def count_samples(self) -> int:
+        """Number of current, non-retracted samples."""
+        with self.engine.connect() as conn:
+            return conn.execute(
+                select(func.count()).select_from(samples).where(samples.c.is_current, ~samples.c.retracted)
+            ).scalar()
+
+    # --- import --------------------------------------------------------------
+    def import_samples(self, parsed, batch_id: str, filename: str, user: str, progress=None) -> ImportResult:
+        """Write a whole file's samples, or none of them.
+
+        Parameters
+        ----------
+        parsed : list of (int, SampleInput or list of RowError)
+            Per file row: the parsed sample or its parsing errors (see
+            :mod:`monitoring.importer`).
+        batch_id : str
+            sha256 of the file's bytes: the same file is never imported twice.
+        filename : str
+        user : str
+        progress : callable, optional
+            Called with a fraction 0..1 while validating.
+
+        Returns
+        -------
+        ImportResult
+        """
+        result = ImportResult()
+        with self.engine.begin() as conn:
+            if conn.execute(select(imports.c.batch_id).where(imports.c.batch_id == batch_id)).first():
+                result.already_imported = True
+                return result
+            kinds = self._site_kinds(conn)
+            seen = {}
+            rows = []
+            for n, (line, item) in enumerate(parsed):
+                if progress and n % 500 == 0:
+                    progress(n / max(len(parsed), 1))
+                if isinstance(item, list):
+                    result.errors.extend(item)
+                    continue
+                try:
+                    self._check(conn, item, kinds)
+                except SampleValidationError as exc:
+                    result.errors.append(RowError(line, exc.field, str(exc.value), exc.reason))
+                    continue
+                key = (item.site, _utc(item.sampled_at), item.parameter, item.qc_type)
+                if key in seen:
+                    result.errors.append(
+                        RowError(line, "sampled_at", item.sampled_at.isoformat(), f"duplicate of row {seen[key]}")
+                    )
+                    continue
+                seen[key] = line
+                rows.append((item, str(uuid.uuid4())))
+            if not parsed:
+                result.errors.append(RowError(0, "", "", "the file holds no samples"))
+            if result.errors:
+                return result
+            conn.execute(insert(samples), [self._row(item, user, uid, 1, batch=batch_id) for item, uid in rows])
+            for item, uid in rows:
+                result.cases_opened += self._maybe_open_case(conn, uid, item, user, False)
+            conn.execute(
+                insert(imports).values(
+                    batch_id=batch_id, filename=filename, rows=len(rows), imported_by=user, imported_at=_now()
+                )
+            )
+            result.written = len(rows)
+        if progress:
+            progress(1.0)
+        return result
+
+    # --- compliance ----------------------------------------------------------
+    def week_samples(self, week: str, parameter: str = "TP") -> pd.DataFrame:
+        """Current, non-retracted samples of one ISO week.
+
+        Parameters
+        ----------
+        week : str
+            ``YYYY-Www``.
+        parameter : str
+
+        Returns
+        -------
+        pandas.DataFrame
+        """
+        week_bounds(week)  # validates the format
+        cols = [samples.c.sample_uid, samples.c.site_code, samples.c.value_mg_l, samples.c.censored, samples.c.qc_type]
+        q = select(*cols, samples.c.week).where(
+            samples.c.week == week, samples.c.parameter == parameter, samples.c.is_current, ~samples.c.retracted
+        )
+        with self.engine.connect() as conn:
+            return pd.read_sql(q, conn)
+
+    def weekly(self, week: str, parameter: str = "TP") -> pd.DataFrame:
+        """Per-site compliance for one ISO week (Monday to Sunday, Asia/Shanghai).
+
+        Parameters
+        ----------
+        week : str
+        parameter : str
+
+        Returns
+        -------
+        pandas.DataFrame
+            See :func:`monitoring.compliance.evaluate_week`.
+        """
+        start, _ = week_bounds(week)
+        active = self.sites()
+        active = active[active.active]
+        return evaluate_week(self.week_samples(week, parameter), active, self.limits, start.date(), parameter)
+
+    def weekly_grid(self, weeks: list[str], parameter: str = "TP") -> pd.DataFrame:
+        """Status per site (rows) and week (columns).
+
+        Parameters
+        ----------
+        weeks : list of str
+        parameter : str
+
+        Returns
+        -------
+        pandas.DataFrame
+        """
+        for w in weeks:
+            week_bounds(w)
+        cols = [samples.c.sample_uid, samples.c.site_code, samples.c.value_mg_l, samples.c.censored, samples.c.qc_type]
+        q = select(*cols, samples.c.week).where(
+            samples.c.week.in_(weeks), samples.c.parameter == parameter, samples.c.is_current, ~samples.c.retracted
+        )
+        with self.engine.connect() as conn:
+            data = pd.read_sql(q, conn)
+        active = self.sites()
+        active = active[active.active]
+        by_week = dict(tuple(data.groupby("week"))) if len(data) else {}
+        empty = data.iloc[0:0]
+        frames = []
+        for w in weeks:
+            res = evaluate_week(by_week.get(w, empty), active, self.limits, week_bounds(w)[0].date(), parameter)
+            frames.append(res.set_index("site_code")["status"].rename(w))
+        return pd.concat(frames, axis=1) if frames else pd.DataFrame()
+
+    # --- tracing -------------------------------------------------------------
+    def _maybe_open_case(self, conn, uid: str, inp: SampleInput, user: str, synthetic: bool) -> int:
+        kind = conn.execute(select(sites.c.kind).where(sites.c.code == inp.site)).scalar()
+        day = inp.sampled_at.astimezone(TZ).date()
+        limit = self.limits.limit_for(kind, inp.parameter, day)
+        if inp.qc_type == "blank" or sample_status(inp.value.value, inp.value.censored, limit) != "exceeds":
+            return 0
+        if conn.execute(select(tracing_cases.c.id).where(tracing_cases.c.sample_uid == uid)).first():
+            return 0
+        conn.execute(
+            insert(tracing_cases).values(
+                site_code=inp.site,
+                sample_uid=uid,
+                parameter=inp.parameter,
+                value_mg_l=inp.value.value,
+                limit_mg_l=limit,
+                opened_at=_now(),
+                status="open",
+                candidates=json.dumps(self._candidates(conn, inp.site), ensure_ascii=False),
+                updated_by=user,
+                updated_at=_now(),
+                synthetic=synthetic,
+            )
+        )
+        return 1
+
+    def _candidates(self, conn, site_code: str) -> list[dict]:
+        all_sites = pd.DataFrame(conn.execute(select(sites)).mappings().all())
+        here = all_sites[all_sites.code == site_code].iloc[0]
+        ponds = all_sites[(all_sites.kind == "pond") & all_sites.lon.notna()]
+        if ponds.empty or pd.isna(here.lon):
+            return []
+        pts = to_metric(gpd.GeoSeries(gpd.points_from_xy(ponds.lon, ponds.lat), crs=GEOGRAPHIC))
+        origin = to_metric(gpd.GeoSeries([shapely.Point(here.lon, here.lat)], crs=GEOGRAPHIC)).iloc[0]
+        dist = pts.distance(origin).to_numpy()
+        keep = np.flatnonzero(dist <= self.limits.tracing_radius_m)
+        out = []
+        for i in keep[np.argsort(dist[keep], kind="stable")]:
+            code = ponds.code.iloc[i]
+            latest = conn.execute(
+                select(samples.c.value_mg_l, samples.c.censored, samples.c.sampled_at_utc)
+                .where(samples.c.site_code == code, samples.c.is_current, ~samples.c.retracted)
+                .order_by(samples.c.sampled_at_utc.desc())
+                .limit(1)
+            ).first()
+            out.append(
+                {
+                    "site": code,
+                    "name": ponds.name.iloc[i],
+                    "distance_m": round(float(dist[i]), 1),
+                    "retirement_status": None,
+                    "latest_mg_l": None if latest is None else latest[0],
+                    "latest_censored": None if latest is None else bool(latest[1]),
+                    "latest_at": None if latest is None else latest[2].replace(tzinfo=UTC).astimezone(TZ).isoformat(),
+                }
+            )
+        return out
+
+    def cases(self, status: str | None = None) -> pd.DataFrame:
+        """Tracing cases, newest first.
+
+        Parameters
+        ----------
+        status : {'open', 'closed'}, optional
+
+        Returns
+        -------
+        pandas.DataFrame
+        """
+        q = select(tracing_cases)
+        if status:
+            q = q.where(tracing_cases.c.status == status)
+        with self.engine.connect() as conn:
+            return pd.read_sql(q.order_by(tracing_cases.c.id.desc()), conn)
+
+    def update_case(self, case_id: int, user: str, **fields) -> None:
+        """Record findings, action taken, responsible unit and deadline.
+
+        Parameters
+        ----------
+        case_id : int
+        user : str
+        **fields
+            ``findings``, ``action``, ``responsible_unit``, ``deadline`` (date).
+
+        Raises
+        ------
+        CaseError
+            For an unknown field or a closed case.
+        """
+        allowed = {"findings", "action", "responsible_unit", "deadline"}
+        if set(fields) - allowed:
+            raise CaseError(f"unknown field(s): {sorted(set(fields) - allowed)}")
+        if "deadline" in fields and fields["deadline"] is not None and not isinstance(fields["deadline"], date):
+            raise CaseError(f"deadline must be a date, not {fields['deadline']!r}")
+        with self.engine.begin() as conn:
+            status = conn.execute(select(tracing_cases.c.status).where(tracing_cases.c.id == case_id)).scalar()
+            if status is None:
+                raise CaseError(f"no tracing case {case_id}")
+            if status == "closed":
+                raise CaseError(f"case {case_id} is closed")
+            conn.execute(
+                update(tracing_cases)
+                .where(tracing_cases.c.id == case_id)
+                .values(**fields, updated_by=user, updated_at=_now())
+            )
+
+    def close_case(self, case_id: int, user: str) -> str:
+        """Close a case once a later sample at its site complies.
+
+        Parameters
+        ----------
+        case_id : int
+        user : str
+
+        Returns
+        -------
+        str
+            The ``sample_uid`` of the compliant later sample.
+
+        Raises
+        ------
+        CaseError
+            When there is no such sample yet.
+        """
+        with self.engine.begin() as conn:
+            case = conn.execute(select(tracing_cases).where(tracing_cases.c.id == case_id)).mappings().first()
+            if case is None:
+                raise CaseError(f"no tracing case {case_id}")
+            if case["status"] == "closed":
+                raise CaseError(f"case {case_id} is already closed")
+            t0 = conn.execute(
+                select(samples.c.sampled_at_utc).where(samples.c.sample_uid == case["sample_uid"], samples.c.is_current)
+            ).scalar()
+            later = conn.execute(
+                select(samples.c.sample_uid, samples.c.value_mg_l, samples.c.censored, samples.c.sampled_at_utc)
+                .where(
+                    and_(
+                        samples.c.site_code == case["site_code"],
+                        samples.c.parameter == case["parameter"],
+                        samples.c.sampled_at_utc > t0,
+                        samples.c.is_current,
+                        ~samples.c.retracted,
+                        samples.c.qc_type != "blank",
+                    )
+                )
+                .order_by(samples.c.sampled_at_utc)
+            ).all()
+            ok = [r for r in later if sample_status(r[1], r[2], case["limit_mg_l"]) == "compliant"]
+            if not ok:
+                raise CaseError(
+                    f"case {case_id} stays open: no later compliant {case['parameter']} sample"
+                    f" at site {case['site_code']}"
+                )
+            conn.execute(
+                update(tracing_cases)
+                .where(tracing_cases.c.id == case_id)
+                .values(
+                    status="closed", closed_at=_now(), closing_sample_uid=ok[0][0], updated_by=user, updated_at=_now()
+                )
+            )
+            return ok[0][0]
+
+    # --- demo data -----------------------------------------------------------
+    def has_synthetic(self) -> bool:
+        """Whether demo (synthetic) data is present."""
+        with self.engine.connect() as conn:
+            return conn.execute(select(samples.c.id).where(samples.c.synthetic).limit(1)).first() is not None
+
+    def remove_synthetic(self) -> int:
+        """Delete every synthetic sample and case (demo data only; real data is never deleted).
+
+        Returns
+        -------
+        int
+            Sample rows removed.
+        """
+        with self.engine.begin() as conn:
+            conn.execute(tracing_cases.delete().where(tracing_cases.c.synthetic))
+            return conn.execute(samples.delete().where(samples.c.synthetic)).rowcount

@@ -1,0 +1,53 @@
+import os
+import uuid
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from geo.boundaries import load_boundaries
+from geo.register import load_register
+from monitoring.store import Store
+from tests.conftest import require
+
+BACKENDS = ["sqlite", "postgres"]
+
+
+@pytest.fixture(scope="session")
+def register():
+    return load_register(), load_boundaries()[1].gdf
+
+
+def _pg_admin():
+    url = os.environ.get("YEHU_TEST_PG_URL")
+    require(bool(url), "no PostgreSQL server (YEHU_TEST_PG_URL is not set; scripts/test.sh starts one)")
+    return url
+
+
+@pytest.fixture
+def db_url(request, tmp_path):
+    """A fresh, empty database on the requested backend."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'test.sqlite'}"
+        return
+    admin_url = _pg_admin()
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield admin_url.rsplit("/", 1)[0] + f"/{name}"
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def store(db_url, register):
+    s = Store(db_url)
+    s.load_register(*register)
+    yield s
+    s.engine.dispose()
+
+
+def pytest_generate_tests(metafunc):
+    if "db_url" in metafunc.fixturenames:
+        metafunc.parametrize("db_url", BACKENDS, indirect=True)
