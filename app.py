@@ -3,10 +3,12 @@
 import streamlit as st
 
 from ui.i18n import language_selector, tr
+from ui.widgets import demo_banner
 
 st.set_page_config(page_title="冶湖监管 Yehu Monitor", layout="wide")
 language_selector()
 st.sidebar.caption(tr("app.subtitle"))
+demo_banner()
 
 pages = [
     st.Page("ui/pages/map.py", title=tr("page.map"), url_path="map", default=True),

@@ -24,3 +24,16 @@ def data_copy(tmp_path):
     dst = tmp_path / "data"
     shutil.copytree(ROOT / "data", dst)
     return dst
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _temporary_database(tmp_path_factory):
+    """No test writes the real database: the app's default SQLite file points into a temp dir."""
+    old = os.environ.get("YEHU_DB")
+    os.environ["YEHU_DB"] = str(tmp_path_factory.mktemp("db") / "yehu.sqlite")
+    os.environ.pop("DATABASE_URL", None)
+    yield
+    if old is None:
+        os.environ.pop("YEHU_DB", None)
+    else:
+        os.environ["YEHU_DB"] = old

@@ -57,3 +57,16 @@ def tianditu_key() -> str | None:
         return None
     except Exception:  # no secrets file is not an error
         return None
+
+
+@st.cache_resource(show_spinner=False)
+def store():
+    """The Store for this process: migrates an empty database and loads the register's sites."""
+    from monitoring.bootstrap import open_store
+
+    return open_store()
+
+
+@st.cache_data(ttl=30, show_spinner=False)
+def has_demo_data() -> bool:
+    return store().has_synthetic()

@@ -33,3 +33,14 @@ def keep(name: str, value):
 
     st.session_state.setdefault("_kept", {})[name] = value
     return value
+
+
+def demo_banner():
+    """Announce synthetic demo data on every page while it is present (opens the store on first start)."""
+    import streamlit as st
+
+    from ui.data import has_demo_data
+    from ui.i18n import tr
+
+    if has_demo_data():
+        st.sidebar.warning(tr("s.demo_banner"))

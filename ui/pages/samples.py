@@ -1,6 +1,353 @@
+import json
+from datetime import date, datetime, time, timedelta
+
+import altair as alt
+import pandas as pd
 import streamlit as st
 
-from ui.i18n import tr
+from monitoring.importer import ImportFileError, import_file
+from monitoring.samples import KINDS, PARAMETERS, QC_TYPES, TZ, SampleInput, SampleValidationError, iso_week
+from monitoring.samples import parse_value as read_value
+from monitoring.store import CaseError
+from ui.data import store
+from ui.i18n import labeller, lang, tr
+from ui.widgets import keep, keyed, plain
 
+db = store()
+LANG = lang()
 st.title(tr("page.samples"))
-st.info(tr("page.not_built", what=tr("page.samples.todo")))
+
+operator = st.sidebar.text_input(tr("s.operator"), key="operator", help=tr("s.operator_help")).strip()
+sites = db.sites()
+site_codes = sites.code.tolist()
+site_names = dict(zip(sites.code, sites.name, strict=True))
+
+
+def site_label(code):
+    return f"{code} · {site_names.get(code, '')}"
+
+
+def show_error(exc: SampleValidationError):
+    st.error(plain(tr("s.error", field=exc.field, value=exc.value, reason=exc.reason)))
+
+
+def fmt_value(row) -> str:
+    return f"<{row.value_mg_l:g}" if row.censored else f"{row.value_mg_l:g}"
+
+
+def history_table(df: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            tr("s.date"): [t.strftime("%Y-%m-%d %H:%M") for t in df.sampled_at],
+            tr("s.parameter"): df.parameter,
+            tr("s.value"): [fmt_value(r) for r in df.itertuples()],
+            tr("s.qc"): [tr(f"qc.{q}") for q in df.qc_type],
+            tr("s.inspector"): df.inspector,
+            tr("s.notes"): df.notes,
+            tr("s.versions"): df.version,
+        }
+    )
+
+
+tab_entry, tab_import, tab_weekly, tab_tracing, tab_history = st.tabs(
+    [tr("s.tab.entry"), tr("s.tab.import"), tr("s.tab.weekly"), tr("s.tab.tracing"), tr("s.tab.history")]
+)
+
+# --- entry: one column, large inputs, usable at phone width ----------------------------
+with tab_entry:
+    preselected = str(st.session_state.get("selected_pond") or "1")
+    with st.form("sample_form", clear_on_submit=False):
+        site = st.selectbox(
+            tr("s.site"),
+            site_codes,
+            index=site_codes.index(preselected) if preselected in site_codes else 0,
+            format_func=site_label,
+            help=tr("s.site_help"),
+            key="entry_site",
+        )
+        now = datetime.now(TZ)
+        day = st.date_input(tr("s.date"), value=now.date(), max_value=now.date(), format="YYYY-MM-DD", key="entry_day")
+        clock = st.time_input(tr("s.time"), value=time(9, 0), step=300, key="entry_time")
+        parameter = st.selectbox(tr("s.parameter"), list(PARAMETERS), key="entry_param")
+        value_text = st.text_input(tr("s.value"), help=tr("s.value_help"), key="entry_value")
+        unit = st.selectbox(tr("s.unit"), ["mg/L", "µg/L"], key="entry_unit")
+        dl_text = st.text_input(tr("s.dl"), key="entry_dl")
+        kind = st.selectbox(tr("s.kind"), KINDS, format_func=labeller("kind"), key=keyed("entry_kind"))
+        qc = st.selectbox(tr("s.qc"), QC_TYPES, format_func=labeller("qc"), key=keyed("entry_qc"))
+        lab = st.text_input(tr("s.lab"), key="entry_lab")
+        inspector = st.text_input(tr("s.inspector"), value=operator, key="entry_inspector")
+        notes = st.text_area(tr("s.notes"), key="entry_notes")
+        submitted = st.form_submit_button(tr("s.save"), type="primary", width="stretch")
+    if submitted:
+        if not operator:
+            st.error(tr("s.need_operator"))
+        else:
+            try:
+                when = datetime.combine(day, clock).replace(tzinfo=TZ)
+                value = read_value(value_text, unit, dl_text or None)
+                before = len(db.cases())
+                db.add_sample(
+                    SampleInput(
+                        site=site,
+                        sampled_at=when,
+                        value=value,
+                        parameter=parameter,
+                        kind=kind,
+                        qc_type=qc,
+                        laboratory=lab,
+                        inspector=inspector,
+                        notes=notes,
+                        unit_entered=unit,
+                        value_entered=value_text.strip(),
+                    ),
+                    user=operator,
+                )
+                st.success(tr("s.saved", site=site, when=when.strftime("%Y-%m-%d %H:%M"), value=value_text.strip()))
+                if len(db.cases()) > before:
+                    st.warning(tr("s.case_opened"))
+            except SampleValidationError as exc:
+                show_error(exc)
+    st.subheader(tr("s.history_of", site=site_label(site)))
+    hist = db.samples(site=site, parameter=None)
+    if hist.empty:
+        st.caption(tr("s.no_samples"))
+    else:
+        st.dataframe(history_table(hist), hide_index=True, width="stretch")
+
+# --- import ------------------------------------------------------------------------------
+with tab_import:
+    st.caption(tr("s.upload_help"))
+    upload = st.file_uploader(tr("s.upload"), type=["csv", "xlsx"], key="upload")
+    if upload is not None and st.button(tr("s.import"), key="do_import", type="primary"):
+        if not operator:
+            st.error(tr("s.need_operator"))
+        else:
+            bar = st.progress(0.0)
+            try:
+                result = import_file(db, upload.getvalue(), upload.name, operator, progress=bar.progress)
+            except ImportFileError as exc:
+                st.error(plain(tr("s.import_failed", error=exc)))
+            else:
+                if result.already_imported:
+                    st.info(tr("s.import_again"))
+                elif result.errors:
+                    st.error(tr("s.import_rejected", n=len(result.errors)))
+                    st.dataframe(
+                        pd.DataFrame(
+                            {
+                                tr("s.row"): [e.row for e in result.errors],
+                                tr("s.column"): [e.column for e in result.errors],
+                                tr("s.value"): [e.value for e in result.errors],
+                                tr("s.reason"): [e.reason for e in result.errors],
+                            }
+                        ),
+                        hide_index=True,
+                        width="stretch",
+                    )
+                else:
+                    st.success(tr("s.import_ok", n=result.written, cases=result.cases_opened))
+
+# --- weekly compliance ----------------------------------------------------------------
+STATUS_COLOURS = {
+    "compliant": "#bbf7d0",
+    "exceeds": "#fecaca",
+    "indeterminate": "#fde68a",
+    "missing": "#e5e7eb",
+    "no_limit": "#f3f4f6",
+}
+with tab_weekly:
+    this_monday = datetime.now(TZ).date() - timedelta(days=datetime.now(TZ).weekday())
+    latest = db.samples(parameter="TP")
+    anchor = latest.sampled_at.max().date() if len(latest) else this_monday
+    weeks_back = st.slider(tr("s.weeks_shown"), 4, 52, 12, key="weeks_shown")
+    options = sorted(
+        {iso_week(datetime.combine(this_monday - timedelta(weeks=i), time(12), TZ)) for i in range(0, 104)}
+        | {iso_week(datetime.combine(anchor, time(12), TZ))},
+        reverse=True,
+    )
+    default_week = iso_week(datetime.combine(anchor, time(12), TZ))
+    week = st.selectbox(tr("s.week"), options, index=options.index(default_week), key="week")
+    res = db.weekly(week)
+    counts = res.status.value_counts()
+    st.info(
+        tr(
+            "s.summary",
+            due=len(res),
+            sampled=int((res.n > 0).sum()),
+            exceeds=int(counts.get("exceeds", 0)),
+            ind=int(counts.get("indeterminate", 0)),
+        )
+    )
+    c1, c2 = st.columns(2)
+    with c1:
+        st.subheader(tr("s.exceedances"))
+        ex = res[res.status.isin(["exceeds", "indeterminate"])]
+        if ex.empty:
+            st.caption(tr("s.none"))
+        else:
+            st.dataframe(
+                pd.DataFrame(
+                    {
+                        tr("s.site"): [site_label(c) for c in ex.site_code],
+                        tr("s.max"): ex.max_mg_l,
+                        tr("s.limit"): ex.limit_mg_l,
+                        tr("s.grade"): ex.grade.fillna(""),
+                        tr("field.status"): [tr(f"status.{s}") for s in ex.status],
+                    }
+                ),
+                hide_index=True,
+                width="stretch",
+            )
+    with c2:
+        st.subheader(tr("s.missing"))
+        miss = res[res.status == "missing"]
+        st.write("、".join(site_label(c) for c in miss.site_code) if len(miss) else tr("s.none"))
+    st.subheader(tr("s.grid"))
+    end = week
+    start_day = datetime.combine(
+        date.fromisocalendar(int(end[:4]), int(end[-2:]), 1) - timedelta(weeks=weeks_back - 1), time(12), TZ
+    )
+    grid_weeks = [iso_week(start_day + timedelta(weeks=i)) for i in range(weeks_back)]
+    grid = db.weekly_grid(grid_weeks)
+    grid.index = [site_label(c) for c in grid.index]
+    labels = grid.map(lambda s: tr(f"status.{s}").split("（")[0].split(" (")[0])
+    styled = labels.style.apply(lambda col: [f"background-color: {STATUS_COLOURS[s]}" for s in grid[col.name]], axis=0)
+    st.dataframe(styled, width="stretch", height=min(38 * (len(grid) + 1), 800))
+
+# --- source tracing -----------------------------------------------------------------------
+with tab_tracing:
+    open_cases = db.cases("open")
+    st.subheader(tr("s.cases_open"))
+    if open_cases.empty:
+        st.caption(tr("s.no_cases"))
+    else:
+        case_ids = open_cases.id.astype(int).tolist()
+        rows = open_cases.set_index("id")
+
+        def case_label(cid):
+            r = rows.loc[cid]
+            return f"#{cid} · {site_label(r.site_code)} · {r.parameter} {r.value_mg_l:g} > {r.limit_mg_l:g} mg/L"
+
+        cid = st.selectbox(tr("s.case_pick"), case_ids, format_func=case_label, key="case_pick")
+        case = rows.loc[cid]
+        cands = pd.DataFrame(json.loads(case.candidates))
+        st.caption(tr("s.candidates", km=db.limits.tracing_radius_m / 1000))
+        if cands.empty:
+            st.caption(tr("s.none"))
+        else:
+            st.dataframe(
+                pd.DataFrame(
+                    {
+                        tr("s.site"): [site_label(c) for c in cands.site],
+                        tr("field.shore_distance_m").replace("湖岸", "点位").replace("shore", "site"): cands.distance_m,
+                        tr("field.status"): [
+                            tr(f"status.{s}") if s else tr("value.unknown") for s in cands.retirement_status
+                        ],
+                        tr("s.value"): [
+                            "" if v is None or pd.isna(v) else (f"<{v:g}" if c else f"{v:g}")
+                            for v, c in zip(cands.latest_mg_l, cands.latest_censored, strict=True)
+                        ],
+                    }
+                ),
+                hide_index=True,
+                width="stretch",
+            )
+        with st.form(f"case_form_{cid}"):
+            findings = st.text_area(tr("s.findings"), value=case.findings)
+            action = st.text_area(tr("s.action"), value=case.action)
+            unit_resp = st.selectbox(
+                tr("s.unit_resp"),
+                ["", "市自然资源局", "市农业农村局", "江南镇", "聂市镇"],
+                index=["", "市自然资源局", "市农业农村局", "江南镇", "聂市镇"].index(case.responsible_unit)
+                if case.responsible_unit in ["", "市自然资源局", "市农业农村局", "江南镇", "聂市镇"]
+                else 0,
+            )
+            deadline = st.date_input(
+                tr("s.deadline"), value=case.deadline if pd.notna(case.deadline) else None, format="YYYY-MM-DD"
+            )
+            save = st.form_submit_button(tr("s.case_save"))
+        if save:
+            if not operator:
+                st.error(tr("s.need_operator"))
+            else:
+                db.update_case(
+                    cid, operator, findings=findings, action=action, responsible_unit=unit_resp, deadline=deadline
+                )
+                st.success(tr("s.case_saved"))
+        if st.button(tr("s.case_close"), key=f"close_{cid}"):
+            try:
+                if not operator:
+                    st.error(tr("s.need_operator"))
+                else:
+                    db.close_case(cid, operator)
+                    st.success(tr("s.case_closed"))
+            except CaseError as exc:
+                st.error(plain(str(exc)))
+    closed = db.cases("closed")
+    if len(closed):
+        with st.expander(f"{tr('s.cases_closed')} ({len(closed)})"):
+            st.dataframe(
+                closed[["id", "site_code", "parameter", "value_mg_l", "findings", "action", "responsible_unit"]],
+                hide_index=True,
+                width="stretch",
+            )
+
+# --- history, corrections and charts -----------------------------------------------------
+with tab_history:
+    chart_site = keep(
+        "chart_site",
+        st.selectbox(tr("s.chart_site"), site_codes, format_func=site_label, key="chart_site_pick"),
+    )
+    data = db.samples(site=chart_site, parameter="TP")
+    if data.empty:
+        st.caption(tr("s.no_samples"))
+    else:
+        kind = sites.set_index("code").loc[chart_site, "kind"]
+        limit = db.limits.limit_for(kind, "TP", data.sampled_at.max().date())
+        plot = data.assign(
+            when=data.sampled_at.dt.tz_localize(None), censored_label=data.censored.map({True: "<DL", False: ""})
+        )
+        enc = {
+            "x": alt.X("when:T", title=tr("s.date"), axis=alt.Axis(format="%Y-%m-%d")),
+            "y": alt.Y("value_mg_l:Q", title="TP (mg/L)"),
+            "tooltip": [
+                alt.Tooltip("when:T", format="%Y-%m-%d %H:%M"),
+                alt.Tooltip("value_entered:N", title=tr("s.value")),
+            ],
+        }
+        measured = alt.Chart(plot[~plot.censored]).mark_point(size=70, filled=True).encode(**enc)
+        censored = alt.Chart(plot[plot.censored]).mark_point(size=70, filled=False, strokeWidth=2).encode(**enc)
+        layers = [alt.Chart(plot).mark_line(opacity=0.4).encode(x="when:T", y="value_mg_l:Q"), measured, censored]
+        if limit is not None:
+            layers.append(
+                alt.Chart(pd.DataFrame({"limit": [limit]}))
+                .mark_rule(color="#dc2626", strokeDash=[6, 3])
+                .encode(y="limit:Q")
+            )
+        st.altair_chart(alt.layer(*layers), width="stretch")
+        st.caption(tr("s.censored_note"))
+        st.subheader(tr("s.correct"))
+        uids = data.sample_uid.tolist()
+        labels_by_uid = {r.sample_uid: f"{r.sampled_at:%Y-%m-%d %H:%M} · {fmt_value(r)}" for r in data.itertuples()}
+        uid = st.selectbox(tr("s.sample_pick"), uids, format_func=labels_by_uid.get, key="correct_pick")
+        st.dataframe(history_table(db.sample_history(uid)), hide_index=True, width="stretch")
+        with st.form("correct_form"):
+            new_value = st.text_input(tr("s.new_value"))
+            reason = st.text_input(tr("s.change_reason"))
+            c1, c2 = st.columns(2)
+            do_correct = c1.form_submit_button(tr("s.do_correct"))
+            do_retract = c2.form_submit_button(tr("s.do_retract"))
+        if do_correct or do_retract:
+            try:
+                if not operator:
+                    st.error(tr("s.need_operator"))
+                elif do_retract:
+                    v = db.retract_sample(uid, reason, operator)
+                    st.success(tr("s.corrected", v=v))
+                else:
+                    v = db.correct_sample(
+                        uid, {"value": read_value(new_value), "value_entered": new_value.strip()}, reason, operator
+                    )
+                    st.success(tr("s.corrected", v=v))
+            except SampleValidationError as exc:
+                show_error(exc)

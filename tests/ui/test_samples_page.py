@@ -1,0 +1,96 @@
+from datetime import date, datetime
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from monitoring.samples import TZ, ParsedValue, SampleInput
+from tests.conftest import ROOT
+
+
+@pytest.fixture
+def page(tmp_path, monkeypatch):
+    monkeypatch.setenv("YEHU_DB", str(tmp_path / "ui.sqlite"))
+    st.cache_resource.clear()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90).run()
+    at.switch_page("ui/pages/samples.py").run()
+    assert not at.exception
+    yield at
+    st.cache_resource.clear()
+
+
+def the_store():
+    from ui.data import store
+
+    return store()
+
+
+def enter(at, site, value, day=date(2022, 4, 12)):
+    at.selectbox(key="entry_site").set_value(site)
+    at.date_input(key="entry_day").set_value(day)
+    at.text_input(key="entry_value").set_value(value)
+    at.button[0].click().run()
+
+
+def test_tabs_and_empty_database(page):
+    assert [t.label for t in page.tabs] == ["录入", "批量导入", "每周达标", "异常溯源", "历史与图表"]
+    assert not page.sidebar.warning  # no demo banner without synthetic data
+
+
+def test_entry_needs_an_operator(page):
+    enter(page, "3", "0.1")
+    assert "操作人" in page.error[0].value
+    assert the_store().count_samples() == 0
+
+
+def test_entry_saves_and_shows_in_the_site_history(page):
+    page.sidebar.text_input(key="operator").set_value("张三").run()
+    enter(page, "9", "0.35")
+    assert not page.exception
+    assert "已保存" in page.success[0].value
+    assert "溯源" in page.warning[0].value  # 0.35 > 0.2 opened a case
+    history = page.dataframe[0].value
+    assert history.iloc[0]["结果"] == "0.35"
+    s = the_store().samples(site="9").iloc[0]
+    assert s.created_by == "张三" and s.sampled_at.date() == date(2022, 4, 12)
+
+
+def test_entry_errors_name_field_and_value(page):
+    page.sidebar.text_input(key="operator").set_value("张三").run()
+    enter(page, "3", "-1")
+    assert "value" in page.error[0].value and "negative" in page.error[0].value
+    enter(page, "3", "<0.01")
+    enter(page, "3", "0.02")
+    assert "duplicate" in page.error[0].value
+    assert the_store().count_samples() == 1
+
+
+def test_weekly_tracing_and_history_tabs(page):
+    s = the_store()
+    s.add_sample(SampleInput("9", datetime(2022, 4, 12, 9, tzinfo=TZ), ParsedValue(0.35, False, None)), "u")
+    s.add_sample(SampleInput("8", datetime(2022, 4, 12, 9, tzinfo=TZ), ParsedValue(0.01, True, 0.01)), "u")
+    page.run()
+    page.selectbox(key="week").set_value("2022-W15").run()
+    assert not page.exception
+    assert "超标 1 个" in page.info[0].value
+    frames = [d.value for d in page.dataframe]
+    assert any("9 · 唐小阶水产养殖场" in f.iloc[:, 0].tolist() for f in frames)
+    assert page.selectbox(key="case_pick").options  # the open case is listed
+    page.selectbox(key="chart_site_pick").set_value("9").run()
+    assert not page.exception
+
+
+def test_demo_data_banner_on_every_page(page):
+    from monitoring.demo import load_demo
+    from ui.data import has_demo_data
+
+    load_demo(the_store(), weeks=2)
+    has_demo_data.clear()
+    page.run()
+    assert "演示数据" in page.sidebar.warning[0].value
+    page.switch_page("ui/pages/map.py").run()
+    assert "演示数据" in page.sidebar.warning[0].value
+    the_store().remove_synthetic()
+    has_demo_data.clear()
+    page.run()
+    assert not page.sidebar.warning
