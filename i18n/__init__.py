@@ -237,6 +237,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "status.missing": ("未采样", "not sampled"),
     "status.no_limit": ("无适用限值", "no limit in force"),
     "s.limit": ("限值（mg/L）", "Limit (mg/L)"),
+    "s.status": ("达标情况", "Compliance"),
     "s.max": ("最大值（mg/L）", "Maximum (mg/L)"),
     "s.n": ("样品数", "Samples"),
     "s.grade": ("水质类别", "Class"),

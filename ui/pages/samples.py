@@ -192,7 +192,7 @@ with tab_weekly:
                         tr("s.max"): ex.max_mg_l,
                         tr("s.limit"): ex.limit_mg_l,
                         tr("s.grade"): ex.grade.fillna(""),
-                        tr("field.status"): [tr(f"status.{s}") for s in ex.status],
+                        tr("s.status"): [tr(f"status.{s}") for s in ex.status],
                     }
                 ),
                 hide_index=True,
