@@ -56,6 +56,7 @@ STATUS_COLOURS = {
 }
 SUSPECT_COLOUR = "#b91c1c"
 SHARED_COLOUR = "#111827"
+CASE_COLOUR = "#dc2626"
 # Ponds printed at one point are drawn on a ring of this radius around it.
 FAN_RADIUS_M = 200.0
 CANVAS_FROM = 2000
@@ -226,6 +227,7 @@ def _legend(lang: str, statuses: bool, provisional: bool) -> str:
     rows += [
         item("#fff", t("map.legend.suspect", lang), border=SUSPECT_COLOUR),
         item(SHARED_COLOUR, t("map.legend.shared", lang)),
+        item("#fff", t("map.layer.cases", lang), border=CASE_COLOUR),
         item("#60a5fa", t("map.layer.lake", lang), "area"),
         item("#fdba74", t("map.layer.ban", lang), "area"),
         item("#c084fc", t("map.layer.nofish", lang), "area"),
@@ -358,6 +360,7 @@ def build_map(
     statuses: dict | None = None,
     tianditu_key: str | None = None,
     asset_prefix: str = ASSET_PREFIX,
+    open_cases: dict | None = None,
 ) -> folium.Map:
     """Build the pond map.
 
@@ -376,6 +379,9 @@ def build_map(
         Needed for the Tianditu basemaps.
     asset_prefix : str
         URL folder holding ``leaflet.js`` and ``leaflet.css``.
+    open_cases : dict, optional
+        Open source-tracing cases per site: ``{site_code: (lon, lat, count)}``;
+        drawn as red rings in their own layer.
 
     Returns
     -------
@@ -522,6 +528,21 @@ def build_map(
         highlight_function=lambda f: {"weight": 4, "color": "#facc15"},
         **detail,
     ).add_to(g_ponds)
+
+    if open_cases:
+        g_cases = fg("map.layer.cases")
+        for code, (lon, lat, count) in sorted(open_cases.items()):
+            if gcj:
+                lon, lat = geometry_to_gcj02([shapely.Point(lon, lat)])[0].coords[0]
+            folium.CircleMarker(
+                [lat, lon],
+                radius=14,
+                color=CASE_COLOUR,
+                weight=3,
+                fill=False,
+                dash_array="2 4",
+                tooltip=_esc(t("map.case_tip", lang, site=code, n=count)),
+            ).add_to(g_cases)
 
     folium.LayerControl(collapsed=False).add_to(m)
     m.add_child(_Control(_legend(lang, bool(statuses), ds.provisional), "bottomright", "yehu-legend"))

@@ -96,6 +96,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "map.layer.ban": ("1公里禁投区", "1 km ban zone"),
     "map.layer.nofish": ("省控断面及禁捕区", "Sections and no-fishing zones"),
     "map.layer.ponds": ("精养鱼池", "Fish ponds"),
+    "map.layer.cases": ("进行中的溯源案件", "Open source-tracing cases"),
+    "map.case_tip": ("{site} 点位：{n} 个进行中的溯源案件", "Site {site}: {n} open source-tracing case(s)"),
     "map.name": ("名称", "Name"),
     "map.source": ("来源", "Source"),
     "map.notes": ("说明", "Notes"),

@@ -36,14 +36,32 @@ def current_dataset() -> Dataset:
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def _built_map(version: tuple, lang: str, basemap: str, tianditu_key: str | None, statuses: tuple):
+def _built_map(version: tuple, lang: str, basemap: str, tianditu_key: str | None, statuses: tuple, cases: tuple):
     MAP_BUILDS["count"] += 1
-    return build_map(dataset(version), lang, basemap, dict(statuses) or None, tianditu_key)
+    return build_map(
+        dataset(version), lang, basemap, dict(statuses) or None, tianditu_key, open_cases=dict(cases) or None
+    )
 
 
-def pond_map(version: tuple, lang: str, basemap: str, tianditu_key: str | None, statuses: tuple = ()):
+def pond_map(
+    version: tuple, lang: str, basemap: str, tianditu_key: str | None, statuses: tuple = (), cases: tuple = ()
+):
     """A private copy of the cached map for this run (st_folium mutates what it renders)."""
-    return copy.deepcopy(_built_map(version, lang, basemap, tianditu_key, statuses))
+    return copy.deepcopy(_built_map(version, lang, basemap, tianditu_key, statuses, cases))
+
+
+def open_case_sites() -> tuple:
+    """Open tracing cases per site as a hashable cache key: ((code, (lon, lat, n)), ...)."""
+    cases = store().cases("open")
+    if cases.empty:
+        return ()
+    sites = store().sites().set_index("code")
+    counts = cases.site_code.value_counts()
+    return tuple(
+        (code, (float(sites.loc[code, "lon"]), float(sites.loc[code, "lat"]), int(n)))
+        for code, n in sorted(counts.items())
+        if code in sites.index and sites.loc[code, "lon"] == sites.loc[code, "lon"]
+    )
 
 
 def tianditu_key() -> str | None:

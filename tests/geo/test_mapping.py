@@ -189,3 +189,9 @@ def test_large_maps_use_canvas_and_trimmed_properties():
     assert "GeoJsonPopup" not in html and "bindPopup" not in html.split("精养鱼池")[-1]
     small = build_map(load_dataset()).get_root().render()
     assert '"preferCanvas": false' in small
+
+
+def test_open_cases_layer(ds):
+    html = build_map(ds, open_cases={"9": (113.4143, 29.3699, 2)}).get_root().render()
+    assert has(html, "进行中的溯源案件") and has(html, "9 点位：2 个进行中的溯源案件")
+    assert not has(build_map(ds).get_root().render(), "9 点位：")

@@ -4,7 +4,7 @@ from streamlit_folium import st_folium
 
 from geo.mapping import BASEMAPS, all_ponds_bounds, pond_at, pond_table, selection_layer, view_for
 from i18n import describe_flag, describe_hypothesis
-from ui.data import current_dataset, data_version, pond_map, tianditu_key
+from ui.data import current_dataset, data_version, open_case_sites, pond_map, tianditu_key
 from ui.i18n import labeller, lang, tr
 from ui.widgets import keep, keyed, plain
 
@@ -60,7 +60,9 @@ selected = st.session_state.get("selected_pond")
 col_map, col_info = st.columns([3, 2], gap="medium")
 
 with col_map:
-    fmap = pond_map(data_version(), LANG, basemap, key if basemap.startswith("tianditu") else None)
+    fmap = pond_map(
+        data_version(), LANG, basemap, key if basemap.startswith("tianditu") else None, cases=open_case_sites()
+    )
     out = st_folium(
         fmap,
         key="pond_map",
