@@ -251,6 +251,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "可能来源（{km:g} km 内鱼池，由近及远）",
         "Candidate sources (ponds within {km:g} km, nearest first)",
     ),
+    "s.distance": ("距点位（m）", "Distance to the site (m)"),
     "s.findings": ("排查情况", "Findings"),
     "s.action": ("处理措施", "Action taken"),
     "s.unit_resp": ("责任单位", "Responsible unit"),

@@ -448,6 +448,53 @@ class Store:
         df = self._frame(q.order_by(samples.c.sampled_at_utc.desc(), samples.c.id.desc()))
         return df[SAMPLE_FIELDS] if len(df) else pd.DataFrame(columns=SAMPLE_FIELDS)
 
+    def stamp(self) -> tuple:
+        """A cheap value that changes whenever samples or cases change (for caches).
+
+        Returns
+        -------
+        tuple
+            Highest sample row id and latest case update.
+        """
+        with self.engine.connect() as conn:
+            return (
+                conn.execute(select(func.max(samples.c.id))).scalar(),
+                conn.execute(select(func.count(), func.max(tracing_cases.c.updated_at))).one()[:],
+            )
+
+    def latest_time(self, parameter: str = "TP") -> datetime | None:
+        """Time of the latest current sample of a parameter, in Asia/Shanghai.
+
+        Parameters
+        ----------
+        parameter : str
+
+        Returns
+        -------
+        datetime.datetime or None
+        """
+        with self.engine.connect() as conn:
+            t = conn.execute(
+                select(func.max(samples.c.sampled_at_utc)).where(
+                    samples.c.parameter == parameter, samples.c.is_current, ~samples.c.retracted
+                )
+            ).scalar()
+        return None if t is None else t.replace(tzinfo=UTC).astimezone(TZ)
+
+    def case_for_sample(self, uid: str) -> int | None:
+        """The tracing case a sample opened, if any.
+
+        Parameters
+        ----------
+        uid : str
+
+        Returns
+        -------
+        int or None
+        """
+        with self.engine.connect() as conn:
+            return conn.execute(select(tracing_cases.c.id).where(tracing_cases.c.sample_uid == uid)).scalar()
+
     def count_samples(self) -> int:
         """Number of current, non-retracted samples."""
         with self.engine.connect() as conn:

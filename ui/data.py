@@ -88,3 +88,14 @@ def store():
 @st.cache_data(ttl=30, show_spinner=False)
 def has_demo_data() -> bool:
     return store().has_synthetic()
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def weekly(stamp: tuple, week: str):
+    """Weekly compliance, recomputed only when samples or cases change (stamp)."""
+    return store().weekly(week)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def weekly_grid(stamp: tuple, weeks: tuple):
+    return store().weekly_grid(list(weeks))

@@ -176,3 +176,16 @@ def test_times_stored_utc_shown_in_shanghai(store):
     store.add_sample(tp("1", datetime(2022, 4, 12, 1, 30, tzinfo=UTC), 0.1), user="u")
     got = store.samples(site="1").iloc[0].sampled_at
     assert got.isoformat() == "2022-04-12T09:30:00+08:00"
+
+
+def test_stamp_latest_time_and_case_lookup(store):
+    first = store.stamp()
+    assert store.latest_time() is None
+    ok = store.add_sample(tp("1", T0, 0.1), user="u")
+    assert store.stamp() != first and store.case_for_sample(ok) is None
+    bad = store.add_sample(tp("2", T0 + timedelta(hours=1), 0.3), user="u")
+    assert store.case_for_sample(bad) is not None
+    assert store.latest_time() == T0 + timedelta(hours=1)
+    s2 = store.stamp()
+    store.update_case(store.case_for_sample(bad), "u", findings="x")
+    assert store.stamp() != s2

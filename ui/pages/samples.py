@@ -9,7 +9,7 @@ from monitoring.importer import ImportFileError, import_file
 from monitoring.samples import KINDS, PARAMETERS, QC_TYPES, TZ, SampleInput, SampleValidationError, iso_week
 from monitoring.samples import parse_value as read_value
 from monitoring.store import CaseError
-from ui.data import store
+from ui.data import store, weekly, weekly_grid
 from ui.i18n import labeller, lang, tr
 from ui.widgets import keep, keyed, plain
 
@@ -85,8 +85,7 @@ with tab_entry:
             try:
                 when = datetime.combine(day, clock).replace(tzinfo=TZ)
                 value = read_value(value_text, unit, dl_text or None)
-                before = len(db.cases())
-                db.add_sample(
+                uid = db.add_sample(
                     SampleInput(
                         site=site,
                         sampled_at=when,
@@ -103,7 +102,7 @@ with tab_entry:
                     user=operator,
                 )
                 st.success(tr("s.saved", site=site, when=when.strftime("%Y-%m-%d %H:%M"), value=value_text.strip()))
-                if len(db.cases()) > before:
+                if db.case_for_sample(uid) is not None:
                     st.warning(tr("s.case_opened"))
             except SampleValidationError as exc:
                 show_error(exc)
@@ -157,8 +156,8 @@ STATUS_COLOURS = {
 }
 with tab_weekly:
     this_monday = datetime.now(TZ).date() - timedelta(days=datetime.now(TZ).weekday())
-    latest = db.samples(parameter="TP")
-    anchor = latest.sampled_at.max().date() if len(latest) else this_monday
+    latest = db.latest_time("TP")
+    anchor = latest.date() if latest else this_monday
     weeks_back = st.slider(tr("s.weeks_shown"), 4, 52, 12, key="weeks_shown")
     options = sorted(
         {iso_week(datetime.combine(this_monday - timedelta(weeks=i), time(12), TZ)) for i in range(0, 104)}
@@ -167,7 +166,8 @@ with tab_weekly:
     )
     default_week = iso_week(datetime.combine(anchor, time(12), TZ))
     week = st.selectbox(tr("s.week"), options, index=options.index(default_week), key="week")
-    res = db.weekly(week)
+    stamp = db.stamp()
+    res = weekly(stamp, week)
     counts = res.status.value_counts()
     st.info(
         tr(
@@ -208,7 +208,7 @@ with tab_weekly:
         date.fromisocalendar(int(end[:4]), int(end[-2:]), 1) - timedelta(weeks=weeks_back - 1), time(12), TZ
     )
     grid_weeks = [iso_week(start_day + timedelta(weeks=i)) for i in range(weeks_back)]
-    grid = db.weekly_grid(grid_weeks)
+    grid = weekly_grid(stamp, tuple(grid_weeks)).copy()
     grid.index = [site_label(c) for c in grid.index]
     labels = grid.map(lambda s: tr(f"status.{s}").split("（")[0].split(" (")[0])
     styled = labels.style.apply(lambda col: [f"background-color: {STATUS_COLOURS[s]}" for s in grid[col.name]], axis=0)
@@ -239,7 +239,7 @@ with tab_tracing:
                 pd.DataFrame(
                     {
                         tr("s.site"): [site_label(c) for c in cands.site],
-                        tr("field.shore_distance_m").replace("湖岸", "点位").replace("shore", "site"): cands.distance_m,
+                        tr("s.distance"): cands.distance_m,
                         tr("field.status"): [
                             tr(f"status.{s}") if s else tr("value.unknown") for s in cands.retirement_status
                         ],
