@@ -41,6 +41,8 @@ def main(argv=None) -> int:
     wk = sub.add_parser("weekly", help="weekly TP compliance per site")
     wk.add_argument("--week", required=True, help="ISO week, e.g. 2022-W15")
     wk.add_argument("--format", choices=["table", "json"], default="table")
+    pr = sub.add_parser("progress", help="retirement progress, overdue steps, this week's sampling")
+    pr.add_argument("--format", choices=["table", "json"], default="table")
     demo = sub.add_parser("demo-data", help="load (or --remove) a clearly labelled synthetic data set")
     demo.add_argument("--remove", action="store_true")
     args = p.parse_args(argv)
@@ -77,6 +79,34 @@ def main(argv=None) -> int:
         except ValueError as exc:
             print(str(exc), file=sys.stderr)
             return 2
+    if args.cmd == "progress":
+        from geo.register import load_register
+
+        from .progress import progress
+
+        fig = progress(store, load_register())
+        if args.format == "json":
+            print(json.dumps(fig, ensure_ascii=False, indent=1))
+            return 0
+        p, a = fig["ponds"], fig["area_mu"]
+        print(f"{fig['today']}  已退养销号 {p['retired']}/{p['total']} 个鱼池，{a['retired']:g}/{a['total']:g} 亩")
+        print(f"  退养中 {p['in_progress']}，未开始 {p['not_started']}")
+        for t in fig["by_town"]:
+            print(f"  {t['town']}: {t['retired']}/{t['ponds']} 个，{t['retired_mu']:g}/{t['area_mu']:g} 亩")
+        print("步骤 / steps:")
+        for s in fig["by_step"]:
+            dl = s["deadline"] or "持续推进"
+            print(f"  {s['name']}（{dl}）: {s['done']}/{s['total']}，逾期 {s['overdue']}")
+        print(f"逾期事项 / overdue: {len(fig['overdue'])}")
+        for o in fig["overdue"]:
+            print(f"  {o['pond_id']}号 {o['farm_name']} — {o['step_name']}，期限 {o['deadline']}，", end="")
+            print(f"逾期 {o['days']} 天（{o['unit']}）")
+        w = fig["week"]
+        print(f"本周 {w['week']}: 应采 {w['due']}，已采 {w['sampled']}，超标 {w['exceedances']}；", end="")
+        print(f"溯源案件 {fig['open_cases']} 个进行中")
+        for lk in fig["lake"]:
+            print(f"  湖体 {lk['site']}: 最新 {lk['grade'] or '无数据'}（目标 {lk['target']}）")
+        return 0
     if args.cmd == "demo-data":
         from .demo import load_demo
 

@@ -16,6 +16,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -24,7 +25,7 @@ from sqlalchemy import (
     text,
 )
 
-__all__ = ["imports", "metadata", "samples", "sites", "tracing_cases"]
+__all__ = ["imports", "metadata", "retirement_events", "samples", "sites", "tracing_cases"]
 
 metadata = MetaData(
     naming_convention={
@@ -127,4 +128,26 @@ tracing_cases = Table(
     Column("updated_by", String(64), nullable=False),
     Column("updated_at", DateTime, nullable=False),
     Column("synthetic", Boolean, nullable=False, server_default=text("false")),
+)
+
+# Retirement ledger: append-only. A "void" event cancels an earlier "done" event.
+retirement_events = Table(
+    "retirement_events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("pond_code", String(32), ForeignKey("sites.code"), nullable=False),
+    Column("kind", String(8), nullable=False),  # done | void
+    Column("step", String(32)),
+    Column("event_date", Date),
+    Column("voids", Integer, ForeignKey("retirement_events.id")),
+    Column("reason", Text, nullable=False, server_default=""),
+    Column("responsible_unit", String(100), nullable=False, server_default=""),
+    Column("note", Text, nullable=False, server_default=""),
+    Column("document_no", String(100), nullable=False, server_default=""),
+    Column("photo", LargeBinary),
+    Column("photo_name", String(200)),
+    Column("photo_type", String(40)),
+    Column("recorded_by", String(64), nullable=False),
+    Column("recorded_at", DateTime, nullable=False),
+    Index("ix_retirement_events_pond", "pond_code"),
 )

@@ -21,10 +21,15 @@ from geo.crs import GEOGRAPHIC, to_metric
 
 from .compliance import Limits, evaluate_week, load_limits, sample_status
 from .db import current_revision, make_engine, upgrade
+from .ledger import LedgerError, check_event, load_steps, pond_status, replay
 from .samples import TZ, SampleInput, SampleValidationError, iso_week, week_bounds
-from .schema import imports, samples, sites, tracing_cases
+from .schema import imports, retirement_events, samples, sites, tracing_cases
 
 __all__ = ["CaseError", "ImportResult", "RowError", "Store"]
+
+#: Evidence photos: at most this size, JPEG or PNG only (checked by content).
+MAX_PHOTO_BYTES = 5 * 1024 * 1024
+_PHOTO_MAGIC = {b"\xff\xd8\xff": "image/jpeg", b"\x89PNG\r\n\x1a\n": "image/png"}
 
 SAMPLE_FIELDS = [
     "sample_uid",
@@ -112,12 +117,13 @@ class Store:
     --------
     >>> store = Store("sqlite://")
     >>> store.revision()
-    '0001_samples'
+    '0002_retirement'
     """
 
-    def __init__(self, url: str | None = None, limits: Limits | None = None, migrate: bool = True):
+    def __init__(self, url: str | None = None, limits: Limits | None = None, migrate: bool = True, steps=None):
         self.engine = make_engine(url)
         self.limits = limits or load_limits()
+        self.steps = steps or load_steps()
         if migrate:
             upgrade(self.engine)
 
@@ -798,6 +804,189 @@ class Store:
                 )
             )
             return ok[0][0]
+
+    # --- retirement ledger ---------------------------------------------------
+    def _pond_events(self, conn, pond: str) -> list[dict]:
+        kind = conn.execute(select(sites.c.kind).where(sites.c.code == pond)).scalar()
+        if kind != "pond":
+            raise LedgerError(f"{pond!r} is not a pond of the register")
+        if conn.dialect.name == "postgresql":  # serialise writers of one pond's ledger
+            conn.execute(select(sites.c.code).where(sites.c.code == pond).with_for_update())
+        rows = conn.execute(
+            select(
+                retirement_events.c.id,
+                retirement_events.c.kind,
+                retirement_events.c.step,
+                retirement_events.c.event_date,
+                retirement_events.c.voids,
+            ).where(retirement_events.c.pond_code == pond)
+        ).mappings()
+        return [dict(r) for r in rows]
+
+    @staticmethod
+    def _photo(photo: bytes | None) -> str | None:
+        if photo is None:
+            return None
+        if len(photo) > MAX_PHOTO_BYTES:
+            raise LedgerError(f"photo is {len(photo):,} bytes, more than {MAX_PHOTO_BYTES:,}")
+        for magic, mime in _PHOTO_MAGIC.items():
+            if photo.startswith(magic):
+                return mime
+        raise LedgerError("photo must be a JPEG or PNG image")
+
+    def record_step(
+        self,
+        pond: str,
+        step: str,
+        event_date: date,
+        user: str,
+        responsible_unit: str | None = None,
+        note: str = "",
+        document_no: str = "",
+        photo: bytes | None = None,
+        photo_name: str | None = None,
+        today: date | None = None,
+    ) -> int:
+        """Record that a retirement step was done for a pond.
+
+        Parameters
+        ----------
+        pond : str
+            Pond site code (the register number).
+        step : str
+            A key of the configured steps.
+        event_date : datetime.date
+        user : str
+        responsible_unit : str, optional
+            Defaults to the step's unit (the pond's town for town steps).
+        note, document_no : str
+            Evidence.
+        photo : bytes, optional
+            JPEG or PNG, at most 5 MB.
+        photo_name : str, optional
+        today : datetime.date, optional
+            "Today" in Asia/Shanghai (tests pin it).
+
+        Returns
+        -------
+        int
+            The event id.
+
+        Raises
+        ------
+        LedgerError
+            For an impossible event (see :func:`monitoring.ledger.check_event`); nothing is written.
+        """
+        today = today or datetime.now(TZ).date()
+        mime = self._photo(photo)
+        with self.engine.begin() as conn:
+            events = self._pond_events(conn, pond)
+            check_event(events, {"kind": "done", "step": step, "event_date": event_date}, self.steps, today)
+            town = conn.execute(select(sites.c.town).where(sites.c.code == pond)).scalar() or ""
+            unit = responsible_unit or next(s for s in self.steps if s.key == step).unit_for(town)
+            return conn.execute(
+                insert(retirement_events).values(
+                    pond_code=pond,
+                    kind="done",
+                    step=step,
+                    event_date=event_date,
+                    responsible_unit=unit,
+                    note=note,
+                    document_no=document_no,
+                    photo=photo,
+                    photo_name=photo_name,
+                    photo_type=mime,
+                    recorded_by=user,
+                    recorded_at=_now(),
+                )
+            ).inserted_primary_key[0]
+
+    def void_event(self, event_id: int, reason: str, user: str) -> int:
+        """Cancel a recorded step with a reason (the original stays in the ledger).
+
+        Parameters
+        ----------
+        event_id : int
+        reason : str
+        user : str
+
+        Returns
+        -------
+        int
+            The id of the void event.
+
+        Raises
+        ------
+        LedgerError
+        """
+        with self.engine.begin() as conn:
+            pond = conn.execute(
+                select(retirement_events.c.pond_code).where(retirement_events.c.id == event_id)
+            ).scalar()
+            if pond is None:
+                raise LedgerError(f"no ledger event {event_id}")
+            events = self._pond_events(conn, pond)
+            check_event(events, {"kind": "void", "voids": event_id, "reason": reason}, self.steps, date.today())
+            return conn.execute(
+                insert(retirement_events).values(
+                    pond_code=pond,
+                    kind="void",
+                    voids=event_id,
+                    reason=reason.strip(),
+                    recorded_by=user,
+                    recorded_at=_now(),
+                )
+            ).inserted_primary_key[0]
+
+    def ledger_events(self, pond: str | None = None) -> pd.DataFrame:
+        """Every ledger event (photos excluded), oldest first.
+
+        Parameters
+        ----------
+        pond : str, optional
+
+        Returns
+        -------
+        pandas.DataFrame
+        """
+        cols = [c for c in retirement_events.c if c.name != "photo"]
+        q = select(*cols, (retirement_events.c.photo.is_not(None)).label("has_photo"))
+        if pond is not None:
+            q = q.where(retirement_events.c.pond_code == pond)
+        with self.engine.connect() as conn:
+            return pd.read_sql(q.order_by(retirement_events.c.id), conn)
+
+    def event_photo(self, event_id: int) -> tuple[bytes, str, str] | None:
+        """The evidence photo of an event: (bytes, name, MIME type), or None."""
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(retirement_events.c.photo, retirement_events.c.photo_name, retirement_events.c.photo_type).where(
+                    retirement_events.c.id == event_id
+                )
+            ).first()
+        return None if row is None or row[0] is None else (bytes(row[0]), row[1], row[2])
+
+    def ledger(self) -> dict:
+        """Done steps per pond, replayed from the events.
+
+        Returns
+        -------
+        dict of str to dict
+            Pond code -> {step: (date, event id)}; every pond site is present.
+        """
+        events = self.ledger_events()
+        ponds = self.sites()
+        out = {code: {} for code in ponds[ponds.kind == "pond"].code}
+        for code, group in events.groupby("pond_code") if len(events) else []:
+            recs = group.replace({float("nan"): None}).to_dict("records")
+            out[code] = replay(
+                {**r, "voids": None if r["voids"] is None else int(r["voids"]), "id": int(r["id"])} for r in recs
+            )
+        return out
+
+    def pond_statuses(self) -> dict:
+        """``not_started`` / ``in_progress`` / ``retired`` per pond number (int)."""
+        return {int(code): pond_status(done, self.steps) for code, done in self.ledger().items()}
 
     # --- demo data -----------------------------------------------------------
     def has_synthetic(self) -> bool:

@@ -1,0 +1,226 @@
+"""Retirement ledger (退养台账) rules: steps, events, derived status, overdue.
+
+Pure functions; the Store persists events.  A pond's status is never stored:
+it is the replay of its accepted events.  A mistake is corrected by a ``void``
+event (with a reason) that cancels an earlier event, never by editing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from geo.config import load_config
+
+__all__ = ["LedgerError", "Step", "check_event", "load_steps", "overdue", "pond_status", "replay"]
+
+
+class LedgerError(ValueError):
+    """An event that would make the ledger impossible; the message says why."""
+
+
+@dataclass(frozen=True)
+class Step:
+    """One retirement step.
+
+    Attributes
+    ----------
+    key, name, name_en : str
+    deadline : datetime.date or None
+        None for open-ended steps (ongoing, never overdue).
+    responsible : str
+        A unit, or ``town`` for the pond's town.
+    after : str or None
+        A step that must be done first (on or before this one's date).
+    source : str
+    """
+
+    key: str
+    name: str
+    name_en: str
+    deadline: date | None
+    responsible: str
+    after: str | None = None
+    source: str = ""
+
+    def unit_for(self, town: str) -> str:
+        """The responsible unit for a pond in ``town``."""
+        return town if self.responsible == "town" else self.responsible
+
+
+def load_steps(config: dict | None = None) -> list[Step]:
+    """Read ``[[retirement_steps]]`` from the configuration.
+
+    Parameters
+    ----------
+    config : dict, optional
+
+    Returns
+    -------
+    list of Step
+        In workflow order.
+
+    Examples
+    --------
+    >>> [s.key for s in load_steps()]
+    ['stop_inputs', 'end_contract', 'net_harvest', 'release_organisms', 'closed_out']
+    """
+    config = config if config is not None else load_config()
+    steps = []
+    for i, e in enumerate(config.get("retirement_steps", [])):
+        try:
+            deadline = date.fromisoformat(e["deadline"]) if e.get("deadline") else None
+        except ValueError:
+            raise LedgerError(f"[[retirement_steps]] #{i + 1}: deadline {e['deadline']!r} is not YYYY-MM-DD") from None
+        steps.append(
+            Step(
+                e["key"],
+                e["name"],
+                e.get("name_en", e["name"]),
+                deadline,
+                e.get("responsible", "town"),
+                e.get("after"),
+                e.get("source", ""),
+            )
+        )
+    keys = [s.key for s in steps]
+    for s in steps:
+        if s.after and s.after not in keys:
+            raise LedgerError(f"step {s.key}: 'after' names unknown step {s.after!r}")
+    return steps
+
+
+def replay(events) -> dict:
+    """Done date per step from a pond's events, voided events removed.
+
+    Parameters
+    ----------
+    events : iterable of dict
+        ``id``, ``kind`` (``done`` or ``void``), ``step``, ``event_date``,
+        ``voids`` (id of the cancelled event, for ``void``).
+
+    Returns
+    -------
+    dict of str to (datetime.date, int)
+        Step -> (date, event id) for every step currently done.
+    """
+    events = list(events)
+    voided = {e["voids"] for e in events if e["kind"] == "void"}
+    done = {}
+    for e in sorted((e for e in events if e["kind"] == "done" and e["id"] not in voided), key=lambda e: e["id"]):
+        done[e["step"]] = (e["event_date"], e["id"])
+    return done
+
+
+def check_event(events, new: dict, steps: list[Step], today: date) -> None:
+    """Refuse an event that would make the pond's ledger impossible.
+
+    Parameters
+    ----------
+    events : list of dict
+        The pond's accepted events.
+    new : dict
+        ``kind``, ``step``, ``event_date`` (for ``done``), ``voids`` and
+        ``reason`` (for ``void``).
+    steps : list of Step
+    today : datetime.date
+        In Asia/Shanghai.
+
+    Raises
+    ------
+    LedgerError
+        Unknown step, a date in the future or before the plan, the same step
+        twice, a step before the one it must follow (e.g. 销号 before the
+        contract ended), a void without reason or of an unknown/voided event,
+        or a void that would leave a later step without its prerequisite.
+    """
+    by_key = {s.key: s for s in steps}
+    done = replay(events)
+    if new["kind"] == "void":
+        if not (new.get("reason") or "").strip():
+            raise LedgerError("a correction needs a reason")
+        target = next((e for e in events if e["id"] == new.get("voids")), None)
+        if target is None or target["kind"] != "done":
+            raise LedgerError(f"event {new.get('voids')} is not a recorded step of this pond")
+        if all(target["id"] != eid for _, eid in done.values()):
+            raise LedgerError(f"event {target['id']} is already cancelled")
+        dependants = [s.name for s in steps if s.after == target["step"] and s.key in done]
+        if dependants:
+            raise LedgerError(f"cancel {', '.join(dependants)} first: it depends on {by_key[target['step']].name}")
+        return
+    if new["kind"] != "done":
+        raise LedgerError(f"unknown event kind {new['kind']!r}")
+    step = by_key.get(new.get("step"))
+    if step is None:
+        raise LedgerError(f"unknown step {new.get('step')!r}")
+    d = new.get("event_date")
+    if not isinstance(d, date):
+        raise LedgerError("the event needs a date")
+    if d > today:
+        raise LedgerError(f"{step.name}: {d} is in the future")
+    if d < date(2022, 1, 1):
+        raise LedgerError(f"{step.name}: {d} is before the plan (2022)")
+    if step.key in done:
+        raise LedgerError(f"{step.name} is already recorded ({done[step.key][0]}); cancel that event to change it")
+    if step.after:
+        before = done.get(step.after)
+        if before is None:
+            raise LedgerError(f"{step.name} needs {by_key[step.after].name} first")
+        if before[0] > d:
+            raise LedgerError(f"{step.name} ({d}) cannot come before {by_key[step.after].name} ({before[0]})")
+
+
+def pond_status(done: dict, steps: list[Step]) -> str:
+    """``retired`` when the last step is done, ``in_progress`` when any is, else ``not_started``.
+
+    Parameters
+    ----------
+    done : dict
+        From :func:`replay`.
+    steps : list of Step
+
+    Returns
+    -------
+    str
+    """
+    if steps and steps[-1].key in done:
+        return "retired"
+    return "in_progress" if done else "not_started"
+
+
+def overdue(done: dict, steps: list[Step], today: date) -> list[tuple[Step, str, int]]:
+    """State of each step: ``done``, ``overdue`` (with days), ``pending`` or ``ongoing``.
+
+    A step is overdue from the day after its deadline (Asia/Shanghai); a step
+    without a deadline is ``ongoing`` until done, never overdue.
+
+    Parameters
+    ----------
+    done : dict
+    steps : list of Step
+    today : datetime.date
+
+    Returns
+    -------
+    list of (Step, str, int)
+        The int is days overdue (0 unless overdue).
+
+    Examples
+    --------
+    >>> steps = load_steps()
+    >>> [(s.key, st, d) for s, st, d in overdue({}, steps, date(2022, 4, 11))][:2]
+    [('stop_inputs', 'overdue', 41), ('end_contract', 'overdue', 1)]
+    >>> overdue({}, steps, date(2022, 4, 10))[1][1:]
+    ('pending', 0)
+    """
+    out = []
+    for s in steps:
+        if s.key in done:
+            out.append((s, "done", 0))
+        elif s.deadline is None:
+            out.append((s, "ongoing", 0))
+        elif today > s.deadline:
+            out.append((s, "overdue", (today - s.deadline).days))
+        else:
+            out.append((s, "pending", 0))
+    return out

@@ -1,0 +1,145 @@
+"""The leaders' figures: retirement progress, overdue steps, this week's sampling, the lake's class.
+
+One function, used by the Dashboard page and ``python -m monitoring progress``.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+import pandas as pd
+
+from .compliance import grade
+from .ledger import overdue, pond_status
+from .samples import TZ, iso_week
+
+__all__ = ["progress"]
+
+
+def progress(store, register: pd.DataFrame, today: date | None = None) -> dict:
+    """Compute every dashboard figure.
+
+    Parameters
+    ----------
+    store : monitoring.store.Store
+    register : pandas.DataFrame
+        The pond register (``pond_id``, ``town``, ``farm_name``, ``area_mu``).
+    today : datetime.date, optional
+        In Asia/Shanghai; defaults to now.
+
+    Returns
+    -------
+    dict
+        ``ponds`` (counts by status), ``area_mu`` (total, retired),
+        ``by_town``, ``by_step``, ``overdue`` (list, most days first),
+        ``cumulative`` (date, ponds retired), ``week`` (this ISO week's
+        sampling), ``open_cases``, ``lake`` (latest class per lake/section
+        site against the target).
+    """
+    today = today or datetime.now(TZ).date()
+    steps = store.steps
+    ledger = store.ledger()
+    reg = register.set_index("pond_id")
+    rows = []
+    late = []
+    for pid, r in reg.iterrows():
+        done = ledger.get(str(pid), {})
+        status = pond_status(done, steps)
+        rows.append({"pond_id": int(pid), "town": r.town, "area_mu": float(r.area_mu), "status": status})
+        for s, state, days in overdue(done, steps, today):
+            if state == "overdue":
+                late.append(
+                    {
+                        "pond_id": int(pid),
+                        "farm_name": r.farm_name,
+                        "town": r.town,
+                        "step": s.key,
+                        "step_name": s.name,
+                        "deadline": s.deadline.isoformat(),
+                        "days": days,
+                        "unit": s.unit_for(r.town),
+                    }
+                )
+    ponds = pd.DataFrame(rows)
+    retired = ponds.status == "retired"
+    by_town = [
+        {
+            "town": town,
+            "ponds": len(g),
+            "retired": int((g.status == "retired").sum()),
+            "area_mu": float(g.area_mu.sum()),
+            "retired_mu": float(g.area_mu[g.status == "retired"].sum()),
+        }
+        for town, g in ponds.groupby("town", sort=True)
+    ]
+    by_step = []
+    for s in steps:
+        n_done = sum(1 for pid in reg.index if s.key in ledger.get(str(pid), {}))
+        n_late = sum(1 for x in late if x["step"] == s.key)
+        by_step.append(
+            {
+                "step": s.key,
+                "name": s.name,
+                "name_en": s.name_en,
+                "done": n_done,
+                "total": len(reg),
+                "overdue": n_late,
+                "deadline": s.deadline.isoformat() if s.deadline else None,
+            }
+        )
+    last = steps[-1].key
+    closed = sorted(d for pid in reg.index for k, (d, _) in ledger.get(str(pid), {}).items() if k == last)
+    cumulative = [{"date": d.isoformat(), "retired": i + 1} for i, d in enumerate(closed)]
+
+    week = iso_week(datetime.combine(today, time(12), TZ))
+    w = store.weekly(week)
+    counts = w.status.value_counts()
+    cases = store.cases("open")
+    lake = []
+    sites = store.sites()
+    for code in sites[sites.kind != "pond"].code:
+        s = store.samples(site=code, parameter="TP")
+        s = s[s.qc_type != "blank"]
+        rule = store.limits.lake_rule("TP", today)
+        if s.empty or rule is None:
+            lake.append(
+                {"site": code, "latest_at": None, "value_mg_l": None, "grade": None, "target": rule and rule["target"]}
+            )
+            continue
+        latest = s.iloc[0]
+        label = grade(float(latest.value_mg_l), rule["classes"])
+        order = [c for c, _ in rule["classes"]] + ["劣V"]
+        lake.append(
+            {
+                "site": code,
+                "latest_at": latest.sampled_at.isoformat(),
+                "value_mg_l": float(latest.value_mg_l),
+                "censored": bool(latest.censored),
+                "grade": label,
+                "target": rule["target"],
+                "meets_target": order.index(label) <= order.index(rule["target"]),
+            }
+        )
+    return {
+        "today": today.isoformat(),
+        "ponds": {
+            "total": len(ponds),
+            "retired": int(retired.sum()),
+            "in_progress": int((ponds.status == "in_progress").sum()),
+            "not_started": int((ponds.status == "not_started").sum()),
+        },
+        "area_mu": {"total": float(ponds.area_mu.sum()), "retired": float(ponds.area_mu[retired].sum())},
+        "by_town": by_town,
+        "by_step": by_step,
+        "overdue": sorted(late, key=lambda x: (-x["days"], x["pond_id"])),
+        "cumulative": cumulative,
+        "week": {
+            "week": week,
+            "due": len(w),
+            "sampled": int((w.n > 0).sum()),
+            "exceedances": int(counts.get("exceeds", 0)),
+            "indeterminate": int(counts.get("indeterminate", 0)),
+        },
+        "open_cases": len(cases),
+        "lake": lake,
+    }

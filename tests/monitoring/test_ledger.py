@@ -1,0 +1,126 @@
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from monitoring.ledger import LedgerError, check_event, load_steps, overdue, pond_status, replay
+
+STEPS = load_steps()
+KEYS = [s.key for s in STEPS]
+TODAY = date(2022, 12, 31)
+PNG = b"\x89PNG\r\n\x1a\n" + b"0" * 100
+JPEG = b"\xff\xd8\xff\xe0" + b"0" * 100
+
+
+def test_steps_from_the_plan():
+    by = {s.key: s for s in STEPS}
+    assert by["end_contract"].deadline == date(2022, 4, 10)
+    assert by["stop_inputs"].deadline == date(2022, 3, 1)
+    assert by["release_organisms"].responsible == "市农业农村局" and by["release_organisms"].after == "net_harvest"
+    assert by["closed_out"].deadline is None and by["closed_out"].after == "end_contract"
+    assert by["end_contract"].unit_for("聂市镇") == "聂市镇"
+
+
+def test_impossible_sequences_are_refused():
+    e = []
+    with pytest.raises(LedgerError, match="needs 解除承包经营合同 first"):
+        check_event(e, {"kind": "done", "step": "closed_out", "event_date": date(2022, 5, 1)}, STEPS, TODAY)
+    e = [{"id": 1, "kind": "done", "step": "end_contract", "event_date": date(2022, 4, 8), "voids": None}]
+    with pytest.raises(LedgerError, match="cannot come before"):
+        check_event(e, {"kind": "done", "step": "closed_out", "event_date": date(2022, 4, 1)}, STEPS, TODAY)
+    with pytest.raises(LedgerError, match="already recorded"):
+        check_event(e, {"kind": "done", "step": "end_contract", "event_date": date(2022, 4, 9)}, STEPS, TODAY)
+    with pytest.raises(LedgerError, match="in the future"):
+        check_event(e, {"kind": "done", "step": "stop_inputs", "event_date": TODAY + timedelta(1)}, STEPS, TODAY)
+    with pytest.raises(LedgerError, match="unknown step"):
+        check_event(e, {"kind": "done", "step": "paint_fence", "event_date": TODAY}, STEPS, TODAY)
+    with pytest.raises(LedgerError, match="needs a reason"):
+        check_event(e, {"kind": "void", "voids": 1, "reason": " "}, STEPS, TODAY)
+    e.append({"id": 2, "kind": "done", "step": "closed_out", "event_date": date(2022, 6, 1), "voids": None})
+    with pytest.raises(LedgerError, match="cancel 退养完成 / 整治销号 first"):
+        check_event(e, {"kind": "void", "voids": 1, "reason": "wrong date"}, STEPS, TODAY)
+
+
+def test_overdue_at_the_deadline_boundary():
+    state = {s.key: (st_, d) for s, st_, d in overdue({}, STEPS, date(2022, 4, 10))}
+    assert state["end_contract"] == ("pending", 0)  # due by the end of 2022-04-10
+    state = {s.key: (st_, d) for s, st_, d in overdue({}, STEPS, date(2022, 4, 11))}
+    assert state["end_contract"] == ("overdue", 1)
+    assert state["closed_out"] == ("ongoing", 0) and state["release_organisms"] == ("ongoing", 0)
+    done = {"end_contract": (date(2022, 4, 20), 1)}
+    assert {s.key: st_ for s, st_, _ in overdue(done, STEPS, date(2023, 1, 1))}["end_contract"] == "done"
+
+
+EVENT = st.one_of(
+    st.builds(
+        lambda step, days: {"kind": "done", "step": step, "event_date": date(2022, 1, 1) + timedelta(days)},
+        st.sampled_from(KEYS + ["bogus"]),
+        st.integers(-10, 400),
+    ),
+    st.builds(
+        lambda target, reason: {"kind": "void", "voids": target, "reason": reason},
+        st.integers(1, 12),
+        st.sampled_from(["", "typo"]),
+    ),
+)
+
+
+@given(st.lists(EVENT, max_size=14))
+def test_status_is_the_replay_of_accepted_events(seq):
+    accepted = []
+    for new in seq:
+        before = replay(accepted)
+        try:
+            check_event(accepted, new, STEPS, TODAY)
+        except LedgerError:
+            assert replay(accepted) == before  # a rejected event changes nothing
+            continue
+        accepted.append({"id": len(accepted) + 1, "voids": None, **new})
+        done = replay(accepted)
+        # Invariants of every accepted state.
+        for s in STEPS:
+            if s.key in done and s.after:
+                assert s.after in done and done[s.after][0] <= done[s.key][0]
+        assert all(d <= TODAY for d, _ in done.values())
+    assert pond_status(replay(accepted), STEPS) == (
+        "retired" if "closed_out" in replay(accepted) else "in_progress" if replay(accepted) else "not_started"
+    )
+
+
+# --- persisted --------------------------------------------------------------------------
+
+
+def test_store_records_voids_and_replays(store):
+    e1 = store.record_step("1", "stop_inputs", date(2022, 3, 1), "staff", note="巡查确认", today=TODAY)
+    e2 = store.record_step("1", "end_contract", date(2022, 4, 12), "staff", document_no="江南〔2022〕5号", today=TODAY)
+    assert store.pond_statuses()[1] == "in_progress"
+    e3 = store.record_step("1", "closed_out", date(2022, 5, 1), "staff", photo=PNG, photo_name="x.png", today=TODAY)
+    assert store.pond_statuses()[1] == "retired"
+    ev = store.ledger_events("1")
+    assert ev.responsible_unit.tolist() == ["江南镇", "江南镇", "江南镇"]
+    assert ev.has_photo.tolist() == [False, False, True]
+    assert store.event_photo(e3) == (PNG, "x.png", "image/png")
+    with pytest.raises(LedgerError, match="cancel"):
+        store.void_event(e2, "wrong date", "staff")
+    store.void_event(e3, "recorded for the wrong pond", "admin")
+    store.void_event(e2, "wrong date", "admin")
+    store.record_step("1", "end_contract", date(2022, 4, 9), "staff", today=TODAY)
+    done = store.ledger()["1"]
+    assert done["end_contract"][0] == date(2022, 4, 9) and "closed_out" not in done
+    assert len(store.ledger_events("1")) == 6  # nothing edited or deleted
+    assert e1 in store.ledger_events("1").id.tolist()
+
+
+def test_store_refuses_and_writes_nothing(store):
+    with pytest.raises(LedgerError, match="not a pond"):
+        store.record_step("S1", "stop_inputs", date(2022, 3, 1), "u", today=TODAY)
+    with pytest.raises(LedgerError, match="JPEG or PNG"):
+        store.record_step("2", "stop_inputs", date(2022, 3, 1), "u", photo=b"GIF89a....", today=TODAY)
+    with pytest.raises(LedgerError, match="more than"):
+        store.record_step("2", "stop_inputs", date(2022, 3, 1), "u", photo=JPEG + b"0" * 6_000_000, today=TODAY)
+    with pytest.raises(LedgerError, match="needs"):
+        store.record_step("2", "closed_out", date(2022, 3, 1), "u", today=TODAY)
+    assert store.ledger_events().empty
+    assert set(store.pond_statuses().values()) == {"not_started"}
+    assert len(store.pond_statuses()) == 17
