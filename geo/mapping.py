@@ -222,8 +222,7 @@ def _legend(lang: str, statuses: bool, provisional: bool) -> str:
     rows = []
     if statuses:
         rows += [item(c, t(f"status.{s}", lang)) for s, c in STATUS_COLOURS.items()]
-    else:
-        rows += [item(c, t(f"zone.{z}", lang)) for z, c in ZONE_COLOURS.items()]
+    rows += [item(c, t(f"zone.{z}", lang)) for z, c in ZONE_COLOURS.items()]
     rows += [
         item("#fff", t("map.legend.suspect", lang), border=SUSPECT_COLOUR),
         item(SHARED_COLOUR, t("map.legend.shared", lang)),

@@ -43,6 +43,9 @@ def main(argv=None) -> int:
     wk.add_argument("--format", choices=["table", "json"], default="table")
     pr = sub.add_parser("progress", help="retirement progress, overdue steps, this week's sampling")
     pr.add_argument("--format", choices=["table", "json"], default="table")
+    ex = sub.add_parser("export", help="export the ledger (xlsx) or the geometry (gpkg, kml, geojson)")
+    ex.add_argument("--format", choices=["xlsx", "gpkg", "kml", "geojson"], required=True)
+    ex.add_argument("out", type=Path)
     demo = sub.add_parser("demo-data", help="load (or --remove) a clearly labelled synthetic data set")
     demo.add_argument("--remove", action="store_true")
     args = p.parse_args(argv)
@@ -79,6 +82,18 @@ def main(argv=None) -> int:
         except ValueError as exc:
             print(str(exc), file=sys.stderr)
             return 2
+    if args.cmd == "export":
+        from geo.dataset import load_dataset
+
+        from .export import geo_export, ledger_workbook
+
+        ds = load_dataset()
+        data = (
+            ledger_workbook(store, ds) if args.format == "xlsx" else geo_export(ds, args.format, store.pond_statuses())
+        )
+        args.out.write_bytes(data)
+        print(f"wrote {args.out} ({len(data):,} bytes)")
+        return 0
     if args.cmd == "progress":
         from geo.register import load_register
 

@@ -99,3 +99,11 @@ def weekly(stamp: tuple, week: str):
 @st.cache_data(show_spinner=False, max_entries=16)
 def weekly_grid(stamp: tuple, weeks: tuple):
     return store().weekly_grid(list(weeks))
+
+
+def known_statuses() -> tuple:
+    """Retirement status of ponds with at least one ledger entry (others keep their zone colour)."""
+    ledger = store().ledger()
+    from monitoring.ledger import pond_status
+
+    return tuple(sorted((int(code), pond_status(done, store().steps)) for code, done in ledger.items() if done))

@@ -137,3 +137,22 @@ def test_command_line(tmp_path):
     status = {s["site_code"]: s["status"] for s in out["sites"]}
     assert status["9"] == "exceeds" and status["1"] == "compliant" and status["2"] == "missing"
     assert run("weekly", "--week", "2022-15").returncode == 2
+
+
+def test_progress_and_export_commands(tmp_path):
+    import json
+
+    env = {"YEHU_DB": str(tmp_path / "cli.sqlite"), "PATH": "/usr/bin:/bin"}
+
+    def run(*args):
+        return subprocess.run(
+            [sys.executable, "-m", "monitoring", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+        )
+
+    fig = json.loads(run("progress", "--format", "json").stdout)
+    assert fig["ponds"]["total"] == 17 and fig["area_mu"]["total"] == 1552
+    assert "已退养销号 0/17" in run("progress").stdout
+    for fmt in ("xlsx", "gpkg", "kml", "geojson"):
+        out = tmp_path / f"x.{fmt}"
+        res = run("export", "--format", fmt, str(out))
+        assert res.returncode == 0 and out.stat().st_size > 1000, res.stderr

@@ -42,7 +42,7 @@ def test_every_page_runs(app, page):
 
 
 def test_unbuilt_pages_say_so_plainly(app):
-    app.switch_page("ui/pages/retirement.py").run()
+    app.switch_page("ui/pages/admin.py").run()
     assert "尚未建成" in app.info[0].value
 
 

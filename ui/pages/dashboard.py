@@ -1,6 +1,124 @@
+from datetime import date
+
+import altair as alt
+import pandas as pd
 import streamlit as st
 
-from ui.i18n import tr
+from monitoring.export import geo_export, ledger_workbook
+from monitoring.progress import progress
+from ui.data import current_dataset, store
+from ui.i18n import lang, tr
 
+db = store()
+ds = current_dataset()
+LANG = lang()
 st.title(tr("page.dashboard"))
-st.info(tr("page.not_built", what=tr("page.dashboard.todo")))
+
+
+fig = progress(db, ds.register)
+p, a = fig["ponds"], fig["area_mu"]
+
+# Large figures first: readable on a projector and on a phone (columns wrap).
+c1, c2, c3 = st.columns(3)
+c1.metric(tr("d.retired"), f"{p['retired']} / {p['total']}")
+c2.metric(tr("d.area"), f"{a['retired']:g} / {a['total']:g}")
+c3.metric(tr("d.overdue"), len(fig["overdue"]))
+c4, c5, c6 = st.columns(3)
+w = fig["week"]
+c4.metric(tr("d.sampled"), f"{w['sampled']} / {w['due']}", help=w["week"])
+c5.metric(tr("d.exceed"), w["exceedances"])
+c6.metric(tr("d.cases"), fig["open_cases"])
+
+
+def open_pond(pid: int):
+    st.session_state["selected_pond"] = pid
+    st.session_state["pond_select"] = pid
+
+
+left, right = st.columns(2, gap="large")
+with left:
+    st.subheader(tr("d.by_town"))
+    st.dataframe(
+        pd.DataFrame(
+            {
+                tr("field.town"): [t["town"] for t in fig["by_town"]],
+                tr("d.retired"): [f"{t['retired']} / {t['ponds']}" for t in fig["by_town"]],
+                tr("d.area"): [f"{t['retired_mu']:g} / {t['area_mu']:g}" for t in fig["by_town"]],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    st.subheader(tr("d.by_step"))
+    st.dataframe(
+        pd.DataFrame(
+            {
+                tr("r.step"): [s["name"] if LANG == "zh" else s["name_en"] for s in fig["by_step"]],
+                tr("d.deadline"): [s["deadline"] or tr("r.ongoing") for s in fig["by_step"]],
+                tr("d.done_of"): [s["done"] / s["total"] for s in fig["by_step"]],
+                tr("d.overdue"): [s["overdue"] for s in fig["by_step"]],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+        column_config={tr("d.done_of"): st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1)},
+    )
+    st.subheader(tr("d.lake"))
+    for lk in fig["lake"]:
+        if lk["grade"] is None:
+            st.write(tr("d.lake_none", site=lk["site"]))
+        else:
+            text = tr("d.lake_line", site=lk["site"], grade=lk["grade"], target=lk["target"], when=lk["latest_at"][:10])
+            (st.success if lk["meets_target"] else st.error)(text)
+with right:
+    st.subheader(tr("d.overdue_list"))
+    if not fig["overdue"]:
+        st.success(tr("d.none_overdue"))
+    for i, o in enumerate(fig["overdue"][:40]):
+        col_text, col_btn = st.columns([4, 1])
+        col_text.write(f"**{o['pond_id']}** {o['farm_name']} · {o['step_name']} · {tr('r.overdue', days=o['days'])}")
+        if col_btn.button(tr("d.open"), key=f"open_{i}", on_click=open_pond, args=(o["pond_id"],)):
+            st.switch_page("ui/pages/retirement.py")
+    if len(fig["overdue"]) > 40:
+        st.caption(f"… +{len(fig['overdue']) - 40}")
+    st.subheader(tr("d.cumulative"))
+    cum = pd.DataFrame(fig["cumulative"])
+    if cum.empty:
+        st.caption(tr("r.no_events"))
+    else:
+        cum["date"] = pd.to_datetime(cum["date"])
+        chart = (
+            alt.Chart(cum)
+            .mark_line(interpolate="step-after", point=True)
+            .encode(
+                x=alt.X("date:T", title=tr("r.date"), axis=alt.Axis(format="%Y-%m-%d")),
+                y=alt.Y("retired:Q", title=tr("d.retired"), scale=alt.Scale(domain=[0, p["total"]])),
+            )
+        )
+        st.altair_chart(chart, width="stretch")
+    if fig["open_cases"] and st.button(tr("d.cases"), key="to_cases"):
+        st.switch_page("ui/pages/samples.py")
+
+st.subheader(tr("d.exports"))
+statuses = db.pond_statuses()
+e1, e2, e3, e4 = st.columns(4)
+stamp = date.today().isoformat()
+e1.download_button(
+    tr("d.xlsx"),
+    data=lambda: ledger_workbook(db, ds),
+    file_name=f"冶湖退养台账-{stamp}.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    on_click="ignore",
+)
+for col, fmt, mime in (
+    (e2, "geojson", "application/geo+json"),
+    (e3, "gpkg", "application/geopackage+sqlite3"),
+    (e4, "kml", "application/vnd.google-earth.kml+xml"),
+):
+    col.download_button(
+        fmt.upper(),
+        data=lambda fmt=fmt: geo_export(ds, fmt, statuses),
+        file_name=f"yehu-{stamp}.{fmt}",
+        mime=mime,
+        on_click="ignore",
+    )

@@ -4,7 +4,7 @@ from streamlit_folium import st_folium
 
 from geo.mapping import BASEMAPS, all_ponds_bounds, pond_at, pond_table, selection_layer, view_for
 from i18n import describe_flag, describe_hypothesis
-from ui.data import current_dataset, data_version, open_case_sites, pond_map, tianditu_key
+from ui.data import current_dataset, data_version, known_statuses, open_case_sites, pond_map, tianditu_key
 from ui.i18n import labeller, lang, tr
 from ui.widgets import keep, keyed, plain
 
@@ -28,7 +28,7 @@ if basemap != "none":
 if basemap == "gaode":
     st.sidebar.caption(tr("map.gcj_note"))
 
-table = pond_table(ds, LANG)
+table = pond_table(ds, LANG, dict(known_statuses()))
 ids = table.pond_id.tolist()
 rows = table.set_index("pond_id")
 
@@ -61,7 +61,12 @@ col_map, col_info = st.columns([3, 2], gap="medium")
 
 with col_map:
     fmap = pond_map(
-        data_version(), LANG, basemap, key if basemap.startswith("tianditu") else None, cases=open_case_sites()
+        data_version(),
+        LANG,
+        basemap,
+        key if basemap.startswith("tianditu") else None,
+        statuses=known_statuses(),
+        cases=open_case_sites(),
     )
     out = st_folium(
         fmap,

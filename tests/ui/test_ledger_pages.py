@@ -1,0 +1,71 @@
+from datetime import date
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import ROOT
+from tests.ui.test_app import component_args
+
+
+@pytest.fixture
+def app(tmp_path, monkeypatch):
+    monkeypatch.setenv("YEHU_DB", str(tmp_path / "ui.sqlite"))
+    st.cache_resource.clear()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90).run()
+    yield at
+    st.cache_resource.clear()
+
+
+def the_store():
+    from ui.data import store
+
+    return store()
+
+
+def test_recording_a_step_moves_the_dashboard_and_the_map(app):
+    app.switch_page("ui/pages/retirement.py").run()
+    assert not app.exception
+    grid = app.dataframe[0].value
+    assert len(grid) == 17 and "解除承包经营合同" in grid.columns
+    app.sidebar.text_input(key="operator").set_value("江南镇 李四").run()
+    app.selectbox(key="ledger_pond").set_value(5).run()
+    # The record form: step, date, unit, note, document, photo.
+    app.selectbox(key="rec_step").set_value("end_contract")
+    app.date_input(key="rec_date").set_value(date(2022, 4, 9))
+    app.text_input(key="rec_doc").set_value("江南〔2022〕7号")
+    app.button[0].click().run()
+    assert not app.exception
+    done = the_store().ledger()["5"]
+    assert done["end_contract"][0] == date(2022, 4, 9)
+    ev = the_store().ledger_events("5")
+    assert ev.recorded_by.tolist() == ["江南镇 李四"] and ev.document_no.tolist() == ["江南〔2022〕7号"]
+    assert ev.responsible_unit.tolist() == ["江南镇"]
+    # Refused: 销号 needs the contract step first (pond 6 has none).
+    app.selectbox(key="ledger_pond").set_value(6).run()
+    app.selectbox(key="rec_step").set_value("closed_out")
+    app.button[0].click().run()
+    assert "需要" in app.error[0].value or "needs" in app.error[0].value
+    # Dashboard figures.
+    the_store().record_step("5", "closed_out", date(2022, 5, 1), "u")
+    app.switch_page("ui/pages/dashboard.py").run()
+    assert not app.exception
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics["已退养销号"] == "1 / 17" and metrics["退养面积（亩）"] == "200 / 1552"
+    # The map colours pond 5 as retired.
+    app.switch_page("ui/pages/map.py").run()
+    script = component_args(app)["script"]
+    assert "#6b7280" in script
+
+
+def test_dashboard_click_through_selects_the_pond(app):
+    app.switch_page("ui/pages/dashboard.py").run()
+    app.button(key="open_0").click().run()
+    assert app.session_state["selected_pond"] == 1
+
+
+def test_dashboard_in_english(app):
+    app.sidebar.selectbox(key="lang").set_value("en").run()
+    app.switch_page("ui/pages/dashboard.py").run()
+    assert app.title[0].value == "Dashboard"
+    assert [m.label for m in app.metric][:2] == ["Retired & closed out", "Area retired (mu)"]
