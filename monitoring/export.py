@@ -56,7 +56,8 @@ def ledger_workbook(store, ds, today=None) -> bytes:
     """The whole ledger as one XLSX workbook with Chinese headers.
 
     Sheets: 鱼池 (register, classification, status), 退养记录 (events), 水样
-    (current samples), 每周达标 (site x week), 溯源案件 (tracing cases).
+    (current samples), 每周达标 (site x week), 溯源案件 (tracing cases), 巡查
+    (patrols), 举报 (public tips).
     Header row frozen, widths fitted, dates as real date cells.
 
     Parameters
@@ -193,6 +194,62 @@ def ledger_workbook(store, ds, today=None) -> bytes:
         ),
         date_cols=["整改期限"],
         datetime_cols=["立案时间", "结案时间"],
+    )
+    pat = store.patrols()
+    findings = {
+        "feeding": "发现投饵",
+        "fertiliser_drugs": "投肥或施药",
+        "fry_stocking": "投放鱼苗",
+        "dead_fish": "发现死鱼",
+        "fishing_nofish": "禁捕区内垂钓捕捞",
+        "other": "其他",
+    }
+    _sheet(
+        wb,
+        "巡查",
+        pd.DataFrame(
+            {
+                "记录号": pat.id,
+                "巡查日期": pat.patrol_date,
+                "巡查人员": pat.inspectors,
+                "鱼池": pat.ponds,
+                "区域": pat.area,
+                "发现问题": ["、".join(findings[f] for f in x.split(",") if f) for x in pat.findings],
+                "死鱼处理": pat.dead_fish_disposal,
+                "备注": pat.notes,
+                "案件": pat.case_status.map({"none": "", "open": "进行中", "closed": "已结案"}),
+                "处理措施": pat.case_action,
+                "责任单位": pat.case_unit,
+                "期限": pat.case_deadline,
+                "记录人": pat.recorded_by,
+            }
+        ),
+        date_cols=["巡查日期", "期限"],
+    )
+    tp = store.tips()
+    status = {"received": "已受理", "verified": "查证属实", "unfounded": "查无实据", "resolved": "已处理"}
+    _sheet(
+        wb,
+        "举报",
+        pd.DataFrame(
+            {
+                "记录号": tp.id,
+                "受理日期": tp.received_date,
+                "举报内容": tp.what,
+                "位置（原文）": tp.location_text,
+                "经度": tp.lon,
+                "纬度": tp.lat,
+                "在1公里禁投区内": tp.in_ban_zone.map({True: "是", False: "否"}),
+                "在禁捕区内": tp.in_nofish_zone.map({True: "是", False: "否"}),
+                "最近鱼池": tp.nearest_pond,
+                "距最近鱼池（m）": tp.nearest_pond_m.round(0),
+                "状态": tp.status.map(status),
+                "奖励（元）": tp.reward_amount,
+                "联系方式": tp.contact,
+                "记录人": tp.recorded_by,
+            }
+        ),
+        date_cols=["受理日期"],
     )
     buf = io.BytesIO()
     wb.save(buf)

@@ -25,7 +25,7 @@ from sqlalchemy import (
     text,
 )
 
-__all__ = ["imports", "metadata", "retirement_events", "samples", "sites", "tracing_cases"]
+__all__ = ["imports", "metadata", "patrols", "retirement_events", "samples", "sites", "tips", "tracing_cases"]
 
 metadata = MetaData(
     naming_convention={
@@ -150,4 +150,55 @@ retirement_events = Table(
     Column("recorded_by", String(64), nullable=False),
     Column("recorded_at", DateTime, nullable=False),
     Index("ix_retirement_events_pond", "pond_code"),
+)
+
+# Daily patrols (日常监管巡查). A finding may open a case (status/action/unit/deadline).
+patrols = Table(
+    "patrols",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("patrol_date", Date, nullable=False),
+    Column("inspectors", String(300), nullable=False),
+    Column("ponds", String(300), nullable=False, server_default=""),  # comma-separated pond codes
+    Column("area", String(300), nullable=False, server_default=""),
+    Column("findings", String(300), nullable=False, server_default=""),  # comma-separated keys
+    Column("dead_fish_disposal", Text, nullable=False, server_default=""),
+    Column("notes", Text, nullable=False, server_default=""),
+    Column("photo", LargeBinary),
+    Column("photo_name", String(200)),
+    Column("photo_type", String(40)),
+    Column("case_status", String(8), nullable=False, server_default="none"),  # none | open | closed
+    Column("case_action", Text, nullable=False, server_default=""),
+    Column("case_unit", String(100), nullable=False, server_default=""),
+    Column("case_deadline", Date),
+    Column("recorded_by", String(64), nullable=False),
+    Column("recorded_at", DateTime, nullable=False),
+    Column("updated_by", String(64), nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+)
+
+# Public tips (有奖举报).
+tips = Table(
+    "tips",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("received_date", Date, nullable=False),
+    Column("what", Text, nullable=False),
+    Column("location_text", String(200), nullable=False),
+    Column("lon", Float, nullable=False),
+    Column("lat", Float, nullable=False),
+    Column("contact", String(200), nullable=False, server_default=""),
+    Column("in_ban_zone", Boolean, nullable=False),
+    Column("in_nofish_zone", Boolean, nullable=False),
+    Column("shore_distance_m", Float, nullable=False),
+    Column("nearest_pond", String(32)),
+    Column("nearest_pond_m", Float),
+    Column("status", String(12), nullable=False),  # received | verified | unfounded | resolved
+    Column("reward_granted", Boolean, nullable=False, server_default=text("false")),
+    Column("reward_amount", Float),
+    Column("notes", Text, nullable=False, server_default=""),
+    Column("recorded_by", String(64), nullable=False),
+    Column("recorded_at", DateTime, nullable=False),
+    Column("updated_by", String(64), nullable=False),
+    Column("updated_at", DateTime, nullable=False),
 )

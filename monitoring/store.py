@@ -21,9 +21,10 @@ from geo.crs import GEOGRAPHIC, to_metric
 
 from .compliance import Limits, evaluate_week, load_limits, sample_status
 from .db import current_revision, make_engine, upgrade
+from .field import TIP_TRANSITIONS, FieldError, check_patrol, tip_zones
 from .ledger import LedgerError, check_event, load_steps, pond_status, replay
 from .samples import TZ, SampleInput, SampleValidationError, iso_week, week_bounds
-from .schema import imports, retirement_events, samples, sites, tracing_cases
+from .schema import imports, patrols, retirement_events, samples, sites, tips, tracing_cases
 
 __all__ = ["CaseError", "ImportResult", "RowError", "Store"]
 
@@ -117,7 +118,7 @@ class Store:
     --------
     >>> store = Store("sqlite://")
     >>> store.revision()
-    '0002_retirement'
+    '0003_patrols_tips'
     """
 
     def __init__(self, url: str | None = None, limits: Limits | None = None, migrate: bool = True, steps=None):
@@ -987,6 +988,217 @@ class Store:
     def pond_statuses(self) -> dict:
         """``not_started`` / ``in_progress`` / ``retired`` per pond number (int)."""
         return {int(code): pond_status(done, self.steps) for code, done in self.ledger().items()}
+
+    # --- patrols ---------------------------------------------------------------
+    def add_patrol(
+        self,
+        patrol_date: date,
+        inspectors: str,
+        user: str,
+        ponds=(),
+        area: str = "",
+        findings=(),
+        dead_fish_disposal: str = "",
+        notes: str = "",
+        photo: bytes | None = None,
+        photo_name: str | None = None,
+        open_case: bool = False,
+        today: date | None = None,
+    ) -> int:
+        """Record a patrol; a finding can open a case.
+
+        Parameters
+        ----------
+        patrol_date : datetime.date
+        inspectors : str
+        user : str
+        ponds : list of str
+            Pond codes visited (picked on the map or from the list).
+        area : str
+            Area visited, in words.
+        findings : list of str
+            Keys of :data:`monitoring.field.FINDINGS`.
+        dead_fish_disposal, notes : str
+        photo : bytes, optional
+            JPEG or PNG, at most 5 MB.
+        photo_name : str, optional
+        open_case : bool
+            Open a case for the findings (needs at least one finding).
+        today : datetime.date, optional
+
+        Returns
+        -------
+        int
+
+        Raises
+        ------
+        FieldError, LedgerError
+        """
+        today = today or datetime.now(TZ).date()
+        ponds, findings = [str(p) for p in ponds], list(findings)
+        with self.engine.begin() as conn:
+            codes = set(conn.execute(select(sites.c.code).where(sites.c.kind == "pond")).scalars())
+            check_patrol(patrol_date, inspectors, ponds, findings, dead_fish_disposal, codes, today)
+            if open_case and not findings:
+                raise FieldError("findings", findings, "a case needs at least one finding")
+            mime = self._photo(photo)
+            now = _now()
+            return conn.execute(
+                insert(patrols).values(
+                    patrol_date=patrol_date,
+                    inspectors=inspectors.strip(),
+                    ponds=",".join(ponds),
+                    area=area,
+                    findings=",".join(findings),
+                    dead_fish_disposal=dead_fish_disposal,
+                    notes=notes,
+                    photo=photo,
+                    photo_name=photo_name,
+                    photo_type=mime,
+                    case_status="open" if open_case else "none",
+                    recorded_by=user,
+                    recorded_at=now,
+                    updated_by=user,
+                    updated_at=now,
+                )
+            ).inserted_primary_key[0]
+
+    def update_patrol_case(self, patrol_id: int, user: str, action=None, unit=None, deadline=None, close=False):
+        """Record the action, unit and deadline of a patrol's case, or close it.
+
+        Parameters
+        ----------
+        patrol_id : int
+        user : str
+        action, unit : str, optional
+        deadline : datetime.date, optional
+        close : bool
+            Close the case (needs the action taken).
+
+        Raises
+        ------
+        FieldError
+        """
+        with self.engine.begin() as conn:
+            row = conn.execute(select(patrols).where(patrols.c.id == patrol_id)).mappings().first()
+            if row is None or row["case_status"] != "open":
+                raise FieldError("patrol", patrol_id, "has no open case")
+            values = {"updated_by": user, "updated_at": _now()}
+            if action is not None:
+                values["case_action"] = action
+            if unit is not None:
+                values["case_unit"] = unit
+            if deadline is not None:
+                values["case_deadline"] = deadline
+            if close:
+                if not (values.get("case_action") or row["case_action"]).strip():
+                    raise FieldError("case_action", "", "record the action taken before closing")
+                values["case_status"] = "closed"
+            conn.execute(update(patrols).where(patrols.c.id == patrol_id).values(**values))
+
+    def patrols(self) -> pd.DataFrame:
+        """Every patrol, newest first (photos excluded)."""
+        cols = [c for c in patrols.c if c.name != "photo"]
+        with self.engine.connect() as conn:
+            return pd.read_sql(
+                select(*cols, patrols.c.photo.is_not(None).label("has_photo")).order_by(
+                    patrols.c.patrol_date.desc(), patrols.c.id.desc()
+                ),
+                conn,
+            )
+
+    # --- public tips -----------------------------------------------------------
+    def add_tip(self, received: date, what: str, location: str, ds, user: str, contact: str = "", today=None) -> int:
+        """Take in a public tip; its location is tested against the zones at once.
+
+        Parameters
+        ----------
+        received : datetime.date
+        what : str
+            What was seen.
+        location : str
+            Coordinates as typed (any notation of the coordinate parser).
+        ds : geo.dataset.Dataset
+            For the zone test.
+        user : str
+        contact : str, optional
+        today : datetime.date, optional
+
+        Returns
+        -------
+        int
+
+        Raises
+        ------
+        FieldError
+            Missing text, a future date, or an unreadable location.
+        """
+        today = today or datetime.now(TZ).date()
+        if not isinstance(received, date) or received > today:
+            raise FieldError("received_date", received, "missing or in the future")
+        if not (what or "").strip():
+            raise FieldError("what", what, "say what was seen")
+        z = tip_zones(location, ds)
+        now = _now()
+        with self.engine.begin() as conn:
+            return conn.execute(
+                insert(tips).values(
+                    received_date=received,
+                    what=what.strip(),
+                    location_text=location.strip(),
+                    contact=contact.strip(),
+                    status="received",
+                    recorded_by=user,
+                    recorded_at=now,
+                    updated_by=user,
+                    updated_at=now,
+                    **z,
+                )
+            ).inserted_primary_key[0]
+
+    def update_tip(self, tip_id: int, user: str, status=None, reward_granted=None, reward_amount=None, notes=None):
+        """Move a tip along received → verified/unfounded → resolved; grant a reward.
+
+        Parameters
+        ----------
+        tip_id : int
+        user : str
+        status : str, optional
+        reward_granted : bool, optional
+            Only for a verified or resolved tip.
+        reward_amount : float, optional
+            Needed (positive) when a reward is granted.
+        notes : str, optional
+
+        Raises
+        ------
+        FieldError
+        """
+        with self.engine.begin() as conn:
+            row = conn.execute(select(tips).where(tips.c.id == tip_id)).mappings().first()
+            if row is None:
+                raise FieldError("tip", tip_id, "no such tip")
+            values = {"updated_by": user, "updated_at": _now()}
+            new_status = row["status"]
+            if status is not None and status != row["status"]:
+                if status not in TIP_TRANSITIONS[row["status"]]:
+                    raise FieldError("status", status, f"a {row['status']} tip cannot become {status}")
+                values["status"] = new_status = status
+            if reward_granted is not None:
+                if reward_granted and new_status not in ("verified", "resolved"):
+                    raise FieldError("reward_granted", True, "only a verified tip earns a reward")
+                if reward_granted and not (reward_amount and reward_amount > 0):
+                    raise FieldError("reward_amount", reward_amount, "give the amount (positive)")
+                values["reward_granted"] = bool(reward_granted)
+                values["reward_amount"] = float(reward_amount) if reward_granted else None
+            if notes is not None:
+                values["notes"] = notes
+            conn.execute(update(tips).where(tips.c.id == tip_id).values(**values))
+
+    def tips(self) -> pd.DataFrame:
+        """Every tip, newest first."""
+        with self.engine.connect() as conn:
+            return pd.read_sql(select(tips).order_by(tips.c.received_date.desc(), tips.c.id.desc()), conn)
 
     # --- demo data -----------------------------------------------------------
     def has_synthetic(self) -> bool:

@@ -23,7 +23,7 @@ def test_xlsx_reads_back_equal_to_the_database(store, ds):
     store.add_sample(SampleInput("9", datetime(2022, 4, 12, 9, 30, tzinfo=TZ), ParsedValue(0.35, False, None)), "u")
     store.add_sample(SampleInput("8", datetime(2022, 4, 13, 9, tzinfo=TZ), ParsedValue(0.01, True, 0.01)), "u")
     wb = openpyxl.load_workbook(io.BytesIO(ledger_workbook(store, ds, today=TODAY)))
-    assert wb.sheetnames == ["鱼池", "退养记录", "水样", "每周达标", "溯源案件"]
+    assert wb.sheetnames == ["鱼池", "退养记录", "水样", "每周达标", "溯源案件", "巡查", "举报"]
     ponds = wb["鱼池"]
     assert ponds.freeze_panes == "A2"
     header = [c.value for c in ponds[1]]
@@ -46,6 +46,7 @@ def test_xlsx_reads_back_equal_to_the_database(store, ds):
     assert len(events) == 1 and events[0][9] == "江南〔2022〕5号"
     cases = list(wb["溯源案件"].iter_rows(min_row=2, values_only=True))
     assert len(cases) == 1 and cases[0][1] == "9"
+    assert list(wb["巡查"].iter_rows(min_row=2, values_only=True)) == []
     grid = list(wb["每周达标"].iter_rows(values_only=True))
     assert grid[0] == ("点位", "2022-W15")
     assert dict((r[0], r[1]) for r in grid[1:])["9"] == "超标"
@@ -76,3 +77,13 @@ def test_geojson_has_every_layer(ds):
     assert counts == {"ponds": 17, "lake": 1, "ban_zone": 1, "nofish_zones": 1, "sections": 1}
     with pytest.raises(ValueError, match="format"):
         geo_export(ds, "shp")
+
+
+def test_patrols_and_tips_sheets(store, ds):
+    store.add_patrol(date(2022, 4, 15), "王五", "u", ponds=["8"], findings=["feeding"], today=TODAY)
+    store.add_tip(date(2022, 4, 16), "投饵", "E113.4252 N29.6439", ds, "u")
+    wb = openpyxl.load_workbook(io.BytesIO(ledger_workbook(store, ds, today=TODAY)))
+    patrol = list(wb["巡查"].iter_rows(min_row=2, values_only=True))
+    assert patrol[0][1] == datetime(2022, 4, 15) and patrol[0][5] == "发现投饵"
+    tip = list(wb["举报"].iter_rows(min_row=2, values_only=True))
+    assert tip[0][2] == "投饵" and tip[0][6] == "是" and tip[0][8] == "8"

@@ -123,7 +123,7 @@ def test_command_line(tmp_path):
         )
 
     up = run("db", "upgrade")
-    assert up.returncode == 0 and "0002_retirement" in up.stdout
+    assert up.returncode == 0 and "0003_patrols_tips" in up.stdout
     ok = run("import-samples", str(f))
     assert ok.returncode == 0 and "5 samples written" in ok.stdout
     assert "already imported" in run("import-samples", str(f)).stdout

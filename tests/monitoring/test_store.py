@@ -21,9 +21,9 @@ def test_migrations_from_empty_to_head(db_url):
     s = Store(db_url, migrate=False)
     assert s.revision() is None
     s = Store(db_url)
-    assert s.revision() == "0002_retirement"
+    assert s.revision() == "0003_patrols_tips"
     Store(db_url)  # idempotent
-    assert s.revision() == "0002_retirement"
+    assert s.revision() == "0003_patrols_tips"
 
 
 def test_register_loaded_once(store, register):

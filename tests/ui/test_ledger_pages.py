@@ -69,3 +69,23 @@ def test_dashboard_in_english(app):
     app.switch_page("ui/pages/dashboard.py").run()
     assert app.title[0].value == "Dashboard"
     assert [m.label for m in app.metric][:2] == ["Retired & closed out", "Area retired (mu)"]
+
+
+def test_patrol_and_tip_forms(app):
+    app.switch_page("ui/pages/retirement.py").run()
+    app.sidebar.text_input(key="operator").set_value("王五").run()
+    app.multiselect(key="p_ponds").set_value([8])
+    app.multiselect(key="p_find").set_value(["dead_fish"])
+    patrol_submit = next(b for b in app.button if "patrol_form" in str(b.proto.id))
+    patrol_submit.click().run()
+    assert "死鱼" in app.error[0].value or "disposed" in app.error[0].value  # disposal required
+    app.text_input(key="p_disp").set_value("深埋")
+    next(b for b in app.button if "patrol_form" in str(b.proto.id)).click().run()
+    row = the_store().patrols().iloc[0]
+    assert row.ponds == "8" and row.inspectors == "王五" and row.dead_fish_disposal == "深埋"
+    app.text_area(key="t_what").set_value("夜间投饵")
+    app.text_input(key="t_loc").set_value("东经113.42517 北纬29.6439")
+    next(b for b in app.button if "tip_form" in str(b.proto.id)).click().run()
+    assert not app.exception
+    assert any("最近鱼池 8号" in s.value for s in app.success)
+    assert bool(the_store().tips().iloc[0].in_ban_zone)

@@ -2,6 +2,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
+from geo.crs import gcj02_to_wgs84
 from geo.mapping import BASEMAPS, all_ponds_bounds, pond_at, pond_table, selection_layer, view_for
 from i18n import describe_flag, describe_hypothesis
 from ui.data import current_dataset, data_version, known_statuses, open_case_sites, pond_map, tianditu_key
@@ -73,11 +74,18 @@ with col_map:
         key="pond_map",
         height=620,
         width="stretch",
-        returned_objects=["last_object_clicked"],
+        returned_objects=["last_object_clicked", "last_clicked"],
         feature_group_to_add=selection_layer(ds, selected, LANG, basemap) if selected else None,
         center=st.session_state.get("map_center"),
         zoom=st.session_state.get("map_zoom"),
     )
+    point = (out or {}).get("last_clicked")
+    if point and point != st.session_state.get("last_point_raw"):
+        st.session_state["last_point_raw"] = point
+        lat, lng = point["lat"], point["lng"]
+        if basemap == "gaode":
+            lng, lat = gcj02_to_wgs84(lng, lat)
+        st.session_state["map_point"] = (float(lat), float(lng))
     clicked = (out or {}).get("last_object_clicked")
     if clicked and clicked != st.session_state.get("last_click"):
         st.session_state["last_click"] = clicked

@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from geo.config import load_config
+from monitoring.field import FINDINGS, FieldError
 from monitoring.ledger import LedgerError, overdue
 from monitoring.samples import TZ
 from ui.data import current_dataset, store
@@ -36,145 +37,329 @@ def cell(state, days, done, s):
     return tr("r.pending", date=s.deadline.isoformat())
 
 
-# --- the ledger grid --------------------------------------------------------------------
-st.subheader(tr("r.grid"))
-rows, states = [], []
-for pid, r in reg.iterrows():
-    done = ledger.get(str(pid), {})
-    row = {tr("field.pond_id"): pid, tr("field.farm_name"): r.farm_name, tr("field.town"): r.town}
-    row[tr("field.area_mu")] = r.area_mu
-    st_row = {}
-    for s, state, days in overdue(done, steps, today):
-        row[step_name(s)] = cell(state, days, done, s)
-        st_row[step_name(s)] = state
-    rows.append(row)
-    states.append(st_row)
-grid = pd.DataFrame(rows)
-COLOURS = {"done": "#bbf7d0", "overdue": "#fecaca", "pending": "#fef9c3", "ongoing": "#e0e7ff"}
-styled = grid.style.apply(
-    lambda col: [
-        f"background-color: {COLOURS[states[i][col.name]]}" if col.name in states[i] else "" for i in range(len(col))
-    ],
-    axis=0,
-)
-st.dataframe(styled, hide_index=True, width="stretch", height=38 * (len(grid) + 1))
+tab_ledger, tab_patrol, tab_tips = st.tabs([tr("r.tab.ledger"), tr("r.tab.patrols"), tr("r.tab.tips")])
 
-# --- one pond: record, history, cancel -----------------------------------------------------
-ids = list(reg.index)
-default = st.session_state.get("selected_pond") or ids[0]
-pond = st.selectbox(
-    tr("r.pond"),
-    ids,
-    index=ids.index(default),
-    format_func=lambda p: f"{p} · {reg.loc[p, 'farm_name']}",
-    key="ledger_pond",
-)
-left, right = st.columns([1, 1], gap="large")
-with left:
-    st.subheader(tr("r.record"))
-    with st.form("record_step"):
-        step_key = st.selectbox(
-            tr("r.step"),
-            [s.key for s in steps],
-            format_func=lambda k: step_name(next(s for s in steps if s.key == k)),
-            key="rec_step",
+# --- the ledger grid --------------------------------------------------------------------
+with tab_ledger:
+    st.subheader(tr("r.grid"))
+    rows, states = [], []
+    for pid, r in reg.iterrows():
+        done = ledger.get(str(pid), {})
+        row = {tr("field.pond_id"): pid, tr("field.farm_name"): r.farm_name, tr("field.town"): r.town}
+        row[tr("field.area_mu")] = r.area_mu
+        st_row = {}
+        for s, state, days in overdue(done, steps, today):
+            row[step_name(s)] = cell(state, days, done, s)
+            st_row[step_name(s)] = state
+        rows.append(row)
+        states.append(st_row)
+    grid = pd.DataFrame(rows)
+    COLOURS = {"done": "#bbf7d0", "overdue": "#fecaca", "pending": "#fef9c3", "ongoing": "#e0e7ff"}
+    styled = grid.style.apply(
+        lambda col: [
+            f"background-color: {COLOURS[states[i][col.name]]}" if col.name in states[i] else ""
+            for i in range(len(col))
+        ],
+        axis=0,
+    )
+    st.dataframe(styled, hide_index=True, width="stretch", height=38 * (len(grid) + 1))
+
+    # --- one pond: record, history, cancel -----------------------------------------------------
+    ids = list(reg.index)
+    default = st.session_state.get("selected_pond") or ids[0]
+    pond = st.selectbox(
+        tr("r.pond"),
+        ids,
+        index=ids.index(default),
+        format_func=lambda p: f"{p} · {reg.loc[p, 'farm_name']}",
+        key="ledger_pond",
+    )
+    left, right = st.columns([1, 1], gap="large")
+    with left:
+        st.subheader(tr("r.record"))
+        with st.form("record_step"):
+            step_key = st.selectbox(
+                tr("r.step"),
+                [s.key for s in steps],
+                format_func=lambda k: step_name(next(s for s in steps if s.key == k)),
+                key="rec_step",
+            )
+            when = st.date_input(tr("r.date"), value=today, max_value=today, format="YYYY-MM-DD", key="rec_date")
+            unit = st.selectbox(tr("r.unit"), ["", "市自然资源局", "市农业农村局", "江南镇", "聂市镇"], key="rec_unit")
+            note = st.text_area(tr("r.note"), key="rec_note")
+            doc = st.text_input(tr("r.doc"), key="rec_doc")
+            photo = st.file_uploader(tr("r.photo"), type=["jpg", "jpeg", "png"], key="rec_photo")
+            submitted = st.form_submit_button(tr("r.save"), type="primary")
+        if submitted:
+            if not operator:
+                st.error(tr("s.need_operator"))
+            else:
+                try:
+                    db.record_step(
+                        str(pond),
+                        step_key,
+                        when,
+                        operator,
+                        responsible_unit=unit or None,
+                        note=note,
+                        document_no=doc,
+                        photo=photo.getvalue() if photo else None,
+                        photo_name=photo.name if photo else None,
+                    )
+                    st.success(tr("r.saved"))
+                    st.rerun()
+                except LedgerError as exc:
+                    st.error(plain(tr("r.refused", reason=exc)))
+    with right:
+        st.subheader(tr("r.events"))
+        events = db.ledger_events(str(pond))
+        if events.empty:
+            st.caption(tr("r.no_events"))
+        else:
+            names = {s.key: step_name(s) for s in steps}
+            view = pd.DataFrame(
+                {
+                    "#": events.id,
+                    tr("r.step"): [
+                        names.get(k, "") if isinstance(k, str) else f"→ #{int(v)}"
+                        for k, v in zip(events.step, events.voids, strict=True)
+                    ],
+                    tr("field.status"): [tr(f"r.kind.{k}") for k in events.kind],
+                    tr("r.date"): [
+                        d.isoformat() if pd.notna(d) and hasattr(d, "isoformat") else "" for d in events.event_date
+                    ],
+                    tr("r.unit"): events.responsible_unit,
+                    tr("r.note"): [(n or rs) for n, rs in zip(events.note, events.reason, strict=True)],
+                    tr("r.doc"): events.document_no,
+                    tr("s.operator"): events.recorded_by,
+                }
+            )
+            st.dataframe(view, hide_index=True, width="stretch")
+            with_photo = events[events.has_photo.astype(bool)].id.tolist()
+            if with_photo:
+                pick = st.selectbox(tr("r.show_photo"), with_photo, format_func=lambda i: f"#{i}", key="photo_pick")
+                data = db.event_photo(int(pick))
+                if data:
+                    st.image(data[0], caption=data[1], width=320)
+            live = [int(i) for i in events[(events.kind == "done")].id if not (events.voids == i).any()]
+            if live:
+                with st.form("void_event"):
+                    target = st.selectbox(tr("r.void_pick"), live, format_func=lambda i: f"#{i}")
+                    reason = st.text_input(tr("r.reason"))
+                    do_void = st.form_submit_button(tr("r.do_void"))
+                if do_void:
+                    if not operator:
+                        st.error(tr("s.need_operator"))
+                    else:
+                        try:
+                            db.void_event(int(target), reason, operator)
+                            st.success(tr("r.voided"))
+                            st.rerun()
+                        except LedgerError as exc:
+                            st.error(plain(tr("r.refused", reason=exc)))
+
+    # --- responsibilities -----------------------------------------------------------------
+    st.subheader(tr("r.duties"))
+    cases = db.cases("open")
+    duty_rows = []
+    for unit_cfg in load_config().get("units", []):
+        name = unit_cfg["name"]
+        owned = [s for s in steps if s.responsible == name or (s.responsible == "town" and name in set(reg.town))]
+        open_items = overdue_items = 0
+        for pid, r in reg.iterrows():
+            for s, state, _ in overdue(ledger.get(str(pid), {}), steps, today):
+                if s.unit_for(r.town) == name and state != "done":
+                    open_items += 1
+                    overdue_items += state == "overdue"
+        duty_rows.append(
+            {
+                tr("r.duty_unit"): name,
+                tr("r.duty_text"): unit_cfg.get("duties", ""),
+                tr("r.duty_steps"): "、".join(step_name(s) for s in owned),
+                tr("r.duty_open"): open_items,
+                tr("r.duty_overdue"): overdue_items,
+                tr("r.duty_cases"): int((cases.responsible_unit == name).sum()) if len(cases) else 0,
+            }
         )
-        when = st.date_input(tr("r.date"), value=today, max_value=today, format="YYYY-MM-DD", key="rec_date")
-        unit = st.selectbox(tr("r.unit"), ["", "市自然资源局", "市农业农村局", "江南镇", "聂市镇"], key="rec_unit")
-        note = st.text_area(tr("r.note"), key="rec_note")
-        doc = st.text_input(tr("r.doc"), key="rec_doc")
-        photo = st.file_uploader(tr("r.photo"), type=["jpg", "jpeg", "png"], key="rec_photo")
-        submitted = st.form_submit_button(tr("r.save"), type="primary")
-    if submitted:
+    st.dataframe(pd.DataFrame(duty_rows), hide_index=True, width="stretch")
+
+# --- patrols -----------------------------------------------------------------------------
+with tab_patrol:
+    st.subheader(tr("p.new"))
+    picked = st.session_state.get("selected_pond")
+    with st.form("patrol_form"):
+        p_date = st.date_input(tr("p.date"), value=today, max_value=today, format="YYYY-MM-DD", key="p_date")
+        p_insp = st.text_input(tr("p.inspectors"), value=operator, key="p_insp")
+        p_ponds = st.multiselect(
+            tr("p.ponds"),
+            ids,
+            default=[picked] if picked in ids else [],
+            format_func=lambda p: f"{p} · {reg.loc[p, 'farm_name']}",
+            key="p_ponds",
+            help=tr("p.ponds_help"),
+            placeholder=tr("map.flag.all"),
+        )
+        p_area = st.text_input(tr("p.area"), key="p_area")
+        p_find = st.multiselect(
+            tr("p.findings"), FINDINGS, format_func=lambda f: tr(f"p.f.{f}"), key="p_find", placeholder="—"
+        )
+        p_disp = st.text_input(tr("p.disposal"), key="p_disp")
+        p_notes = st.text_area(tr("s.notes"), key="p_notes")
+        p_photo = st.file_uploader(tr("r.photo"), type=["jpg", "jpeg", "png"], key="p_photo")
+        p_case = st.checkbox(tr("p.open_case"), key="p_case")
+        p_submit = st.form_submit_button(tr("r.save"), type="primary")
+    if p_submit:
         if not operator:
             st.error(tr("s.need_operator"))
         else:
             try:
-                db.record_step(
-                    str(pond),
-                    step_key,
-                    when,
+                db.add_patrol(
+                    p_date,
+                    p_insp.strip() or operator,
                     operator,
-                    responsible_unit=unit or None,
-                    note=note,
-                    document_no=doc,
-                    photo=photo.getvalue() if photo else None,
-                    photo_name=photo.name if photo else None,
+                    ponds=[str(p) for p in p_ponds],
+                    area=p_area,
+                    findings=p_find,
+                    dead_fish_disposal=p_disp,
+                    notes=p_notes,
+                    photo=p_photo.getvalue() if p_photo else None,
+                    photo_name=p_photo.name if p_photo else None,
+                    open_case=p_case,
                 )
                 st.success(tr("r.saved"))
-                st.rerun()
-            except LedgerError as exc:
+            except (FieldError, LedgerError) as exc:
                 st.error(plain(tr("r.refused", reason=exc)))
-with right:
-    st.subheader(tr("r.events"))
-    events = db.ledger_events(str(pond))
-    if events.empty:
+    st.subheader(tr("p.list"))
+    pat = db.patrols()
+    if pat.empty:
         st.caption(tr("r.no_events"))
     else:
-        names = {s.key: step_name(s) for s in steps}
-        view = pd.DataFrame(
-            {
-                "#": events.id,
-                tr("r.step"): [
-                    names.get(k, "") if isinstance(k, str) else f"→ #{int(v)}"
-                    for k, v in zip(events.step, events.voids, strict=True)
-                ],
-                tr("field.status"): [tr(f"r.kind.{k}") for k in events.kind],
-                tr("r.date"): [
-                    d.isoformat() if pd.notna(d) and hasattr(d, "isoformat") else "" for d in events.event_date
-                ],
-                tr("r.unit"): events.responsible_unit,
-                tr("r.note"): [(n or rs) for n, rs in zip(events.note, events.reason, strict=True)],
-                tr("r.doc"): events.document_no,
-                tr("s.operator"): events.recorded_by,
-            }
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    "#": pat.id,
+                    tr("p.date"): [d.isoformat() for d in pat.patrol_date],
+                    tr("p.inspectors"): pat.inspectors,
+                    tr("p.ponds"): pat.ponds,
+                    tr("p.findings"): ["、".join(tr(f"p.f.{f}") for f in x.split(",") if f) for x in pat.findings],
+                    tr("p.disposal"): pat.dead_fish_disposal,
+                    tr("p.case"): [tr(f"p.case.{c}") for c in pat.case_status],
+                }
+            ),
+            hide_index=True,
+            width="stretch",
         )
-        st.dataframe(view, hide_index=True, width="stretch")
-        with_photo = events[events.has_photo.astype(bool)].id.tolist()
-        if with_photo:
-            pick = st.selectbox(tr("r.show_photo"), with_photo, format_func=lambda i: f"#{i}", key="photo_pick")
-            data = db.event_photo(int(pick))
-            if data:
-                st.image(data[0], caption=data[1], width=320)
-        live = [int(i) for i in events[(events.kind == "done")].id if not (events.voids == i).any()]
-        if live:
-            with st.form("void_event"):
-                target = st.selectbox(tr("r.void_pick"), live, format_func=lambda i: f"#{i}")
-                reason = st.text_input(tr("r.reason"))
-                do_void = st.form_submit_button(tr("r.do_void"))
-            if do_void:
+        open_ids = pat[pat.case_status == "open"].id.astype(int).tolist()
+        if open_ids:
+            with st.form("patrol_case"):
+                pc = st.selectbox(tr("p.case_pick"), open_ids, format_func=lambda i: f"#{i}")
+                pc_action = st.text_area(tr("s.action"))
+                pc_unit = st.selectbox(tr("s.unit_resp"), ["", "市自然资源局", "市农业农村局", "江南镇", "聂市镇"])
+                pc_deadline = st.date_input(tr("s.deadline"), value=None, format="YYYY-MM-DD")
+                pc_close = st.checkbox(tr("p.close"))
+                pc_save = st.form_submit_button(tr("s.case_save"))
+            if pc_save:
+                try:
+                    if not operator:
+                        st.error(tr("s.need_operator"))
+                    else:
+                        db.update_patrol_case(
+                            int(pc),
+                            operator,
+                            action=pc_action or None,
+                            unit=pc_unit or None,
+                            deadline=pc_deadline,
+                            close=pc_close,
+                        )
+                        st.success(tr("s.case_saved"))
+                except FieldError as exc:
+                    st.error(plain(tr("r.refused", reason=exc)))
+
+# --- public tips ---------------------------------------------------------------------------
+with tab_tips:
+    st.subheader(tr("t.new"))
+    point = st.session_state.get("map_point")
+    if point:
+        st.caption(tr("t.map_point", lon=point[1], lat=point[0]))
+    with st.form("tip_form"):
+        t_date = st.date_input(tr("t.date"), value=today, max_value=today, format="YYYY-MM-DD", key="t_date")
+        t_what = st.text_area(tr("t.what"), key="t_what")
+        t_loc = st.text_input(
+            tr("t.location"),
+            value=f"{point[1]:.6f}, {point[0]:.6f}" if point else "",
+            help=tr("t.location_help"),
+            key="t_loc",
+        )
+        t_contact = st.text_input(tr("t.contact"), key="t_contact")
+        t_submit = st.form_submit_button(tr("r.save"), type="primary")
+    if t_submit:
+        if not operator:
+            st.error(tr("s.need_operator"))
+        else:
+            try:
+                tid = db.add_tip(t_date, t_what, t_loc, ds, operator, contact=t_contact)
+                tip = db.tips().set_index("id").loc[tid]
+                st.success(
+                    tr(
+                        "t.saved",
+                        ban=tr("value.yes" if tip.in_ban_zone else "value.no"),
+                        nofish=tr("value.yes" if tip.in_nofish_zone else "value.no"),
+                        pond=tip.nearest_pond,
+                        m=tip.nearest_pond_m,
+                    )
+                )
+            except FieldError as exc:
+                st.error(plain(tr("s.error", field=exc.field, value=exc.value, reason=exc.reason)))
+    st.subheader(tr("t.list"))
+    tp = db.tips()
+    if tp.empty:
+        st.caption(tr("r.no_events"))
+    else:
+        yes, no = tr("value.yes"), tr("value.no")
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    "#": tp.id,
+                    tr("t.date"): [d.isoformat() for d in tp.received_date],
+                    tr("t.what"): tp.what,
+                    tr("t.location"): tp.location_text,
+                    tr("field.in_ban_zone"): [yes if v else no for v in tp.in_ban_zone],
+                    tr("field.in_nofish_zone"): [yes if v else no for v in tp.in_nofish_zone],
+                    tr("t.nearest"): [
+                        f"{p} ({m:,.0f} m)" for p, m in zip(tp.nearest_pond, tp.nearest_pond_m, strict=True)
+                    ],
+                    tr("field.status"): [tr(f"t.s.{s}") for s in tp.status],
+                    tr("t.reward"): [
+                        f"{a:g}" if g else "" for g, a in zip(tp.reward_granted, tp.reward_amount, strict=True)
+                    ],
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+        with st.form("tip_update"):
+            tid = st.selectbox(tr("t.pick"), tp.id.astype(int).tolist(), format_func=lambda i: f"#{i}")
+            current = tp.set_index("id").loc[tid, "status"]
+            nxt = st.selectbox(
+                tr("field.status"),
+                ["", "verified", "unfounded", "resolved"],
+                format_func=lambda s: tr(f"t.s.{s}") if s else "—",
+            )
+            reward = st.checkbox(tr("t.reward_grant"))
+            amount = st.number_input(tr("t.amount"), min_value=0.0, step=50.0)
+            t_save = st.form_submit_button(tr("s.case_save"))
+        if t_save:
+            try:
                 if not operator:
                     st.error(tr("s.need_operator"))
                 else:
-                    try:
-                        db.void_event(int(target), reason, operator)
-                        st.success(tr("r.voided"))
-                        st.rerun()
-                    except LedgerError as exc:
-                        st.error(plain(tr("r.refused", reason=exc)))
-
-# --- responsibilities -----------------------------------------------------------------
-st.subheader(tr("r.duties"))
-cases = db.cases("open")
-duty_rows = []
-for unit_cfg in load_config().get("units", []):
-    name = unit_cfg["name"]
-    owned = [s for s in steps if s.responsible == name or (s.responsible == "town" and name in set(reg.town))]
-    open_items = overdue_items = 0
-    for pid, r in reg.iterrows():
-        for s, state, _ in overdue(ledger.get(str(pid), {}), steps, today):
-            if s.unit_for(r.town) == name and state != "done":
-                open_items += 1
-                overdue_items += state == "overdue"
-    duty_rows.append(
-        {
-            tr("r.duty_unit"): name,
-            tr("r.duty_text"): unit_cfg.get("duties", ""),
-            tr("r.duty_steps"): "、".join(step_name(s) for s in owned),
-            tr("r.duty_open"): open_items,
-            tr("r.duty_overdue"): overdue_items,
-            tr("r.duty_cases"): int((cases.responsible_unit == name).sum()) if len(cases) else 0,
-        }
-    )
-st.dataframe(pd.DataFrame(duty_rows), hide_index=True, width="stretch")
-st.caption(tr("page.not_built", what=tr("page.patrols.todo")))
+                    db.update_tip(
+                        int(tid),
+                        operator,
+                        status=nxt or None,
+                        reward_granted=reward or None,
+                        reward_amount=amount if reward else None,
+                    )
+                    st.success(tr("s.case_saved"))
+            except FieldError as exc:
+                st.error(plain(tr("s.error", field=exc.field, value=exc.value, reason=exc.reason)))
