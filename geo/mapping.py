@@ -544,7 +544,8 @@ def build_map(
             ).add_to(g_cases)
 
     folium.LayerControl(collapsed=False).add_to(m)
-    m.add_child(_Control(_legend(lang, bool(statuses), ds.provisional), "bottomright", "yehu-legend"))
+    # Bottom left: the west of the default view is nearly empty, the ponds lie east and centre.
+    m.add_child(_Control(_legend(lang, bool(statuses), ds.provisional), "bottomleft", "yehu-legend"))
     if ds.provisional:
         m.add_child(_Control(_esc(t("map.banner.short", lang)), "topleft", "yehu-banner"))
     bounds = _near_bounds(ds)

@@ -62,7 +62,13 @@ with tab_ledger:
         ],
         axis=0,
     )
-    st.dataframe(styled, hide_index=True, width="stretch", height=38 * (len(grid) + 1))
+    st.dataframe(
+        styled,
+        hide_index=True,
+        width="stretch",
+        height=35 * (len(grid) + 1) + 3,
+        column_config={tr("field.area_mu"): st.column_config.NumberColumn(format="%g", help=tr("map.area_help"))},
+    )
 
     # --- one pond: record, history, cancel -----------------------------------------------------
     ids = list(reg.index)
