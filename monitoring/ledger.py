@@ -12,7 +12,7 @@ from datetime import date
 
 from geo.config import load_config
 
-__all__ = ["LedgerError", "Step", "check_event", "load_steps", "overdue", "pond_status", "replay"]
+__all__ = ["LedgerError", "Step", "check_event", "load_steps", "load_units", "overdue", "pond_status", "replay"]
 
 
 class LedgerError(ValueError):
@@ -88,6 +88,26 @@ def load_steps(config: dict | None = None) -> list[Step]:
         if s.after and s.after not in keys:
             raise LedgerError(f"step {s.key}: 'after' names unknown step {s.after!r}")
     return steps
+
+
+def load_units(config: dict | None = None) -> list[dict]:
+    """The responsible units of the plan (``[[units]]``: name and duties).
+
+    Parameters
+    ----------
+    config : dict, optional
+
+    Returns
+    -------
+    list of dict
+
+    Examples
+    --------
+    >>> [u["name"] for u in load_units()]
+    ['市自然资源局', '市农业农村局', '江南镇', '聂市镇']
+    """
+    config = config if config is not None else load_config()
+    return [{"name": u["name"], "duties": u.get("duties", "")} for u in config.get("units", [])]
 
 
 def replay(events) -> dict:

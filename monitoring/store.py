@@ -102,6 +102,12 @@ def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
+def _created(user: str) -> dict:
+    """Who and when for a new row that also tracks its last update."""
+    now = _now()
+    return {"recorded_by": user, "recorded_at": now, "updated_by": user, "updated_at": now}
+
+
 class Store:
     """Persistence over SQLAlchemy: SQLite by default, PostgreSQL by URL.
 
@@ -1042,7 +1048,6 @@ class Store:
             if open_case and not findings:
                 raise FieldError("findings", findings, "a case needs at least one finding")
             mime = self._photo(photo)
-            now = _now()
             return conn.execute(
                 insert(patrols).values(
                     patrol_date=patrol_date,
@@ -1056,10 +1061,7 @@ class Store:
                     photo_name=photo_name,
                     photo_type=mime,
                     case_status="open" if open_case else "none",
-                    recorded_by=user,
-                    recorded_at=now,
-                    updated_by=user,
-                    updated_at=now,
+                    **_created(user),
                 )
             ).inserted_primary_key[0]
 
@@ -1139,7 +1141,6 @@ class Store:
         if not (what or "").strip():
             raise FieldError("what", what, "say what was seen")
         z = tip_zones(location, ds)
-        now = _now()
         with self.engine.begin() as conn:
             return conn.execute(
                 insert(tips).values(
@@ -1148,10 +1149,7 @@ class Store:
                     location_text=location.strip(),
                     contact=contact.strip(),
                     status="received",
-                    recorded_by=user,
-                    recorded_at=now,
-                    updated_by=user,
-                    updated_at=now,
+                    **_created(user),
                     **z,
                 )
             ).inserted_primary_key[0]

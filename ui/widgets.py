@@ -44,3 +44,10 @@ def demo_banner():
 
     if has_demo_data():
         st.sidebar.warning(tr("s.demo_banner"))
+
+
+def unit_options() -> list[str]:
+    """Responsible units for select boxes: blank (none / default) first, then the plan's units."""
+    from monitoring.ledger import load_units
+
+    return ["", *(u["name"] for u in load_units())]

@@ -3,13 +3,12 @@ from datetime import datetime
 import pandas as pd
 import streamlit as st
 
-from geo.config import load_config
 from monitoring.field import FINDINGS, FieldError
-from monitoring.ledger import LedgerError, overdue
+from monitoring.ledger import LedgerError, load_units, overdue
 from monitoring.samples import TZ
 from ui.data import current_dataset, store
 from ui.i18n import lang, tr
-from ui.widgets import plain
+from ui.widgets import plain, unit_options
 
 db = store()
 ds = current_dataset()
@@ -91,7 +90,7 @@ with tab_ledger:
                 key="rec_step",
             )
             when = st.date_input(tr("r.date"), value=today, max_value=today, format="YYYY-MM-DD", key="rec_date")
-            unit = st.selectbox(tr("r.unit"), ["", "市自然资源局", "市农业农村局", "江南镇", "聂市镇"], key="rec_unit")
+            unit = st.selectbox(tr("r.unit"), unit_options(), key="rec_unit")
             note = st.text_area(tr("r.note"), key="rec_note")
             doc = st.text_input(tr("r.doc"), key="rec_doc")
             photo = st.file_uploader(tr("r.photo"), type=["jpg", "jpeg", "png"], key="rec_photo")
@@ -168,7 +167,7 @@ with tab_ledger:
     st.subheader(tr("r.duties"))
     cases = db.cases("open")
     duty_rows = []
-    for unit_cfg in load_config().get("units", []):
+    for unit_cfg in load_units():
         name = unit_cfg["name"]
         owned = [s for s in steps if s.responsible == name or (s.responsible == "town" and name in set(reg.town))]
         open_items = overdue_items = 0
@@ -260,7 +259,7 @@ with tab_patrol:
             with st.form("patrol_case"):
                 pc = st.selectbox(tr("p.case_pick"), open_ids, format_func=lambda i: f"#{i}")
                 pc_action = st.text_area(tr("s.action"))
-                pc_unit = st.selectbox(tr("s.unit_resp"), ["", "市自然资源局", "市农业农村局", "江南镇", "聂市镇"])
+                pc_unit = st.selectbox(tr("s.unit_resp"), unit_options())
                 pc_deadline = st.date_input(tr("s.deadline"), value=None, format="YYYY-MM-DD")
                 pc_close = st.checkbox(tr("p.close"))
                 pc_save = st.form_submit_button(tr("s.case_save"))

@@ -11,7 +11,7 @@ from monitoring.samples import parse_value as read_value
 from monitoring.store import CaseError
 from ui.data import store, weekly, weekly_grid
 from ui.i18n import labeller, lang, tr
-from ui.widgets import keep, keyed, plain
+from ui.widgets import keep, keyed, plain, unit_options
 
 db = store()
 LANG = lang()
@@ -255,12 +255,11 @@ with tab_tracing:
         with st.form(f"case_form_{cid}"):
             findings = st.text_area(tr("s.findings"), value=case.findings)
             action = st.text_area(tr("s.action"), value=case.action)
+            units = unit_options()
             unit_resp = st.selectbox(
                 tr("s.unit_resp"),
-                ["", "市自然资源局", "市农业农村局", "江南镇", "聂市镇"],
-                index=["", "市自然资源局", "市农业农村局", "江南镇", "聂市镇"].index(case.responsible_unit)
-                if case.responsible_unit in ["", "市自然资源局", "市农业农村局", "江南镇", "聂市镇"]
-                else 0,
+                units,
+                index=units.index(case.responsible_unit) if case.responsible_unit in units else 0,
             )
             deadline = st.date_input(
                 tr("s.deadline"), value=case.deadline if pd.notna(case.deadline) else None, format="YYYY-MM-DD"
