@@ -214,7 +214,7 @@ _CSS = """
 """
 
 
-def _legend(lang: str, statuses: bool, provisional: bool) -> str:
+def _legend(lang: str, statuses: bool, provisional: bool, cases: bool = False) -> str:
     def item(colour, label, css="", border=None):
         style = f"background:{colour};" + (f"border:2px dashed {border};" if border else "")
         return f'<div><i class="{css}" style="{style}"></i>{_esc(label)}</div>'
@@ -226,7 +226,7 @@ def _legend(lang: str, statuses: bool, provisional: bool) -> str:
     rows += [
         item("#fff", t("map.legend.suspect", lang), border=SUSPECT_COLOUR),
         item(SHARED_COLOUR, t("map.legend.shared", lang)),
-        item("#fff", t("map.layer.cases", lang), border=CASE_COLOUR),
+        *([item("#fff", t("map.layer.cases", lang), border=CASE_COLOUR)] if cases else []),
         item("#60a5fa", t("map.layer.lake", lang), "area"),
         item("#fdba74", t("map.layer.ban", lang), "area"),
         item("#c084fc", t("map.layer.nofish", lang), "area"),
@@ -545,7 +545,7 @@ def build_map(
 
     folium.LayerControl(collapsed=False).add_to(m)
     # Bottom left: the west of the default view is nearly empty, the ponds lie east and centre.
-    m.add_child(_Control(_legend(lang, bool(statuses), ds.provisional), "bottomleft", "yehu-legend"))
+    m.add_child(_Control(_legend(lang, bool(statuses), ds.provisional, bool(open_cases)), "bottomleft", "yehu-legend"))
     if ds.provisional:
         m.add_child(_Control(_esc(t("map.banner.short", lang)), "topleft", "yehu-banner"))
     bounds = _near_bounds(ds)
