@@ -41,6 +41,13 @@ def main(argv=None) -> int:
     wk = sub.add_parser("weekly", help="weekly TP compliance per site")
     wk.add_argument("--week", required=True, help="ISO week, e.g. 2022-W15")
     wk.add_argument("--format", choices=["table", "json"], default="table")
+    site = sub.add_parser("add-site", help="add a lake or other monitoring site (coordinates in any accepted notation)")
+    site.add_argument("code", help="site code, e.g. L1")
+    site.add_argument("--kind", choices=["lake", "section"], default="lake")
+    site.add_argument("--name", required=True)
+    site.add_argument("--at", required=True, help="coordinates, e.g. 'E113.4229 N29.6532'")
+    site.add_argument("--source", default="", help="where the position comes from")
+    site.add_argument("--verified", action="store_true", help="the position was checked on site")
     pr = sub.add_parser("progress", help="retirement progress, overdue steps, this week's sampling")
     pr.add_argument("--format", choices=["table", "json"], default="table")
     ex = sub.add_parser("export", help="export the ledger (xlsx) or the geometry (gpkg, kml, geojson)")
@@ -82,6 +89,24 @@ def main(argv=None) -> int:
         except ValueError as exc:
             print(str(exc), file=sys.stderr)
             return 2
+    if args.cmd == "add-site":
+        from sqlalchemy.exc import IntegrityError
+
+        from geo.coords import CoordinateError, parse_coordinate
+
+        try:
+            p = parse_coordinate(args.at)
+            store.add_site(
+                args.code, args.kind, args.name, p.lon, p.lat, args.source or "command line", not args.verified
+            )
+        except CoordinateError as exc:
+            print(f"--at: {exc}", file=sys.stderr)
+            return 1
+        except IntegrityError:
+            print(f"site {args.code!r} exists already", file=sys.stderr)
+            return 1
+        print(f"site {args.code} ({args.kind}) at {p.lon:.6f}, {p.lat:.6f}")
+        return 0
     if args.cmd == "export":
         from geo.dataset import load_dataset
 

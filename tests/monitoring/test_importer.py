@@ -156,3 +156,22 @@ def test_progress_and_export_commands(tmp_path):
         out = tmp_path / f"x.{fmt}"
         res = run("export", "--format", fmt, str(out))
         assert res.returncode == 0 and out.stat().st_size > 1000, res.stderr
+
+
+def test_add_site_command(tmp_path):
+    env = {"YEHU_DB": str(tmp_path / "cli.sqlite"), "PATH": "/usr/bin:/bin"}
+
+    def run(*args):
+        return subprocess.run(
+            [sys.executable, "-m", "monitoring", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+        )
+
+    ok = run("add-site", "L1", "--name", "湖心", "--at", "东经113°25′22″ 北纬29°39′11″", "--source", "GPS 2026-05")
+    assert ok.returncode == 0 and "site L1 (lake) at 113.42" in ok.stdout
+    assert "exists already" in run("add-site", "L1", "--name", "x", "--at", "E113.4 N29.6").stderr
+    bad = run("add-site", "L2", "--name", "x", "--at", "somewhere")
+    assert bad.returncode == 1 and "somewhere" in bad.stderr
+    weekly = run("weekly", "--week", "2022-W15", "--format", "json")
+    import json
+
+    assert "L1" in {s["site_code"] for s in json.loads(weekly.stdout)["sites"]}
