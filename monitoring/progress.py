@@ -98,8 +98,7 @@ def progress(store, register: pd.DataFrame, today: date | None = None) -> dict:
     lake = []
     sites = store.sites()
     for code in sites[sites.kind != "pond"].code:
-        s = store.samples(site=code, parameter="TP")
-        s = s[s.qc_type != "blank"]
+        s = store.samples(site=code, parameter="TP", limit=1, exclude_blanks=True)
         rule = store.limits.lake_rule("TP", today)
         if s.empty or rule is None:
             lake.append(

@@ -437,7 +437,15 @@ class Store:
         df = self._frame(select(samples).where(samples.c.sample_uid == uid).order_by(samples.c.version))
         return df[SAMPLE_FIELDS + ["is_current"]]
 
-    def samples(self, site: str | None = None, parameter: str | None = "TP", include_retracted=False) -> pd.DataFrame:
+    def samples(
+        self,
+        site: str | None = None,
+        parameter: str | None = "TP",
+        include_retracted=False,
+        since: datetime | None = None,
+        limit: int | None = None,
+        exclude_blanks: bool = False,
+    ) -> pd.DataFrame:
         """Current samples, newest first.
 
         Parameters
@@ -446,19 +454,32 @@ class Store:
         parameter : str or None
             None for all parameters.
         include_retracted : bool
+        since : datetime.datetime, optional
+            Aware; only samples taken at or after it.
+        limit : int, optional
+            At most this many (the newest).
+        exclude_blanks : bool
+            Leave out QC blanks.
 
         Returns
         -------
         pandas.DataFrame
         """
         q = select(samples).where(samples.c.is_current)
+        if since is not None:
+            q = q.where(samples.c.sampled_at_utc >= _utc(since))
+        if exclude_blanks:
+            q = q.where(samples.c.qc_type != "blank")
         if site is not None:
             q = q.where(samples.c.site_code == site)
         if parameter is not None:
             q = q.where(samples.c.parameter == parameter)
         if not include_retracted:
             q = q.where(~samples.c.retracted)
-        df = self._frame(q.order_by(samples.c.sampled_at_utc.desc(), samples.c.id.desc()))
+        q = q.order_by(samples.c.sampled_at_utc.desc(), samples.c.id.desc())
+        if limit is not None:
+            q = q.limit(limit)
+        df = self._frame(q)
         return df[SAMPLE_FIELDS] if len(df) else pd.DataFrame(columns=SAMPLE_FIELDS)
 
     def stamp(self) -> tuple:
@@ -475,23 +496,26 @@ class Store:
                 conn.execute(select(func.count(), func.max(tracing_cases.c.updated_at))).one()[:],
             )
 
-    def latest_time(self, parameter: str = "TP") -> datetime | None:
+    def latest_time(self, parameter: str = "TP", site: str | None = None) -> datetime | None:
         """Time of the latest current sample of a parameter, in Asia/Shanghai.
 
         Parameters
         ----------
         parameter : str
+        site : str, optional
+            Only this site.
 
         Returns
         -------
         datetime.datetime or None
         """
         with self.engine.connect() as conn:
-            t = conn.execute(
-                select(func.max(samples.c.sampled_at_utc)).where(
-                    samples.c.parameter == parameter, samples.c.is_current, ~samples.c.retracted
-                )
-            ).scalar()
+            q = select(func.max(samples.c.sampled_at_utc)).where(
+                samples.c.parameter == parameter, samples.c.is_current, ~samples.c.retracted
+            )
+            if site is not None:
+                q = q.where(samples.c.site_code == site)
+            t = conn.execute(q).scalar()
         return None if t is None else t.replace(tzinfo=UTC).astimezone(TZ)
 
     def case_for_sample(self, uid: str) -> int | None:

@@ -189,3 +189,14 @@ def test_stamp_latest_time_and_case_lookup(store):
     s2 = store.stamp()
     store.update_case(store.case_for_sample(bad), "u", findings="x")
     assert store.stamp() != s2
+
+
+def test_samples_since_limit_and_blanks(store):
+    for h in range(5):
+        store.add_sample(tp("1", T0 + timedelta(hours=h), 0.1 + h / 100), user="u")
+    store.add_sample(tp("1", T0 + timedelta(hours=9), 0.5, qc_type="blank"), user="u")
+    assert store.samples(site="1", limit=2).value_mg_l.tolist() == [0.5, 0.14]
+    assert store.samples(site="1", limit=1, exclude_blanks=True).value_mg_l.tolist() == [0.14]
+    assert len(store.samples(site="1", since=T0 + timedelta(hours=3))) == 3
+    assert store.latest_time(site="1") == T0 + timedelta(hours=9)
+    assert store.latest_time(site="2") is None

@@ -107,7 +107,7 @@ with tab_entry:
             except SampleValidationError as exc:
                 show_error(exc)
     st.subheader(tr("s.history_of", site=site_label(site)))
-    hist = db.samples(site=site, parameter=None)
+    hist = db.samples(site=site, parameter=None, limit=50)
     if hist.empty:
         st.caption(tr("s.no_samples"))
     else:
@@ -297,7 +297,9 @@ with tab_history:
         "chart_site",
         st.selectbox(tr("s.chart_site"), site_codes, format_func=site_label, key="chart_site_pick"),
     )
-    data = db.samples(site=chart_site, parameter="TP")
+    # The year up to the site's latest sample: a chart of every sample ever would be slow and unreadable.
+    last = db.latest_time("TP", site=chart_site)
+    data = db.samples(site=chart_site, parameter="TP", since=last - timedelta(days=365) if last else None)
     if data.empty:
         st.caption(tr("s.no_samples"))
     else:
