@@ -74,3 +74,18 @@ def test_escaped_farm_name_in_a_real_page(tmp_path):
         assert frame.locator("img[src=x]").count() == 0
         assert frame.locator(":root").evaluate("() => window.__xss === undefined")
         assert outside == []
+
+
+def test_selecting_a_table_row_selects_the_pond(server):
+    with offline_browser() as (context, outside):
+        page = context.new_page()
+        page.goto(server)
+        map_frame(page)
+        grid = page.locator('[data-testid="stDataFrame"]').last
+        grid.scroll_into_view_if_needed()
+        page.wait_for_timeout(800)
+        box = grid.bounding_box()
+        page.mouse.click(box["x"] + 14, box["y"] + 35 + 35 * 8 + 17)  # the row-selection cell of row 9
+        page.get_by_text("9 · 唐小阶水产养殖场").wait_for(timeout=20_000)
+        assert page.locator('[data-testid="stException"]').count() == 0
+        assert outside == []

@@ -35,8 +35,14 @@ rows = table.set_index("pond_id")
 
 
 def select(pid):
+    """Select a pond. The choice box is updated at the top of the next run: a widget's
+    state cannot be written once the widget exists in the current run."""
     st.session_state["selected_pond"] = pid
-    st.session_state["pond_select"] = pid
+    st.session_state["_pick"] = pid
+
+
+if "_pick" in st.session_state:
+    st.session_state["pond_select"] = st.session_state.pop("_pick")
 
 
 def jump(pid):
