@@ -89,3 +89,17 @@ def test_patrol_and_tip_forms(app):
     assert not app.exception
     assert any("最近鱼池 8号" in s.value for s in app.success)
     assert bool(the_store().tips().iloc[0].in_ban_zone)
+
+
+def test_pages_follow_the_pond_selected_elsewhere(app):
+    app.switch_page("ui/pages/retirement.py").run()
+    app.switch_page("ui/pages/samples.py").run()  # both pond widgets exist before the pick
+    app.switch_page("ui/pages/dashboard.py").run()
+    app.button(key="open_2").click().run()  # overdue list, third row: pond 3
+    chosen = app.session_state["selected_pond"]
+    app.switch_page("ui/pages/retirement.py").run()
+    assert app.selectbox(key="ledger_pond").value == chosen
+    app.switch_page("ui/pages/map.py").run()
+    assert app.selectbox(key="pond_select").value == chosen
+    app.switch_page("ui/pages/samples.py").run()
+    assert app.selectbox(key="entry_site").value == str(chosen)

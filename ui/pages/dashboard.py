@@ -32,7 +32,6 @@ c6.metric(tr("d.cases"), fig["open_cases"])
 
 def open_pond(pid: int):
     st.session_state["selected_pond"] = pid
-    st.session_state["pond_select"] = pid
 
 
 left, right = st.columns(2, gap="large")
