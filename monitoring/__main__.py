@@ -48,6 +48,10 @@ def main(argv=None) -> int:
     site.add_argument("--at", required=True, help="coordinates, e.g. 'E113.4229 N29.6532'")
     site.add_argument("--source", default="", help="where the position comes from")
     site.add_argument("--verified", action="store_true", help="the position was checked on site")
+    bk = sub.add_parser("backup", help="write every table to a zip file")
+    bk.add_argument("out", type=Path)
+    rs = sub.add_parser("restore", help="load a backup into an empty database (DATABASE_URL or YEHU_DB)")
+    rs.add_argument("src", type=Path)
     pr = sub.add_parser("progress", help="retirement progress, overdue steps, this week's sampling")
     pr.add_argument("--format", choices=["table", "json"], default="table")
     ex = sub.add_parser("export", help="export the ledger (xlsx) or the geometry (gpkg, kml, geojson)")
@@ -63,7 +67,23 @@ def main(argv=None) -> int:
             upgrade(engine)
         print(f"{database_url().split('@')[-1]}: revision {current_revision(engine)}")
         return 0
+    if args.cmd == "restore":
+        from .backup import BackupError, restore
+
+        try:
+            m = restore(make_engine(), args.src)
+        except BackupError as exc:
+            print(f"restore refused: {exc}", file=sys.stderr)
+            return 1
+        print(f"restored {sum(m['tables'].values())} rows at revision {m['revision']}")
+        return 0
     store = open_store()
+    if args.cmd == "backup":
+        from .backup import backup
+
+        m = backup(store.engine, args.out)
+        print(f"wrote {args.out}: revision {m['revision']}, " + ", ".join(f"{k} {v}" for k, v in m["tables"].items()))
+        return 0
     if args.cmd == "import-samples":
         from .importer import ImportFileError, import_file
 
