@@ -1,26 +1,14 @@
 from datetime import date
 
 import pytest
-import streamlit as st
-from streamlit.testing.v1 import AppTest
 
-from tests.conftest import ROOT
+from tests.ui.conftest import the_store
 from tests.ui.test_app import component_args
 
 
 @pytest.fixture
-def app(tmp_path, monkeypatch):
-    monkeypatch.setenv("YEHU_DB", str(tmp_path / "ui.sqlite"))
-    st.cache_resource.clear()
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90).run()
-    yield at
-    st.cache_resource.clear()
-
-
-def the_store():
-    from ui.data import store
-
-    return store()
+def app(fresh_app):
+    return fresh_app
 
 
 def test_recording_a_step_moves_the_dashboard_and_the_map(app):

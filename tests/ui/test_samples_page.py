@@ -1,28 +1,16 @@
 from datetime import date, datetime
 
 import pytest
-import streamlit as st
-from streamlit.testing.v1 import AppTest
 
 from monitoring.samples import TZ, ParsedValue, SampleInput
-from tests.conftest import ROOT
+from tests.ui.conftest import the_store
 
 
 @pytest.fixture
-def page(tmp_path, monkeypatch):
-    monkeypatch.setenv("YEHU_DB", str(tmp_path / "ui.sqlite"))
-    st.cache_resource.clear()
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90).run()
-    at.switch_page("ui/pages/samples.py").run()
-    assert not at.exception
-    yield at
-    st.cache_resource.clear()
-
-
-def the_store():
-    from ui.data import store
-
-    return store()
+def page(fresh_app):
+    fresh_app.switch_page("ui/pages/samples.py").run()
+    assert not fresh_app.exception
+    return fresh_app
 
 
 def enter(at, site, value, day=date(2022, 4, 12)):

@@ -2,6 +2,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
+from geo.classify import ZONE_CLASSES
 from geo.crs import gcj02_to_wgs84
 from geo.mapping import BASEMAPS, all_ponds_bounds, pond_at, pond_table, selection_layer, view_for
 from i18n import describe_flag, describe_hypothesis
@@ -206,7 +207,7 @@ zones = keep(
     "filter_zone",
     f2.multiselect(
         tr("map.filter.zone"),
-        ["outside", "ban", "lake", "nofish"],
+        ZONE_CLASSES,
         format_func=labeller("zone"),
         key=keyed("filter_zone"),
         placeholder=tr("map.flag.all"),
