@@ -318,7 +318,7 @@ def _pond_features(ds, lang, statuses, gcj, slim=False) -> tuple[dict, gpd.GeoDa
                 "pond_id": int(pid),
                 "title": _esc(f"{pid} {r.farm_name}"),
                 "place": _esc(f"{r.town} {r.village} {r.location}"),
-                "area": _esc(f"{r.area_mu:g} 亩（{r.area_mu * 2000 / 3:,.0f} m²）"),
+                "area": _esc(t("fmt.area", lang, mu=r.area_mu, m2=r.area_m2)),
                 "uses": _esc(r.uses),
                 "coord": _esc(r.coord_text),
                 "zone": _esc(t(f"zone.{r.zone_class}", lang)),

@@ -130,3 +130,13 @@ def test_show_all_then_back_to_the_lake(app):
     assert component_args(app)["zoom"] <= 11
     app.button(key="reset_view").click().run()
     assert component_args(app)["center"] is None
+
+
+def test_english_details_have_no_chinese_labels(app):
+    app.sidebar.selectbox(key="lang").set_value("en").run()
+    app.selectbox(key="pond_select").set_value(13).run()
+    fields = app.dataframe[0].value
+    labels = fields.iloc[:, 0].tolist()
+    assert not any(CJK.search(x) for x in labels), labels
+    area = dict(zip(labels, fields.iloc[:, 1], strict=True))["Water area (mu)"]
+    assert area == "46 mu (30,667 m²)"

@@ -146,7 +146,7 @@ with col_info:
             ("field.coord_text", r.coord_text),
             ("field.lon", f"{r.lon:.6f}"),
             ("field.lat", f"{r.lat:.6f}"),
-            ("field.area_mu", f"{r.area_mu:g} 亩（{r.area_mu * 2000 / 3:,.1f} m²）"),
+            ("field.area_mu", tr("fmt.area", mu=r.area_mu, m2=r.area_m2)),
             ("field.uses", r.uses),
             (
                 "field.stocked_this_year",
