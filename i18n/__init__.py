@@ -56,6 +56,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "field.coord_status": ("坐标状态", "Coordinate status"),
     "field.source_ref": ("来源", "Source"),
     "value.unknown": ("未知", "unknown"),
+    "list.sep": ("、", ", "),
     "fmt.area": ("{mu:g} 亩（{m2:,.0f} m²）", "{mu:g} mu ({m2:,.0f} m²)"),
     "value.yes": ("是", "yes"),
     "value.no": ("否", "no"),

@@ -55,6 +55,7 @@ def progress(store, register: pd.DataFrame, today: date | None = None) -> dict:
                         "town": r.town,
                         "step": s.key,
                         "step_name": s.name,
+                        "step_name_en": s.name_en,
                         "deadline": s.deadline.isoformat(),
                         "days": days,
                         "unit": s.unit_for(r.town),

@@ -75,7 +75,8 @@ with right:
         st.success(tr("d.none_overdue"))
     for i, o in enumerate(fig["overdue"][:40]):
         col_text, col_btn = st.columns([4, 1])
-        col_text.write(f"**{o['pond_id']}** {o['farm_name']} · {o['step_name']} · {tr('r.overdue', days=o['days'])}")
+        step = o["step_name"] if LANG == "zh" else o["step_name_en"]
+        col_text.write(f"**{o['pond_id']}** {o['farm_name']} · {step} · {tr('r.overdue', days=o['days'])}")
         if col_btn.button(tr("d.open"), key=f"open_{i}", on_click=open_pond, args=(o["pond_id"],)):
             st.switch_page("ui/pages/retirement.py")
     if len(fig["overdue"]) > 40:

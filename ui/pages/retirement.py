@@ -180,7 +180,7 @@ with tab_ledger:
             {
                 tr("r.duty_unit"): name,
                 tr("r.duty_text"): unit_cfg.get("duties", ""),
-                tr("r.duty_steps"): "、".join(step_name(s) for s in owned),
+                tr("r.duty_steps"): tr("list.sep").join(step_name(s) for s in owned),
                 tr("r.duty_open"): open_items,
                 tr("r.duty_overdue"): overdue_items,
                 tr("r.duty_cases"): int((cases.responsible_unit == name).sum()) if len(cases) else 0,
@@ -246,7 +246,9 @@ with tab_patrol:
                     tr("p.date"): [d.isoformat() for d in pat.patrol_date],
                     tr("p.inspectors"): pat.inspectors,
                     tr("p.ponds"): pat.ponds,
-                    tr("p.findings"): ["、".join(tr(f"p.f.{f}") for f in x.split(",") if f) for x in pat.findings],
+                    tr("p.findings"): [
+                        tr("list.sep").join(tr(f"p.f.{f}") for f in x.split(",") if f) for x in pat.findings
+                    ],
                     tr("p.disposal"): pat.dead_fish_disposal,
                     tr("p.case"): [tr(f"p.case.{c}") for c in pat.case_status],
                 }

@@ -201,7 +201,7 @@ with tab_weekly:
     with c2:
         st.subheader(tr("s.missing"))
         miss = res[res.status == "missing"]
-        st.write("、".join(site_label(c) for c in miss.site_code) if len(miss) else tr("s.none"))
+        st.write(tr("list.sep").join(site_label(c) for c in miss.site_code) if len(miss) else tr("s.none"))
     st.subheader(tr("s.grid"))
     end = week
     start_day = datetime.combine(
