@@ -85,6 +85,7 @@ def test_pages_follow_the_pond_selected_elsewhere(app):
     app.switch_page("ui/pages/dashboard.py").run()
     app.button(key="open_2").click().run()  # overdue list, third row: pond 3
     chosen = app.session_state["selected_pond"]
+    assert chosen == 3
     app.switch_page("ui/pages/retirement.py").run()
     assert app.selectbox(key="ledger_pond").value == chosen
     app.switch_page("ui/pages/map.py").run()
