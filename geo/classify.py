@@ -126,23 +126,21 @@ def shore_distance(x, y, lake_polygon, points_per_cell: int = 256) -> np.ndarray
     sdx, sdy, sinv = dx.astype(f32), dy.astype(f32), inv_len2.astype(f32)
     result = np.empty(len(ox))  # in cell order
 
-    def run(first: int, last: int) -> None:
-        for c0 in range(first, last, 512):
-            c1 = min(c0 + 512, last)
-            cx, cy = centre_x[c0:c1], centre_y[c0:c1]
-            # Distance from each cell centre to every edge, for the candidate test.
-            apx, apy = cx[:, None] - ax, cy[:, None] - ay
-            t = np.clip((apx * dx + apy * dy) * inv_len2, 0, 1)
-            d_centre = np.hypot(apx - t * dx, apy - t * dy)
-            candidates = d_centre <= (d_centre.min(axis=1) + band)[:, None]
-            for i in range(c1 - c0):
-                k = np.flatnonzero(candidates[i])
-                a, b = starts[c0 + i], ends[c0 + i]
-                result[a:b] = _min_d2(px[a:b], py[a:b], sx[k], sy[k], sdx[k], sdy[k], sinv[k])
-
-    # Two threads were tried: the per-cell arrays are too small for numpy to
-    # release the GIL long enough, and it ran slower.
-    run(0, len(starts))
+    # One thread: two were tried, and the per-cell arrays are too small for numpy to
+    # release the GIL long enough to gain.
+    n_cells = len(starts)
+    for c0 in range(0, n_cells, 512):
+        c1 = min(c0 + 512, n_cells)
+        cx, cy = centre_x[c0:c1], centre_y[c0:c1]
+        # Distance from each cell centre to every edge, for the candidate test.
+        apx, apy = cx[:, None] - ax, cy[:, None] - ay
+        t = np.clip((apx * dx + apy * dy) * inv_len2, 0, 1)
+        d_centre = np.hypot(apx - t * dx, apy - t * dy)
+        candidates = d_centre <= (d_centre.min(axis=1) + band)[:, None]
+        for i in range(c1 - c0):
+            k = np.flatnonzero(candidates[i])
+            a, b = starts[c0 + i], ends[c0 + i]
+            result[a:b] = _min_d2(px[a:b], py[a:b], sx[k], sy[k], sdx[k], sdy[k], sinv[k])
     dist[outside[order]] = np.sqrt(result)
     return dist
 
