@@ -32,6 +32,7 @@ import pandas as pd
 import pyogrio
 import shapely
 
+from .archive import ArchiveError, check_zip
 from .coords import in_china
 from .crs import to_geographic
 from .register import data_dir
@@ -39,6 +40,8 @@ from .register import data_dir
 __all__ = [
     "EXTENSIONS",
     "KINDS",
+    "MAX_UPLOAD_BYTES",
+    "load_boundary_bytes",
     "Boundary",
     "BoundaryError",
     "find_boundary_file",
@@ -51,6 +54,8 @@ KINDS = {"lake": ("Polygon", "MultiPolygon"), "sections": ("Point",)}
 #: File endings read, in order of preference.
 EXTENSIONS = (".geojson", ".json", ".gpkg", ".zip", ".kml")
 PROVENANCE = ("source", "date", "provisional", "notes")
+#: Largest boundary file accepted as an upload.
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 # Shapefile (dBase) field names are cut to 10 characters.
 ALIASES = {"provisiona": "provisional", "section_i": "section_id"}
 
@@ -264,3 +269,60 @@ def load_boundaries(folder=None) -> tuple[Boundary, Boundary]:
         load_boundary(find_boundary_file("lake", folder), "lake"),
         load_boundary(find_boundary_file("sections", folder), "sections"),
     )
+
+
+def load_boundary_bytes(content: bytes, filename: str, kind: str) -> Boundary:
+    """Validate an uploaded boundary file, as :func:`load_boundary` does for a file on disk.
+
+    The upload is checked before any GIS library reads it: size (at most
+    :data:`MAX_UPLOAD_BYTES`), extension, zip safety for zipped Shapefiles
+    (:func:`geo.archive.check_zip`), and no DTD or entities in KML.  It is then
+    written under a fixed name in a private temporary folder and loaded.
+
+    Parameters
+    ----------
+    content : bytes
+    filename : str
+        As uploaded; only its extension is used, and it is kept for display.
+    kind : {'lake', 'sections'}
+
+    Returns
+    -------
+    Boundary
+        ``path`` is the uploaded file name.
+
+    Raises
+    ------
+    BoundaryError
+    """
+    import tempfile
+
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {sorted(KINDS)}, got {kind!r}")
+    name = Path(filename or "upload").name
+    ext = Path(name).suffix.lower()
+    if ext not in EXTENSIONS:
+        raise BoundaryError(name, f"file type {ext or '(none)'} not accepted; use {', '.join(EXTENSIONS)}")
+    if not content:
+        raise BoundaryError(name, "the file is empty")
+    if len(content) > MAX_UPLOAD_BYTES:
+        raise BoundaryError(name, f"{len(content):,} bytes, more than the {MAX_UPLOAD_BYTES:,} allowed")
+    if ext == ".zip":
+        try:
+            members = check_zip(content, name)
+        except ArchiveError as exc:
+            raise BoundaryError(name, str(exc).split(": ", 1)[-1]) from exc
+        if not any(m.lower().endswith(".shp") for m in members):
+            raise BoundaryError(name, "the zip holds no .shp file")
+    if ext == ".kml" and (b"<!DOCTYPE" in content.upper() or b"<!ENTITY" in content.upper()):
+        raise BoundaryError(name, "KML with a DTD or entities is not accepted")
+    if ext == ".gpkg" and not content.startswith(b"SQLite format 3\x00"):
+        raise BoundaryError(name, "not a GeoPackage (SQLite) file")
+    with tempfile.TemporaryDirectory(prefix="yehu-upload-") as tmp:
+        path = Path(tmp) / f"{kind}{ext}"
+        path.write_bytes(content)
+        try:
+            b = load_boundary(path, kind)
+        except BoundaryError as exc:
+            raise BoundaryError(name, exc.problem) from exc
+    return Boundary(b.kind, Path(name), b.gdf, b.warnings)

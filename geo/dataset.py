@@ -12,7 +12,7 @@ from .boundaries import Boundary, load_boundaries
 from .classify import classify_ponds
 from .config import QAConfig, ZoneConfig, load_config
 from .qa import PondQA, check_register
-from .register import data_dir, load_register
+from .register import apply_edits, data_dir, load_register
 from .zones import ban_zone, nofish_zones
 
 __all__ = ["Dataset", "load_dataset"]
@@ -59,7 +59,7 @@ class Dataset:
         return self.lake.provisional or self.sections.provisional
 
 
-def load_dataset(folder=None, config_file=None) -> Dataset:
+def load_dataset(folder=None, config_file=None, edits=None, lake=None, sections=None) -> Dataset:
     """Load the register and boundaries, run QA and classify.
 
     Parameters
@@ -69,6 +69,12 @@ def load_dataset(folder=None, config_file=None) -> Dataset:
         :func:`geo.register.data_dir`.
     config_file : str or pathlib.Path, optional
         Defaults to :func:`geo.config.config_path`.
+    edits : iterable of dict, optional
+        Register corrections and field verifications (see
+        :func:`geo.register.apply_edits`); the register always carries the
+        seed values alongside.
+    lake, sections : geo.boundaries.Boundary, optional
+        Uploaded layers used instead of the files in ``boundaries/``.
 
     Returns
     -------
@@ -81,8 +87,10 @@ def load_dataset(folder=None, config_file=None) -> Dataset:
     """
     folder = Path(folder) if folder is not None else data_dir()
     cfg = load_config(config_file)
-    register = load_register(folder / "ponds.csv")
-    lake, sections = load_boundaries(folder / "boundaries")
+    register = apply_edits(load_register(folder / "ponds.csv"), edits or [])
+    if lake is None or sections is None:
+        file_lake, file_sections = load_boundaries(folder / "boundaries")
+        lake, sections = lake or file_lake, sections or file_sections
     qa = check_register(register, lake.gdf, cfg["qa"])
     suspect = [pid for pid, r in qa.items() if r.suspect]
     return Dataset(

@@ -56,6 +56,7 @@ STATUS_COLOURS = {
 }
 SUSPECT_COLOUR = "#b91c1c"
 SHARED_COLOUR = "#111827"
+VERIFIED_COLOUR = "#15803d"
 CASE_COLOUR = "#dc2626"
 # Ponds printed at one point are drawn on a ring of this radius around it.
 FAN_RADIUS_M = 200.0
@@ -215,8 +216,8 @@ _CSS = """
 
 
 def _legend(lang: str, statuses: bool, provisional: bool, cases: bool = False) -> str:
-    def item(colour, label, css="", border=None):
-        style = f"background:{colour};" + (f"border:2px dashed {border};" if border else "")
+    def item(colour, label, css="", border=None, line="dashed"):
+        style = f"background:{colour};" + (f"border:2px {line} {border};" if border else "")
         return f'<div><i class="{css}" style="{style}"></i>{_esc(label)}</div>'
 
     rows = []
@@ -226,6 +227,7 @@ def _legend(lang: str, statuses: bool, provisional: bool, cases: bool = False) -
     rows += [
         item("#fff", t("map.legend.suspect", lang), border=SUSPECT_COLOUR),
         item(SHARED_COLOUR, t("map.legend.shared", lang)),
+        item("#fff", t("map.legend.verified", lang), border=VERIFIED_COLOUR, line="solid"),
         *([item("#fff", t("map.layer.cases", lang), border=CASE_COLOUR)] if cases else []),
         item("#60a5fa", t("map.layer.lake", lang), "area"),
         item("#fdba74", t("map.layer.ban", lang), "area"),
@@ -283,6 +285,8 @@ def _pond_style(row) -> dict:
         style |= {"color": SHARED_COLOUR, "weight": 2}
     if row["suspect"] and not row["shared"]:
         style |= {"color": SUSPECT_COLOUR, "weight": 3, "dashArray": "4 3"}
+    if row.get("verified"):
+        style |= {"color": VERIFIED_COLOUR, "weight": 4}
     return style
 
 
@@ -295,10 +299,13 @@ def _pond_features(ds, lang, statuses, gcj, slim=False) -> tuple[dict, gpd.GeoDa
         table["zone_class"].astype(str),
         table["suspect"],
         pos.loc[table.index, "shared"],
+        table["coord_status"] == "verified",
     ]
     styles = {
-        int(pid): _pond_style({"status": st, "zone_class": z, "suspect": bool(su), "shared": bool(sh)})
-        for pid, st, z, su, sh in zip(*cols, strict=True)
+        int(pid): _pond_style(
+            {"status": st, "zone_class": z, "suspect": bool(su), "shared": bool(sh), "verified": bool(ve)}
+        )
+        for pid, st, z, su, sh, ve in zip(*cols, strict=True)
     }
     if slim:
         # Large maps: the pond number only, 1 m precision; the details panel shows the rest.
@@ -337,6 +344,7 @@ def _pond_features(ds, lang, statuses, gcj, slim=False) -> tuple[dict, gpd.GeoDa
                 "zone_class": r.zone_class,
                 "suspect": r.suspect,
                 "shared": bool(pos.loc[pid, "shared"]),
+                "verified": r.coord_status == "verified",
             }
         )
         for pid, r in table.iterrows()

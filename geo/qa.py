@@ -44,7 +44,8 @@ class Flag:
     Attributes
     ----------
     code : str
-        ``far``, ``shared_point``, ``outside_china`` or ``run_together``.
+        ``far``, ``shared_point``, ``outside_china``, ``run_together``, and
+        for edited points ``corrected``, ``verified`` or ``area_corrected``.
     severity : str
         ``suspect`` or ``note``.
     params : dict
@@ -240,5 +241,28 @@ def check_register(register: gpd.GeoDataFrame, lake: gpd.GeoDataFrame | None = N
 
     if "run_together" in reg.columns:
         for i in np.flatnonzero(reg["run_together"].to_numpy(dtype=bool)):
+            if "seed_coord_text" in reg.columns and reg["coord_text"].iloc[i] != reg["seed_coord_text"].iloc[i]:
+                continue  # the note is about the printed text, which is no longer in use
             result[int(ids[i])].flags.append(Flag("run_together", NOTE, {"text": reg["coord_text"].iloc[i]}))
+
+    # Edited points (see geo.register.apply_edits): the seed value is always shown.
+    if "seed_coord_text" in reg.columns:
+        for i in range(len(reg)):
+            pid, r = int(ids[i]), reg.iloc[i]
+            if r.get("coord_status") == "verified":
+                # A GPS reading taken on site is the pond's position, even if far or shared.
+                result[pid] = PondQA(
+                    pid,
+                    [
+                        Flag(
+                            "verified",
+                            NOTE,
+                            {"by": r["verified_by"], "on": r["verified_on"], "seed": r["seed_coord_text"]},
+                        )
+                    ],
+                )
+            elif r["coord_text"] != r["seed_coord_text"]:
+                result[pid].flags.append(Flag("corrected", NOTE, {"seed": r["seed_coord_text"]}))
+            if r["uses"] != r["seed_uses"]:
+                result[pid].flags.append(Flag("area_corrected", NOTE, {"seed": r["seed_uses"]}))
     return result

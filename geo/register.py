@@ -42,6 +42,7 @@ __all__ = [
     "MU_M2",
     "RegisterError",
     "RegisterProblem",
+    "apply_edits",
     "data_dir",
     "load_register",
     "parse_uses",
@@ -270,3 +271,72 @@ def load_register(path=None) -> gpd.GeoDataFrame:
     df["area_m2"] = df["area_mu"] * MU_M2
     gdf = gpd.GeoDataFrame(df, geometry=gpd.points_from_xy(df.lon, df.lat), crs=GEOGRAPHIC)
     return gdf.sort_values("pond_id", ignore_index=True)
+
+
+#: Fields a register edit may change.
+EDITABLE = ("coord_text", "lon", "lat", "area_mu", "uses", "coord_status", "coord_datum")
+
+
+def apply_edits(register: gpd.GeoDataFrame, edits) -> gpd.GeoDataFrame:
+    """The register with corrections and field verifications applied, the seed kept alongside.
+
+    The seed file is never changed.  Every pond gets ``seed_coord_text``,
+    ``seed_lon``, ``seed_lat``, ``seed_area_mu`` and ``seed_uses`` (the values
+    as printed), ``edited`` (any edit applied), ``verified_by`` and
+    ``verified_on`` (the latest field verification, or empty).
+
+    Parameters
+    ----------
+    register : geopandas.GeoDataFrame
+        From :func:`load_register`.
+    edits : iterable of dict
+        Oldest first, each with ``pond_id``, ``kind`` (``correct`` or
+        ``verify``), ``changes`` (dict of new values among :data:`EDITABLE`),
+        and for ``verify`` ``verified_by`` and ``verified_on``.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        A new frame; ``register`` is not modified.
+
+    Raises
+    ------
+    ValueError
+        For an edit naming an unknown pond or field.
+
+    Examples
+    --------
+    >>> reg = load_register()
+    >>> out = apply_edits(reg, [{"pond_id": 1, "kind": "verify", "verified_by": "李", "verified_on": "2026-05-01",
+    ...     "changes": {"coord_text": "E113.41 N29.65", "lon": 113.41, "lat": 29.65, "coord_status": "verified"}}])
+    >>> out.loc[out.pond_id == 1, ["coord_status", "seed_coord_text", "verified_by"]].values.tolist()
+    [['verified', 'E113.4136 N29.6635', '李']]
+    """
+    out = register.copy()
+    for col in ("coord_text", "lon", "lat", "area_mu", "uses"):
+        out[f"seed_{col}"] = out[col]
+    out["edited"] = False
+    out["verified_by"] = ""
+    out["verified_on"] = ""
+    index = {int(pid): i for i, pid in zip(out.index, out["pond_id"], strict=True)}
+    for e in edits:
+        pid = int(e["pond_id"])
+        if pid not in index:
+            raise ValueError(f"edit for pond {pid}: no such pond in the register")
+        unknown = set(e["changes"]) - set(EDITABLE)
+        if unknown:
+            raise ValueError(f"edit for pond {pid}: unknown field(s) {sorted(unknown)}")
+        i = index[pid]
+        for k, v in e["changes"].items():
+            out.at[i, k] = v
+        out.at[i, "edited"] = True
+        if e["kind"] == "verify":
+            out.at[i, "verified_by"] = str(e.get("verified_by") or "")
+            out.at[i, "verified_on"] = str(e.get("verified_on") or "")
+        elif "lon" in e["changes"]:  # a desk correction of the point is not a verification
+            out.at[i, "coord_status"] = "provisional"
+            out.at[i, "verified_by"] = out.at[i, "verified_on"] = ""
+    out["area_mu"] = out["area_mu"].astype(float)
+    out["area_m2"] = out["area_mu"] * MU_M2
+    out = out.set_geometry(gpd.points_from_xy(out.lon.astype(float), out.lat.astype(float)), crs=register.crs)
+    return out

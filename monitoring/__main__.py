@@ -1,4 +1,8 @@
-"""Command line: ``python -m monitoring db upgrade | import-samples | weekly | demo-data``."""
+"""Command line: ``python -m monitoring users | db | import-samples | weekly | backup | ...``.
+
+Commands run on the server act as the console (recorded as ``console:<login>``
+in the audit trail): whoever can run them already holds the database.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,8 @@ import json
 import sys
 from pathlib import Path
 
-from .bootstrap import open_store
+from .auth import ROLES, AuthError, console_actor
+from .bootstrap import current_dataset, open_store
 from .db import current_revision, database_url, make_engine, upgrade
 
 
@@ -29,15 +34,56 @@ def _weekly(store, week: str, fmt: str) -> int:
     return 0
 
 
+def _read_password(confirm: bool = True) -> str:
+    """Prompt twice on a terminal; otherwise read one line from standard input."""
+    if sys.stdin.isatty():
+        first = getpass.getpass("password: ")
+        if confirm and getpass.getpass("again: ") != first:
+            raise AuthError("mismatch", "the two passwords differ")
+        return first
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+def _users(store, args) -> int:
+    actor = console_actor()
+    try:
+        if args.action == "list":
+            df = store.users()
+            print(df[["username", "role", "active", "display_name", "updated_at"]].to_string(index=False))
+            return 0
+        if not args.name:
+            raise AuthError("bad_username", "give the account name")
+        if args.action == "create":
+            store.create_user(args.name, _read_password(), args.role, user=actor)
+            print(f"created {args.role} account {args.name}")
+        elif args.action == "reset-password":
+            store.update_user(args.name, user=actor, password=_read_password())
+            print(f"password of {args.name} reset; its sessions are ended")
+        elif args.action in ("disable", "enable"):
+            store.update_user(args.name, user=actor, active=args.action == "enable")
+            print(f"{args.name} {args.action}d")
+        elif args.action == "set-role":
+            store.update_user(args.name, user=actor, role=args.role)
+            print(f"{args.name} is now {args.role}")
+    except AuthError as exc:
+        print(f"users {args.action}: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def main(argv=None) -> int:
     """Run the command line; returns the exit status."""
     p = argparse.ArgumentParser(prog="python -m monitoring", description="Yehu Monitor data commands")
     sub = p.add_subparsers(dest="cmd", required=True)
+    us = sub.add_parser("users", help="accounts: create (password prompted or read from stdin), list, ...")
+    us.add_argument("action", choices=["create", "list", "reset-password", "disable", "enable", "set-role"])
+    us.add_argument("name", nargs="?")
+    us.add_argument("--role", choices=ROLES, default="viewer")
     db = sub.add_parser("db", help="database schema")
     db.add_argument("action", choices=["upgrade", "current"])
     imp = sub.add_parser("import-samples", help="import a CSV/XLSX file of samples (all or nothing)")
     imp.add_argument("file", type=Path)
-    imp.add_argument("--user", default=None, help="recorded as the importer (default: the login name)")
+    imp.add_argument("--user", default=None, help="act as this account (inspector or admin; default: the console)")
     wk = sub.add_parser("weekly", help="weekly TP compliance per site")
     wk.add_argument("--week", required=True, help="ISO week, e.g. 2022-W15")
     wk.add_argument("--format", choices=["table", "json"], default="table")
@@ -78,6 +124,8 @@ def main(argv=None) -> int:
         print(f"restored {sum(m['tables'].values())} rows at revision {m['revision']}")
         return 0
     store = open_store()
+    if args.cmd == "users":
+        return _users(store, args)
     if args.cmd == "backup":
         from .backup import backup
 
@@ -85,12 +133,13 @@ def main(argv=None) -> int:
         print(f"wrote {args.out}: revision {m['revision']}, " + ", ".join(f"{k} {v}" for k, v in m["tables"].items()))
         return 0
     if args.cmd == "import-samples":
+        from .auth import PermissionDenied
         from .importer import ImportFileError, import_file
 
         try:
             data = args.file.read_bytes()
-            result = import_file(store, data, args.file.name, args.user or getpass.getuser())
-        except (OSError, ImportFileError) as exc:
+            result = import_file(store, data, args.file.name, args.user or console_actor())
+        except (OSError, ImportFileError, PermissionDenied) as exc:
             print(f"import failed: {exc}", file=sys.stderr)
             return 1
         if result.already_imported:
@@ -117,22 +166,27 @@ def main(argv=None) -> int:
         try:
             p = parse_coordinate(args.at)
             store.add_site(
-                args.code, args.kind, args.name, p.lon, p.lat, args.source or "command line", not args.verified
+                args.code,
+                args.kind,
+                args.name,
+                p.lon,
+                p.lat,
+                args.source or "command line",
+                not args.verified,
+                user=console_actor(),
             )
         except CoordinateError as exc:
             print(f"--at: {exc}", file=sys.stderr)
             return 1
-        except IntegrityError:
-            print(f"site {args.code!r} exists already", file=sys.stderr)
+        except (IntegrityError, ValueError) as exc:
+            print(f"site {args.code!r}: {exc}", file=sys.stderr)
             return 1
         print(f"site {args.code} ({args.kind}) at {p.lon:.6f}, {p.lat:.6f}")
         return 0
     if args.cmd == "export":
-        from geo.dataset import load_dataset
-
         from .export import geo_export, ledger_workbook
 
-        ds = load_dataset()
+        ds = current_dataset(store)
         data = (
             ledger_workbook(store, ds) if args.format == "xlsx" else geo_export(ds, args.format, store.pond_statuses())
         )
@@ -140,11 +194,9 @@ def main(argv=None) -> int:
         print(f"wrote {args.out} ({len(data):,} bytes)")
         return 0
     if args.cmd == "progress":
-        from geo.register import load_register
-
         from .progress import progress
 
-        fig = progress(store, load_register())
+        fig = progress(store, current_dataset(store).register)
         if args.format == "json":
             print(json.dumps(fig, ensure_ascii=False, indent=1))
             return 0
@@ -171,9 +223,10 @@ def main(argv=None) -> int:
         from .demo import load_demo
 
         if args.remove:
-            print(f"removed {store.remove_synthetic()} synthetic sample rows")
+            print(f"removed {store.remove_synthetic(user=console_actor())} synthetic sample rows")
         else:
-            print(f"loaded {load_demo(store)} synthetic samples (marked synthetic; remove with --remove)")
+            n = load_demo(store, console_actor())
+            print(f"loaded {n} synthetic samples (marked synthetic; remove with --remove)")
         return 0
     return 2
 

@@ -15,7 +15,7 @@ import zipfile
 from datetime import date, datetime
 from pathlib import Path
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import func, insert, select
 
 from .db import current_revision, make_engine, upgrade
 from .schema import metadata
@@ -23,7 +23,21 @@ from .schema import metadata
 __all__ = ["TABLES", "BackupError", "backup", "restore", "table_rows"]
 
 #: Tables in dependency order (parents first).
-TABLES = ["sites", "samples", "imports", "tracing_cases", "retirement_events", "patrols", "tips"]
+TABLES = [
+    "sites",
+    "samples",
+    "imports",
+    "tracing_cases",
+    "retirement_events",
+    "patrols",
+    "tips",
+    "users",
+    "login_attempts",
+    "sessions",
+    "audit",
+    "register_edits",
+    "boundary_versions",
+]
 MAX_MEMBER_BYTES = 2 * 1024**3
 
 
@@ -124,19 +138,24 @@ def restore(engine_or_url, src) -> dict:
         raise BackupError(f"{src}: not a backup file ({exc})") from exc
     with z:
         names = set(z.namelist())
-        if "manifest.json" not in names or not {f"{t}.jsonl" for t in TABLES} <= names:
+        if "manifest.json" not in names:
             raise BackupError(f"{src}: not a Yehu Monitor backup (manifest or table files missing)")
         if any(i.file_size > MAX_MEMBER_BYTES for i in z.infolist()):
             raise BackupError(f"{src}: a member is larger than {MAX_MEMBER_BYTES:,} bytes")
         manifest = json.loads(z.read("manifest.json"))
         if manifest.get("format") != "yehu-backup-1":
-            raise BackupError(f"{src}: unknown backup format {manifest.get('format')!r}")
+            raise BackupError(f"{src}: not a Yehu Monitor backup (format {manifest.get('format')!r})")
+        # A backup from an older revision holds fewer tables; it restores at its own revision.
+        tables = [t for t in TABLES if t in manifest.get("tables", {})]
+        unknown = set(manifest.get("tables", {})) - set(TABLES)
+        if not tables or unknown or not {f"{t}.jsonl" for t in tables} <= names:
+            raise BackupError(f"{src}: not a Yehu Monitor backup (manifest or table files missing)")
         upgrade(engine, manifest["revision"])
         with engine.begin() as conn:
-            for name in TABLES:
+            for name in tables:
                 if conn.execute(select(func.count()).select_from(metadata.tables[name])).scalar():
                     raise BackupError(f"the target database is not empty (table {name}); restore into an empty one")
-            for name in TABLES:
+            for name in tables:
                 rows = [
                     {k: _decode(v) for k, v in json.loads(line).items()}
                     for line in z.read(f"{name}.jsonl").decode("utf-8").splitlines()
@@ -149,13 +168,9 @@ def restore(engine_or_url, src) -> dict:
                 if rows:
                     conn.execute(insert(metadata.tables[name]), rows)
             if conn.dialect.name == "postgresql":  # serial counters continue after the restored ids
-                for name in TABLES:
+                for name in tables:
                     table = metadata.tables[name]
                     if "id" in table.c:
-                        conn.execute(
-                            text(
-                                f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
-                                f"COALESCE((SELECT MAX(id) FROM {name}), 0) + 1, false)"
-                            )
-                        )
+                        next_id = select(func.coalesce(func.max(table.c.id), 0) + 1).scalar_subquery()
+                        conn.execute(select(func.setval(func.pg_get_serial_sequence(name, "id"), next_id, False)))
     return manifest

@@ -5,13 +5,16 @@ from __future__ import annotations
 from geo.boundaries import load_boundaries
 from geo.register import load_register
 
+from .auth import console_actor
 from .store import Store
 
-__all__ = ["open_store"]
+__all__ = ["current_dataset", "open_store"]
 
 
 def open_store(url: str | None = None) -> Store:
     """Open (and migrate) the database, then load ponds and section points as sites.
+
+    New sites are recorded in the audit trail as added by the server console.
 
     Parameters
     ----------
@@ -24,5 +27,26 @@ def open_store(url: str | None = None) -> Store:
     """
     store = Store(url)
     _, sections = load_boundaries()
-    store.load_register(load_register(), sections.gdf)
+    store.load_register(load_register(), sections.gdf, user=console_actor())
     return store
+
+
+def current_dataset(store: Store):
+    """The dataset as it stands: the register with its edits, and the newest uploaded boundaries.
+
+    Without uploads, the files in ``data/boundaries/`` are used.
+
+    Parameters
+    ----------
+    store : Store
+
+    Returns
+    -------
+    geo.dataset.Dataset
+    """
+    from geo.boundaries import load_boundary_bytes
+    from geo.dataset import load_dataset
+
+    active = store.active_boundaries()
+    layers = {kind: load_boundary_bytes(content, name, kind) for kind, (_, content, name) in active.items()}
+    return load_dataset(edits=store.edits_for_dataset(), lake=layers.get("lake"), sections=layers.get("sections"))

@@ -13,12 +13,14 @@ __all__ = ["load_demo"]
 NOTE = "演示数据（合成）/ synthetic demo data"
 
 
-def load_demo(store, weeks: int = 12, seed: int = 7) -> int:
+def load_demo(store, user, weeks: int = 12, seed: int = 7) -> int:
     """Add weekly TP samples for every pond site, marked synthetic.
 
     Parameters
     ----------
     store : monitoring.store.Store
+    user : str or monitoring.auth.Actor
+        Acting user (``demo.load``, admin).
     weeks : int
         Weeks back from the current one.
     seed : int
@@ -28,6 +30,7 @@ def load_demo(store, weeks: int = 12, seed: int = 7) -> int:
     int
         Samples written (0 when demo data is already present).
     """
+    actor = store.authorize(user, "demo.load")
     if store.has_synthetic():
         return 0
     rng = np.random.default_rng(seed)
@@ -56,7 +59,7 @@ def load_demo(store, weeks: int = 12, seed: int = 7) -> int:
                     notes=NOTE,
                     value_entered=text,
                 ),
-                user="demo",
+                user=actor,
                 synthetic=True,
             )
             n += 1

@@ -25,7 +25,22 @@ from sqlalchemy import (
     text,
 )
 
-__all__ = ["imports", "metadata", "patrols", "retirement_events", "samples", "sites", "tips", "tracing_cases"]
+__all__ = [
+    "audit",
+    "boundary_versions",
+    "imports",
+    "login_attempts",
+    "metadata",
+    "patrols",
+    "register_edits",
+    "retirement_events",
+    "samples",
+    "sessions",
+    "sites",
+    "tips",
+    "tracing_cases",
+    "users",
+]
 
 metadata = MetaData(
     naming_convention={
@@ -201,4 +216,97 @@ tips = Table(
     Column("recorded_at", DateTime, nullable=False),
     Column("updated_by", String(64), nullable=False),
     Column("updated_at", DateTime, nullable=False),
+)
+
+# Accounts. Passwords are stored as argon2id hashes only.
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("username", String(64), nullable=False, unique=True),
+    Column("password_hash", String(200), nullable=False),
+    Column("role", String(16), nullable=False),  # viewer | inspector | leader | admin
+    Column("active", Boolean, nullable=False, server_default=text("true")),
+    Column("display_name", String(100), nullable=False, server_default=""),
+    Column("password_changed_at", DateTime, nullable=False),
+    Column("recorded_by", String(64), nullable=False),
+    Column("recorded_at", DateTime, nullable=False),
+    Column("updated_by", String(64), nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+)
+
+# Every login attempt, for throttling (per account and per client).
+login_attempts = Table(
+    "login_attempts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("username", String(64), nullable=False),
+    Column("client", String(64), nullable=False),
+    Column("at", DateTime, nullable=False),
+    Column("success", Boolean, nullable=False),
+    Index("ix_login_attempts_username_at", "username", "at"),
+    Index("ix_login_attempts_client_at", "client", "at"),
+)
+
+# Sessions: only the sha256 of the token is stored.
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("username", String(64), nullable=False),
+    Column("client", String(64), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("last_seen", DateTime, nullable=False),
+    Column("ended_at", DateTime),
+    Column("end_reason", String(16)),  # logout | expired | disabled
+)
+
+# The audit trail: one row per mutation, written in the mutation's transaction.
+# Database triggers (migration 0004) refuse UPDATE and DELETE on it.
+audit = Table(
+    "audit",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime, nullable=False),
+    Column("actor", String(64), nullable=False),
+    Column("action", String(32), nullable=False),
+    Column("entity", String(32), nullable=False),
+    Column("entity_id", String(64), nullable=False, server_default=""),
+    Column("before", Text),  # JSON
+    Column("after", Text),  # JSON
+    Index("ix_audit_at", "at"),
+    Index("ix_audit_actor", "actor"),
+)
+
+# Register corrections and field verifications; data/ponds.csv (the seed) is never changed.
+register_edits = Table(
+    "register_edits",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("pond_id", Integer, nullable=False),
+    Column("kind", String(12), nullable=False),  # correct | verify
+    Column("changes", Text, nullable=False),  # JSON: the new values
+    Column("reason", Text, nullable=False, server_default=""),
+    Column("verified_by", String(100), nullable=False, server_default=""),  # who took the GPS reading
+    Column("verified_on", Date),
+    Column("recorded_by", String(64), nullable=False),
+    Column("recorded_at", DateTime, nullable=False),
+    Index("ix_register_edits_pond", "pond_id"),
+)
+
+# Uploaded boundary files; the newest of a kind is in use, older ones are kept.
+boundary_versions = Table(
+    "boundary_versions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(12), nullable=False),  # lake | sections
+    Column("filename", String(200), nullable=False),
+    Column("content", LargeBinary, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("features", Integer, nullable=False),
+    Column("provisional", Boolean, nullable=False),
+    Column("note", Text, nullable=False, server_default=""),
+    Column("warnings", Text, nullable=False, server_default=""),
+    Column("recorded_by", String(64), nullable=False),
+    Column("recorded_at", DateTime, nullable=False),
 )

@@ -2,9 +2,13 @@ import os
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 
 ROOT = Path(__file__).resolve().parent.parent
 IN_CI = os.environ.get("CI", "").lower() == "true"
+
+#: argon2id with the smallest parameters: tests create many accounts (never used outside tests).
+CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 
 
 def require(condition: bool, why: str):

@@ -11,7 +11,7 @@ import os
 import streamlit as st
 
 from geo.config import config_path
-from geo.dataset import Dataset, load_dataset
+from geo.dataset import Dataset
 from geo.mapping import build_map
 from geo.register import data_dir
 
@@ -20,15 +20,20 @@ MAP_BUILDS = {"count": 0}
 
 
 def data_version() -> tuple:
-    """Modification times of every input file: a new version reloads the cache."""
+    """Modification times of every input file, and the latest register edit and boundary upload.
+
+    A new version reloads the cache.
+    """
     folder = data_dir()
     files = [folder / "ponds.csv", config_path(), *sorted((folder / "boundaries").glob("*"))]
-    return tuple((str(f), f.stat().st_mtime_ns) for f in files if f.exists())
+    return (*((str(f), f.stat().st_mtime_ns) for f in files if f.exists()), ("db", store().geometry_stamp()))
 
 
 @st.cache_data(show_spinner=False)
 def dataset(version: tuple) -> Dataset:
-    return load_dataset()
+    from monitoring.bootstrap import current_dataset
+
+    return current_dataset(store())
 
 
 def current_dataset() -> Dataset:

@@ -6,8 +6,13 @@ from sqlalchemy import create_engine, text
 
 from geo.boundaries import load_boundaries
 from geo.register import load_register
+from monitoring.auth import CONSOLE
 from monitoring.store import Store
-from tests.conftest import require
+from tests.conftest import CHEAP_HASHER, require
+
+#: Accounts every `store` fixture holds (admins: they may do everything).
+TEST_ADMINS = ("u", "a", "b", "c", "v", "h", "real", "insp", "staff", "admin", "tester")
+TEST_PASSWORD = "test-password-1"
 
 BACKENDS = ["sqlite", "postgres"]
 
@@ -42,8 +47,10 @@ def db_url(request, tmp_path):
 
 @pytest.fixture
 def store(db_url, register):
-    s = Store(db_url)
-    s.load_register(*register)
+    s = Store(db_url, hasher=CHEAP_HASHER)
+    s.load_register(*register, user=CONSOLE)
+    for name in TEST_ADMINS:
+        s.create_user(name, TEST_PASSWORD, "admin", user=CONSOLE)
     yield s
     s.engine.dispose()
 

@@ -6,10 +6,11 @@ from datetime import date, datetime
 import pytest
 
 from geo.dataset import load_dataset
+from monitoring.auth import CONSOLE
 from monitoring.backup import TABLES, BackupError, backup, restore, table_rows
 from monitoring.samples import TZ, ParsedValue, SampleInput
 from monitoring.store import Store
-from tests.conftest import ROOT
+from tests.conftest import CHEAP_HASHER, ROOT
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256))
 TODAY = date(2022, 6, 1)
@@ -38,6 +39,7 @@ def test_round_trip_is_exact(store, tmp_path):
     path = tmp_path / "b.zip"
     manifest = backup(store.engine, path)
     assert manifest["tables"]["samples"] == 3 and manifest["tables"]["retirement_events"] == 3
+    assert manifest["tables"]["audit"] > 10 and manifest["tables"]["users"] >= 3
     target = Store(f"sqlite:///{tmp_path / 'restored.sqlite'}", migrate=False)
     restore(target.engine, path)
     for name in TABLES:
@@ -49,8 +51,10 @@ def test_round_trip_is_exact(store, tmp_path):
 
 
 def test_restore_into_postgres_from_sqlite(tmp_path, db_url, register):
-    src = Store(f"sqlite:///{tmp_path / 'src.sqlite'}")
-    src.load_register(*register)
+    src = Store(f"sqlite:///{tmp_path / 'src.sqlite'}", hasher=CHEAP_HASHER)
+    src.load_register(*register, user=CONSOLE)
+    for name in ("u", "v", "admin"):
+        src.create_user(name, "test-password-1", "admin", user=CONSOLE)
     fill(src)
     path = tmp_path / "b.zip"
     backup(src.engine, path)

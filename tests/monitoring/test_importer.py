@@ -123,7 +123,7 @@ def test_command_line(tmp_path):
         )
 
     up = run("db", "upgrade")
-    assert up.returncode == 0 and "0003_patrols_tips" in up.stdout
+    assert up.returncode == 0 and "0004_accounts_audit" in up.stdout
     ok = run("import-samples", str(f))
     assert ok.returncode == 0 and "5 samples written" in ok.stdout
     assert "already imported" in run("import-samples", str(f)).stdout
@@ -168,7 +168,7 @@ def test_add_site_command(tmp_path):
 
     ok = run("add-site", "L1", "--name", "湖心", "--at", "东经113°25′22″ 北纬29°39′11″", "--source", "GPS 2026-05")
     assert ok.returncode == 0 and "site L1 (lake) at 113.42" in ok.stdout
-    assert "exists already" in run("add-site", "L1", "--name", "x", "--at", "E113.4 N29.6").stderr
+    assert "exists" in run("add-site", "L1", "--name", "x", "--at", "E113.4 N29.6").stderr
     bad = run("add-site", "L2", "--name", "x", "--at", "somewhere")
     assert bad.returncode == 1 and "somewhere" in bad.stderr
     weekly = run("weekly", "--week", "2022-W15", "--format", "json")

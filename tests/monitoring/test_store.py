@@ -5,6 +5,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from monitoring.auth import CONSOLE
 from monitoring.samples import TZ, ParsedValue, SampleInput, SampleValidationError
 from monitoring.store import CaseError, Store
 
@@ -21,16 +22,16 @@ def test_migrations_from_empty_to_head(db_url):
     s = Store(db_url, migrate=False)
     assert s.revision() is None
     s = Store(db_url)
-    assert s.revision() == "0003_patrols_tips"
+    assert s.revision() == "0004_accounts_audit"
     Store(db_url)  # idempotent
-    assert s.revision() == "0003_patrols_tips"
+    assert s.revision() == "0004_accounts_audit"
 
 
 def test_register_loaded_once(store, register):
     sites = store.sites()
     assert sites.code.tolist()[:17] == [str(i) for i in range(1, 18)]
     assert "S1" in set(sites.code)
-    assert store.load_register(*register) == 0
+    assert store.load_register(*register, user=CONSOLE) == 0
 
 
 def test_round_trip(store):
@@ -124,7 +125,7 @@ def test_limits_have_effective_dates(store):
 
 
 def test_lake_sites_are_graded(store):
-    store.add_site("L1", "lake", "湖心", 113.4229, 29.6532, "test", provisional=True)
+    store.add_site("L1", "lake", "湖心", 113.4229, 29.6532, "test", provisional=True, user="u")
     store.add_sample(tp("L1", T0, 0.04, kind="lake"), user="u")
     store.add_sample(tp("S1", T0, 0.08, kind="lake"), user="u")
     w = store.weekly("2022-W15").set_index("site_code")
@@ -165,10 +166,10 @@ def test_synthetic_data_is_marked_and_removable(store):
     from monitoring.demo import load_demo
 
     store.add_sample(tp("1", T0, 0.1), user="real")
-    n = load_demo(store, weeks=2)
+    n = load_demo(store, "u", weeks=2)
     assert n > 0 and store.has_synthetic()
-    assert load_demo(store, weeks=2) == 0
-    assert store.remove_synthetic() == n
+    assert load_demo(store, "u", weeks=2) == 0
+    assert store.remove_synthetic(user="u") == n
     assert not store.has_synthetic() and store.count_samples() == 1
 
 

@@ -1,6 +1,292 @@
+from datetime import UTC, datetime, time, timedelta
+
+import pandas as pd
 import streamlit as st
 
-from ui.i18n import tr
+from geo.boundaries import EXTENSIONS, MAX_UPLOAD_BYTES, BoundaryError
+from monitoring.auth import ROLES, AuthError, PermissionDenied
+from monitoring.samples import TZ
+from monitoring.store import RegisterEditError
+from ui.auth import actor, denied
+from ui.data import current_dataset, store
+from ui.i18n import labeller, tr
+from ui.widgets import keep, keyed, plain
 
+db = store()
+me = actor()
 st.title(tr("page.admin"))
-st.info(tr("page.not_built", what=tr("page.admin.todo")))
+if me is None or me.role != "admin":  # the router hides this page; the Store refuses anyway
+    st.error(denied("user.update"))
+    st.stop()
+
+
+def refused(exc: Exception) -> None:
+    st.error(plain(str(exc)))
+
+
+tab_users, tab_audit, tab_register, tab_bounds, tab_demo = st.tabs(
+    [tr("adm.tab.users"), tr("adm.tab.audit"), tr("adm.tab.register"), tr("adm.tab.boundaries"), tr("adm.tab.demo")]
+)
+
+# --- users ------------------------------------------------------------------------------
+with tab_users:
+    accounts = db.users()
+    st.dataframe(
+        pd.DataFrame(
+            {
+                tr("auth.username"): accounts.username,
+                tr("adm.display_name"): accounts.display_name,
+                tr("adm.role"): [tr(f"role.{r}") for r in accounts.role],
+                tr("adm.active"): accounts.active.astype(bool),
+                tr("adm.updated"): accounts.updated_at,
+                tr("adm.updated_by"): accounts.updated_by,
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    c1, c2 = st.columns(2)
+    with c1.form("new_user", clear_on_submit=True):
+        st.markdown(f"**{tr('adm.new_user')}**")
+        n_name = st.text_input(tr("auth.username"), key="nu_name")
+        n_display = st.text_input(tr("adm.display_name"), key="nu_display")
+        n_role = st.selectbox(tr("adm.role"), ROLES, format_func=labeller("role"), key=keyed("nu_role"))
+        n_pw = st.text_input(tr("auth.new_password"), type="password", key="nu_pw")
+        n_pw2 = st.text_input(tr("auth.new_password2"), type="password", key="nu_pw2")
+        add = st.form_submit_button(tr("adm.create"), type="primary")
+    if add:
+        keep("nu_role", n_role)
+        if n_pw != n_pw2:
+            c1.error(tr("auth.mismatch"))
+        else:
+            try:
+                db.create_user(n_name, n_pw, n_role, user=me.name, display_name=n_display)
+                c1.success(tr("adm.created", name=plain(n_name.strip())))
+            except (AuthError, PermissionDenied) as exc:
+                c1.error(plain(str(exc)))
+    if len(accounts):
+        with c2.form("edit_user", clear_on_submit=True):
+            st.markdown(f"**{tr('adm.edit_user')}**")
+            e_name = st.selectbox(tr("auth.username"), accounts.username.tolist(), key="eu_name")
+            e_role = st.selectbox(
+                tr("adm.role"), ["", *ROLES], format_func=lambda r: r and tr(f"role.{r}"), key=keyed("eu_role")
+            )
+            e_state = st.radio(
+                tr("adm.state"),
+                ["keep", "enable", "disable"],
+                format_func=labeller("adm.state"),
+                horizontal=True,
+                key=keyed("eu_state"),
+            )
+            e_pw = st.text_input(tr("adm.reset_password"), type="password", key="eu_pw")
+            change = st.form_submit_button(tr("adm.apply"))
+        if change:
+            try:
+                db.update_user(
+                    e_name,
+                    user=me.name,
+                    role=e_role or None,
+                    active=None if e_state == "keep" else e_state == "enable",
+                    password=e_pw or None,
+                )
+                c2.success(tr("adm.updated_ok", name=plain(e_name)))
+            except (AuthError, PermissionDenied) as exc:
+                c2.error(plain(str(exc)))
+
+# --- audit trail --------------------------------------------------------------------------
+with tab_audit:
+    st.caption(tr("adm.audit_help"))
+    f1, f2, f3, f4 = st.columns(4)
+    who = f1.text_input(tr("adm.actor"), key="au_actor").strip() or None
+    what = f2.text_input(tr("adm.action"), key="au_action", help=tr("adm.action_help")).strip() or None
+    entity_id = f3.text_input(tr("adm.entity_id"), key="au_entity").strip() or None
+    today = datetime.now(TZ).date()
+    span = f4.date_input(tr("adm.dates"), value=(today - timedelta(days=30), today), key="au_dates")
+    start, end = (span[0], span[-1]) if isinstance(span, tuple | list) and span else (span, span)
+
+    def utc(day, add_days=0):
+        local = datetime.combine(day, time(0)).replace(tzinfo=TZ) + timedelta(days=add_days)
+        return local.astimezone(UTC).replace(tzinfo=None)
+
+    log = db.audit_log(
+        actor=who,
+        action=what,
+        entity_id=entity_id,
+        since=utc(start) if start else None,
+        until=utc(end, 1) if end else None,
+        limit=5000,
+    )
+    st.caption(tr("adm.audit_count", n=len(log)))
+    if len(log):
+        shown = pd.DataFrame(
+            {
+                tr("adm.when"): pd.to_datetime(log["at"])
+                .dt.tz_localize("UTC")
+                .dt.tz_convert(TZ)
+                .dt.strftime("%Y-%m-%d %H:%M:%S"),
+                tr("adm.actor"): log.actor,
+                tr("adm.action"): log.action,
+                tr("adm.entity"): log.entity,
+                tr("adm.entity_id"): log.entity_id,
+                tr("adm.before"): log.before.fillna(""),
+                tr("adm.after"): log.after.fillna(""),
+            }
+        )
+        st.dataframe(shown, hide_index=True, width="stretch")
+        st.download_button(
+            tr("adm.audit_csv"),
+            shown.to_csv(index=False).encode("utf-8-sig"),
+            file_name="yehu-audit.csv",
+            mime="text/csv",
+        )
+
+# --- register corrections and field verification -----------------------------------------
+with tab_register:
+    ds = current_dataset()
+    reg = ds.register.set_index("pond_id")
+    st.caption(tr("adm.register_help"))
+    pid = st.selectbox(
+        tr("adm.pond"), reg.index.tolist(), format_func=lambda p: f"{p} · {reg.loc[p, 'farm_name']}", key="rg_pond"
+    )
+    row = reg.loc[pid]
+    st.dataframe(
+        pd.DataFrame(
+            {
+                tr("adm.field"): [tr("adm.coord"), tr("adm.uses"), tr("adm.area"), tr("adm.coord_status")],
+                tr("adm.seed"): [row.seed_coord_text, row.seed_uses, f"{row.seed_area_mu:g}", ""],
+                tr("adm.current"): [
+                    row.coord_text,
+                    row.uses,
+                    f"{row.area_mu:g}",
+                    tr("adm.verified_by", by=row.verified_by, on=row.verified_on)
+                    if row.coord_status == "verified"
+                    else tr("adm.provisional"),
+                ],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    r1, r2 = st.columns(2)
+    with r1.form("correct_pond", clear_on_submit=True):
+        st.markdown(f"**{tr('adm.correct')}**")
+        c_coord = st.text_input(tr("adm.coord"), help=tr("adm.coord_help"), key="rg_coord")
+        c_uses = st.text_input(tr("adm.uses"), help=tr("adm.uses_help"), key="rg_uses")
+        c_reason = st.text_input(tr("adm.reason"), key="rg_reason")
+        do_correct = st.form_submit_button(tr("adm.save_correction"))
+    if do_correct:
+        try:
+            db.correct_pond(
+                pid, user=me.name, reason=c_reason, coord_text=c_coord.strip() or None, uses=c_uses.strip() or None
+            )
+            r1.success(tr("adm.saved"))
+        except (RegisterEditError, PermissionDenied) as exc:
+            r1.error(plain(str(exc)))
+    with r2.form("verify_pond", clear_on_submit=True):
+        st.markdown(f"**{tr('adm.verify')}**")
+        v_coord = st.text_input(tr("adm.gps"), help=tr("adm.coord_help"), key="rg_gps")
+        v_by = st.text_input(tr("adm.gps_by"), key="rg_by")
+        v_on = st.date_input(tr("adm.gps_on"), value=today, max_value=today, key="rg_on")
+        v_note = st.text_input(tr("adm.note"), key="rg_note")
+        do_verify = st.form_submit_button(tr("adm.save_verification"))
+    if do_verify:
+        try:
+            db.verify_pond(pid, v_coord, user=me.name, verified_by=v_by, verified_on=v_on, note=v_note)
+            r2.success(tr("adm.saved"))
+        except (RegisterEditError, PermissionDenied) as exc:
+            r2.error(plain(str(exc)))
+    edits = db.register_edits(pid)
+    st.markdown(f"**{tr('adm.edit_history')}**")
+    if edits.empty:
+        st.caption(tr("adm.no_edits"))
+    else:
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    tr("adm.when"): edits.recorded_at,
+                    tr("adm.actor"): edits.recorded_by,
+                    tr("adm.kind"): [tr(f"adm.kind.{k}") for k in edits.kind],
+                    tr("adm.changes"): [", ".join(f"{k}={v}" for k, v in c.items()) for c in edits.changes],
+                    tr("adm.reason"): edits.reason,
+                    tr("adm.gps_by"): edits.verified_by,
+                    tr("adm.gps_on"): edits.verified_on,
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+
+# --- boundaries -----------------------------------------------------------------------------
+with tab_bounds:
+    ds = current_dataset()
+    st.caption(tr("adm.bounds_help", exts=", ".join(EXTENSIONS), mb=MAX_UPLOAD_BYTES // 2**20))
+    for layer in (ds.lake, ds.sections):
+        st.markdown(
+            tr(
+                "adm.layer_in_use",
+                kind=tr(f"adm.layer.{layer.kind}"),
+                file=plain(layer.path.name),
+                n=len(layer.gdf),
+                state=tr("adm.provisional") if layer.provisional else tr("adm.not_provisional"),
+            )
+        )
+    with st.form("upload_boundary", clear_on_submit=True):
+        b_kind = st.radio(
+            tr("adm.layer"),
+            ["lake", "sections"],
+            format_func=labeller("adm.layer"),
+            horizontal=True,
+            key=keyed("bd_kind"),
+        )
+        b_file = st.file_uploader(tr("adm.file"), type=[e.lstrip(".") for e in EXTENSIONS], key="bd_file")
+        b_note = st.text_input(tr("adm.note"), key="bd_note")
+        do_upload = st.form_submit_button(tr("adm.upload"), type="primary")
+    if do_upload:
+        keep("bd_kind", b_kind)
+        if b_file is None:
+            st.error(tr("adm.no_file"))
+        else:
+            try:
+                vid = db.upload_boundary(b_kind, b_file.name, b_file.getvalue(), user=me.name, note=b_note)
+                st.success(tr("adm.uploaded", id=vid))
+            except (BoundaryError, PermissionDenied) as exc:
+                st.error(plain(str(exc)))
+    versions = db.boundary_versions()
+    if versions.empty:
+        st.caption(tr("adm.no_versions"))
+    else:
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    "#": versions.id,
+                    tr("adm.layer"): [tr(f"adm.layer.{k}") for k in versions.kind],
+                    tr("adm.file"): versions.filename,
+                    tr("adm.features"): versions.features,
+                    tr("adm.provisional"): versions.provisional.astype(bool),
+                    tr("adm.note"): versions.note,
+                    tr("adm.warnings"): versions.warnings,
+                    tr("adm.actor"): versions.recorded_by,
+                    tr("adm.when"): versions.recorded_at,
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+        pick = st.selectbox(tr("adm.download_version"), versions.id.tolist(), key="bd_pick")
+        content, name = db.boundary_file(int(pick))
+        st.download_button(tr("adm.download"), content, file_name=name, key="bd_download")
+
+# --- demo data ---------------------------------------------------------------------------------
+with tab_demo:
+    from monitoring.demo import load_demo
+
+    st.caption(tr("adm.demo_help"))
+    d1, d2 = st.columns(2)
+    if d1.button(tr("adm.demo_load"), key="demo_load"):
+        n = load_demo(db, me.name)
+        d1.success(tr("adm.demo_loaded", n=n))
+        st.cache_data.clear()
+    if d2.button(tr("adm.demo_remove"), key="demo_remove"):
+        n = db.remove_synthetic(user=me.name)
+        d2.success(tr("adm.demo_removed", n=n))
+        st.cache_data.clear()

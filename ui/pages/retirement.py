@@ -6,6 +6,7 @@ import streamlit as st
 from monitoring.field import FINDINGS, FieldError
 from monitoring.ledger import LedgerError, load_units, overdue
 from monitoring.samples import TZ
+from ui.auth import can, denied, read_only_note, user_name
 from ui.data import current_dataset, store
 from ui.i18n import lang, tr
 from ui.widgets import plain, unit_options
@@ -15,7 +16,8 @@ ds = current_dataset()
 LANG = lang()
 today = datetime.now(TZ).date()
 st.title(tr("page.retirement"))
-operator = st.sidebar.text_input(tr("s.operator"), key="operator", help=tr("s.operator_help")).strip()
+operator = user_name()
+read_only_note("ledger.record", "patrol.add", "tip.add")
 
 reg = ds.register.set_index("pond_id")
 ledger = db.ledger()
@@ -96,8 +98,8 @@ with tab_ledger:
             photo = st.file_uploader(tr("r.photo"), type=["jpg", "jpeg", "png"], key="rec_photo")
             submitted = st.form_submit_button(tr("r.save"), type="primary")
         if submitted:
-            if not operator:
-                st.error(tr("s.need_operator"))
+            if not can("ledger.record"):
+                st.error(denied("ledger.record"))
             else:
                 try:
                     db.record_step(
@@ -153,8 +155,8 @@ with tab_ledger:
                     reason = st.text_input(tr("r.reason"))
                     do_void = st.form_submit_button(tr("r.do_void"))
                 if do_void:
-                    if not operator:
-                        st.error(tr("s.need_operator"))
+                    if not can("ledger.void"):
+                        st.error(denied("ledger.void"))
                     else:
                         try:
                             db.void_event(int(target), reason, operator)
@@ -214,8 +216,8 @@ with tab_patrol:
         p_case = st.checkbox(tr("p.open_case"), key="p_case")
         p_submit = st.form_submit_button(tr("r.save"), type="primary")
     if p_submit:
-        if not operator:
-            st.error(tr("s.need_operator"))
+        if not can("patrol.add"):
+            st.error(denied("patrol.add"))
         else:
             try:
                 db.add_patrol(
@@ -267,8 +269,8 @@ with tab_patrol:
                 pc_save = st.form_submit_button(tr("s.case_save"))
             if pc_save:
                 try:
-                    if not operator:
-                        st.error(tr("s.need_operator"))
+                    if not can("patrol.case"):
+                        st.error(denied("patrol.case"))
                     else:
                         db.update_patrol_case(
                             int(pc),
@@ -300,8 +302,8 @@ with tab_tips:
         t_contact = st.text_input(tr("t.contact"), key="t_contact")
         t_submit = st.form_submit_button(tr("r.save"), type="primary")
     if t_submit:
-        if not operator:
-            st.error(tr("s.need_operator"))
+        if not can("tip.add"):
+            st.error(denied("tip.add"))
         else:
             try:
                 tid = db.add_tip(t_date, t_what, t_loc, ds, operator, contact=t_contact)
@@ -357,8 +359,8 @@ with tab_tips:
             t_save = st.form_submit_button(tr("s.case_save"))
         if t_save:
             try:
-                if not operator:
-                    st.error(tr("s.need_operator"))
+                if not can("tip.update"):
+                    st.error(denied("tip.update"))
                 else:
                     db.update_tip(
                         int(tid),

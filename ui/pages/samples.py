@@ -9,6 +9,7 @@ from monitoring.importer import ImportFileError, import_file
 from monitoring.samples import KINDS, PARAMETERS, QC_TYPES, TZ, SampleInput, SampleValidationError, iso_week
 from monitoring.samples import parse_value as read_value
 from monitoring.store import CaseError
+from ui.auth import can, denied, read_only_note, user_name
 from ui.data import store, weekly, weekly_grid
 from ui.i18n import labeller, lang, tr
 from ui.widgets import keep, keyed, plain, unit_options
@@ -17,7 +18,8 @@ db = store()
 LANG = lang()
 st.title(tr("page.samples"))
 
-operator = st.sidebar.text_input(tr("s.operator"), key="operator", help=tr("s.operator_help")).strip()
+operator = user_name()
+read_only_note("sample.add", "case.update")
 sites = db.sites()
 site_codes = sites.code.tolist()
 site_names = dict(zip(sites.code, sites.name, strict=True))
@@ -79,8 +81,8 @@ with tab_entry:
         notes = st.text_area(tr("s.notes"), key="entry_notes")
         submitted = st.form_submit_button(tr("s.save"), type="primary", width="stretch")
     if submitted:
-        if not operator:
-            st.error(tr("s.need_operator"))
+        if not can("sample.add"):
+            st.error(denied("sample.add"))
         else:
             try:
                 when = datetime.combine(day, clock).replace(tzinfo=TZ)
@@ -118,8 +120,8 @@ with tab_import:
     st.caption(tr("s.upload_help"))
     upload = st.file_uploader(tr("s.upload"), type=["csv", "xlsx"], key="upload")
     if upload is not None and st.button(tr("s.import"), key="do_import", type="primary"):
-        if not operator:
-            st.error(tr("s.need_operator"))
+        if not can("sample.import"):
+            st.error(denied("sample.import"))
         else:
             bar = st.progress(0.0)
             try:
@@ -266,8 +268,8 @@ with tab_tracing:
             )
             save = st.form_submit_button(tr("s.case_save"))
         if save:
-            if not operator:
-                st.error(tr("s.need_operator"))
+            if not can("case.update"):
+                st.error(denied("case.update"))
             else:
                 db.update_case(
                     cid, operator, findings=findings, action=action, responsible_unit=unit_resp, deadline=deadline
@@ -275,8 +277,8 @@ with tab_tracing:
                 st.success(tr("s.case_saved"))
         if st.button(tr("s.case_close"), key=f"close_{cid}"):
             try:
-                if not operator:
-                    st.error(tr("s.need_operator"))
+                if not can("case.close"):
+                    st.error(denied("case.close"))
                 else:
                     db.close_case(cid, operator)
                     st.success(tr("s.case_closed"))
@@ -340,8 +342,8 @@ with tab_history:
             do_retract = c2.form_submit_button(tr("s.do_retract"))
         if do_correct or do_retract:
             try:
-                if not operator:
-                    st.error(tr("s.need_operator"))
+                if not can("sample.correct"):
+                    st.error(denied("sample.correct"))
                 elif do_retract:
                     v = db.retract_sample(uid, reason, operator)
                     st.success(tr("s.corrected", v=v))

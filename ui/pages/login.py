@@ -1,0 +1,33 @@
+import streamlit as st
+
+from monitoring.auth import AuthError
+from ui.auth import TOKEN, client_id
+from ui.data import store
+from ui.i18n import tr
+
+st.title(tr("app.title"))
+st.subheader(tr("page.login"))
+db = store()
+if st.session_state.pop("_ended", False):
+    st.info(tr("auth.ended"))
+if not db.has_users():
+    st.warning(tr("auth.no_users"))
+if db.auth.public_map:
+    st.caption(tr("auth.public_map"))
+
+with st.form("login_form"):
+    name = st.text_input(tr("auth.username"), key="login_user", autocomplete="username")
+    password = st.text_input(tr("auth.password"), type="password", key="login_password")
+    submitted = st.form_submit_button(tr("auth.login"), type="primary")
+if submitted:
+    try:
+        st.session_state[TOKEN] = db.login(name, password, client_id())
+    except AuthError as exc:
+        if exc.code == "locked":
+            minutes = str(exc).rsplit(" in ", 1)[-1].split()[0]
+            st.error(tr("auth.locked", minutes=minutes))
+        else:
+            st.error(tr("auth.bad_login"))
+    else:
+        st.session_state.pop("login_password", None)
+        st.rerun()
