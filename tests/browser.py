@@ -97,3 +97,27 @@ def map_frame(page, timeout=30_000):
     frame.locator(".leaflet-container").wait_for(timeout=timeout)
     frame.locator("path.leaflet-interactive").first.wait_for(timeout=timeout)
     return frame
+
+
+BROWSER_USER, BROWSER_PASSWORD = "browser-admin", "browser-password-1"
+
+
+def make_account(db_path, name=BROWSER_USER, password=BROWSER_PASSWORD, role="admin") -> dict:
+    """Create an account in the SQLite file a server will use; returns the env for `streamlit_server`."""
+    from monitoring.auth import CONSOLE
+    from monitoring.store import Store
+    from tests.conftest import CHEAP_HASHER
+
+    store = Store(f"sqlite:///{db_path}", hasher=CHEAP_HASHER)
+    if name not in set(store.users().username):
+        store.create_user(name, password, role, user=CONSOLE)
+    store.engine.dispose()
+    return {"YEHU_DB": str(db_path)}
+
+
+def log_in(page, url, name=BROWSER_USER, password=BROWSER_PASSWORD):
+    """Fill the login form of a fresh page and submit it."""
+    page.goto(url)
+    page.get_by_label("用户名").fill(name)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.browser import map_frame, offline_browser, streamlit_server
+from tests.browser import log_in, make_account, map_frame, offline_browser, streamlit_server
 
 pytestmark = pytest.mark.browser
 
@@ -12,8 +12,9 @@ EXPECTED_PATHS = 17 + 1 + 3 + 4
 
 
 @pytest.fixture(scope="module")
-def server():
-    with streamlit_server() as url:
+def server(tmp_path_factory):
+    env = make_account(tmp_path_factory.mktemp("browser") / "app.sqlite")
+    with streamlit_server(env) as url:
         yield url
 
 
@@ -38,7 +39,7 @@ def click_pond(page, frame, farm):
 def test_map_draws_offline_and_a_click_fills_the_details(server, tmp_path):
     with offline_browser() as (context, outside):
         page = context.new_page()
-        page.goto(server)
+        log_in(page, server)
         frame = map_frame(page)
         page.wait_for_timeout(1000)
         assert frame.locator("path.leaflet-interactive").count() == EXPECTED_PATHS
@@ -64,9 +65,10 @@ def test_escaped_farm_name_in_a_real_page(tmp_path):
     payload = "<img src=x onerror=window.__xss=1>"
     csv = data / "ponds.csv"
     csv.write_text(csv.read_text(encoding="utf-8").replace("范红军水产养殖场", payload), encoding="utf-8")
-    with streamlit_server({"YEHU_DATA_DIR": str(data)}) as url, offline_browser() as (context, outside):
+    env = {"YEHU_DATA_DIR": str(data), **make_account(tmp_path / "xss.sqlite")}
+    with streamlit_server(env) as url, offline_browser() as (context, outside):
         page = context.new_page()
-        page.goto(url)
+        log_in(page, url)
         frame = map_frame(page)
         page.wait_for_timeout(800)
         click_pond(page, frame, payload)
@@ -79,7 +81,7 @@ def test_escaped_farm_name_in_a_real_page(tmp_path):
 def test_selecting_a_table_row_selects_the_pond(server):
     with offline_browser() as (context, outside):
         page = context.new_page()
-        page.goto(server)
+        log_in(page, server)
         map_frame(page)
         grid = page.locator('[data-testid="stDataFrame"]').last
         grid.scroll_into_view_if_needed()
@@ -88,4 +90,29 @@ def test_selecting_a_table_row_selects_the_pond(server):
         page.mouse.click(box["x"] + 14, box["y"] + 35 + 35 * 8 + 17)  # the row-selection cell of row 9
         page.get_by_text("9 · 唐小阶水产养殖场").wait_for(timeout=20_000)
         assert page.locator('[data-testid="stException"]').count() == 0
+        assert outside == []
+
+
+def test_login_wrong_password_then_right_then_logout(server):
+    with offline_browser() as (context, outside):
+        page = context.new_page()
+        page.goto(server)
+        # Anonymous: the login page only, no map, no other pages in the navigation.
+        page.get_by_role("button", name="登录").wait_for(timeout=30_000)
+        assert page.locator('iframe[title="streamlit_folium.st_folium"]').count() == 0
+        assert page.get_by_text("退养台账").count() == 0
+        # A wrong password is refused.
+        log_in(page, server, password="wrong-password-1")
+        page.get_by_text("用户名或密码错误").wait_for(timeout=20_000)
+        assert page.get_by_text("退养台账").count() == 0
+        # The right one opens the app at the map.
+        log_in(page, server)
+        map_frame(page)
+        page.get_by_text("已登录").wait_for(timeout=20_000)
+        # Logging out returns to the login page; a reload stays logged out.
+        page.get_by_role("button", name="退出登录").click()
+        page.get_by_role("button", name="登录").wait_for(timeout=20_000)
+        page.reload()
+        page.get_by_role("button", name="登录").wait_for(timeout=30_000)
+        assert page.locator('iframe[title="streamlit_folium.st_folium"]').count() == 0
         assert outside == []

@@ -3,7 +3,7 @@ from datetime import date, datetime
 import pytest
 
 from monitoring.samples import TZ, ParsedValue, SampleInput
-from tests.ui.conftest import the_store
+from tests.ui.conftest import login_as, the_store
 
 
 @pytest.fixture
@@ -25,14 +25,18 @@ def test_tabs_and_empty_database(page):
     assert not page.sidebar.warning  # no demo banner without synthetic data
 
 
-def test_entry_needs_an_operator(page):
+def test_entry_refused_for_a_viewer(page):
+    login_as(page, "viewer1", "viewer")
+    page.switch_page("ui/pages/samples.py").run()
+    assert "只读" in page.info[0].value  # says so before anything is typed
     enter(page, "3", "0.1")
-    assert "操作人" in page.error[0].value
+    assert "不能录入样品" in page.error[0].value
     assert the_store().count_samples() == 0
 
 
 def test_entry_saves_and_shows_in_the_site_history(page):
-    page.sidebar.text_input(key="operator").set_value("张三").run()
+    login_as(page, "张三", "inspector")
+    page.switch_page("ui/pages/samples.py").run()
     enter(page, "9", "0.35")
     assert not page.exception
     assert "已保存" in page.success[0].value
@@ -44,7 +48,8 @@ def test_entry_saves_and_shows_in_the_site_history(page):
 
 
 def test_entry_errors_name_field_and_value(page):
-    page.sidebar.text_input(key="operator").set_value("张三").run()
+    login_as(page, "张三", "inspector")
+    page.switch_page("ui/pages/samples.py").run()
     enter(page, "3", "-1")
     assert "value" in page.error[0].value and "negative" in page.error[0].value
     enter(page, "3", "<0.01")
@@ -72,13 +77,13 @@ def test_demo_data_banner_on_every_page(page):
     from monitoring.demo import load_demo
     from ui.data import has_demo_data
 
-    load_demo(the_store(), weeks=2)
+    load_demo(the_store(), "u", weeks=2)
     has_demo_data.clear()
     page.run()
     assert "演示数据" in page.sidebar.warning[0].value
     page.switch_page("ui/pages/map.py").run()
     assert "演示数据" in page.sidebar.warning[0].value
-    the_store().remove_synthetic()
+    the_store().remove_synthetic(user="u")
     has_demo_data.clear()
     page.run()
     assert not page.sidebar.warning
