@@ -51,8 +51,6 @@ def _users(store, args) -> int:
             df = store.users()
             print(df[["username", "role", "active", "display_name", "updated_at"]].to_string(index=False))
             return 0
-        if not args.name:
-            raise AuthError("bad_username", "give the account name")
         if args.action == "create":
             store.create_user(args.name, _read_password(), args.role, user=actor)
             print(f"created {args.role} account {args.name}")
@@ -76,9 +74,19 @@ def main(argv=None) -> int:
     p = argparse.ArgumentParser(prog="python -m monitoring", description="Yehu Monitor data commands")
     sub = p.add_subparsers(dest="cmd", required=True)
     us = sub.add_parser("users", help="accounts: create (password prompted or read from stdin), list, ...")
-    us.add_argument("action", choices=["create", "list", "reset-password", "disable", "enable", "set-role"])
-    us.add_argument("name", nargs="?")
-    us.add_argument("--role", choices=ROLES, default="viewer")
+    us_sub = us.add_subparsers(dest="action", required=True)
+    us_sub.add_parser("list", help="every account")
+    for action, helptext in [
+        ("create", "create an account; the password is prompted, or read from standard input"),
+        ("reset-password", "set a new password (prompted or from stdin); ends the account's sessions"),
+        ("disable", "disable an account; ends its sessions"),
+        ("enable", "enable a disabled account"),
+        ("set-role", "change an account's role"),
+    ]:
+        a = us_sub.add_parser(action, help=helptext)
+        a.add_argument("name")
+        if action in ("create", "set-role"):
+            a.add_argument("--role", choices=ROLES, required=action == "set-role", default="viewer")
     db = sub.add_parser("db", help="database schema")
     db.add_argument("action", choices=["upgrade", "current"])
     imp = sub.add_parser("import-samples", help="import a CSV/XLSX file of samples (all or nothing)")
