@@ -26,10 +26,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import numpy as np  # noqa: E402
+from psycopg import sql  # noqa: E402
 from sqlalchemy import create_engine, insert, text  # noqa: E402
 
 from geo.boundaries import load_boundaries  # noqa: E402
 from geo.register import load_register  # noqa: E402
+from monitoring.auth import CONSOLE  # noqa: E402
 from monitoring.samples import iso_week  # noqa: E402
 from monitoring.schema import samples  # noqa: E402
 from monitoring.store import Store  # noqa: E402
@@ -82,7 +84,7 @@ def fill(store, n, seed=1):
 def measure(label, url, n):
     store = Store(url)
     reg = load_register()
-    store.load_register(reg, load_boundaries()[1].gdf)
+    store.load_register(reg, load_boundaries()[1].gdf, user=CONSOLE)
     load_s = fill(store, n)
     if url.startswith("postgresql"):
         with store.engine.begin() as conn:
@@ -121,12 +123,13 @@ def main():
     name = f"bench_{uuid.uuid4().hex[:8]}"
     admin = create_engine(args.pg, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
+        conn.connection.driver_connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     try:
         measure("PostgreSQL", args.pg.rsplit("/", 1)[0] + f"/{name}", args.n)
     finally:
         with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            drop = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            conn.connection.driver_connection.execute(drop)
     print("target: one week under 100 ms on both")
 
 

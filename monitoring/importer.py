@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from geo.archive import ArchiveError, check_zip
+
 from .samples import PARAMETERS, ParsedValue, SampleInput, SampleValidationError, parse_datetime, parse_value
 from .store import RowError
 
@@ -111,6 +113,10 @@ def read_table(data: bytes, filename: str) -> pd.DataFrame:
     if suffix == ".xlsx":
         if not data.startswith(b"PK"):
             raise ImportFileError(f"{filename}: not an XLSX file")
+        try:  # an XLSX is a zip: refuse bombs and odd members before openpyxl opens it
+            check_zip(data, filename)
+        except ArchiveError as exc:
+            raise ImportFileError(str(exc)) from exc
         try:
             return pd.read_excel(io.BytesIO(data), dtype=object, engine="openpyxl").fillna("")
         except Exception as exc:  # openpyxl raises many kinds for broken files

@@ -1972,8 +1972,8 @@ class Store:
             ``locked`` (with the time it ends) or ``bad_login``.
         """
         now = now or _now()
-        username = (username or "").strip()[:64]
-        client = (client or "unknown")[:64]
+        username = str(username or "").strip()[:64]
+        client = str(client or "unknown")[:64]
         with self.engine.begin() as conn:
             for column, value in ((login_attempts.c.username, username), (login_attempts.c.client, client)):
                 until = self._locked(conn, column, value, now)

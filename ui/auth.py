@@ -8,6 +8,7 @@ import streamlit as st
 from monitoring.auth import ACTIONS, Actor
 from ui.data import store
 from ui.i18n import tr
+from ui.widgets import plain
 
 TOKEN = "auth_token"
 
@@ -15,9 +16,10 @@ TOKEN = "auth_token"
 def client_id() -> str:
     """The client's address, for per-client login throttling."""
     try:
-        return st.context.ip_address or "unknown"
-    except Exception:  # no request context (tests)
+        ip = st.context.ip_address
+    except Exception:  # no request context
         return "unknown"
+    return ip if isinstance(ip, str) and ip else "unknown"
 
 
 def resolve() -> Actor | None:
@@ -78,7 +80,7 @@ def sidebar() -> None:
     a = actor()
     if a is None:
         return
-    st.sidebar.markdown(tr("auth.signed_in", name=a.name, role=tr(f"role.{a.role}")))
+    st.sidebar.markdown(tr("auth.signed_in", name=plain(a.name), role=tr(f"role.{a.role}")))
     if st.sidebar.button(tr("auth.logout"), key="logout"):
         logout()
         st.rerun()

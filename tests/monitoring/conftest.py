@@ -2,7 +2,8 @@ import os
 import uuid
 
 import pytest
-from sqlalchemy import create_engine, text
+from psycopg import sql
+from sqlalchemy import create_engine
 
 from geo.boundaries import load_boundaries
 from geo.register import load_register
@@ -37,11 +38,12 @@ def db_url(request, tmp_path):
     admin_url = _pg_admin()
     name = f"t_{uuid.uuid4().hex[:12]}"
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    with admin.connect() as conn:  # identifiers quoted by psycopg, not by string formatting
+        conn.connection.driver_connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     yield admin_url.rsplit("/", 1)[0] + f"/{name}"
     with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        drop = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        conn.connection.driver_connection.execute(drop)
     admin.dispose()
 
 

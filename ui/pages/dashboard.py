@@ -8,6 +8,7 @@ from monitoring.export import geo_export, ledger_workbook
 from monitoring.progress import progress
 from ui.data import current_dataset, store
 from ui.i18n import lang, tr
+from ui.widgets import plain
 
 db = store()
 ds = current_dataset()
@@ -65,9 +66,11 @@ with left:
     st.subheader(tr("d.lake"))
     for lk in fig["lake"]:
         if lk["grade"] is None:
-            st.write(tr("d.lake_none", site=lk["site"]))
+            st.write(tr("d.lake_none", site=plain(lk["site"])))
         else:
-            text = tr("d.lake_line", site=lk["site"], grade=lk["grade"], target=lk["target"], when=lk["latest_at"][:10])
+            text = tr(
+                "d.lake_line", site=plain(lk["site"]), grade=lk["grade"], target=lk["target"], when=lk["latest_at"][:10]
+            )
             (st.success if lk["meets_target"] else st.error)(text)
 with right:
     st.subheader(tr("d.overdue_list"))
@@ -76,7 +79,7 @@ with right:
     for i, o in enumerate(fig["overdue"][:40]):
         col_text, col_btn = st.columns([4, 1])
         step = o["step_name"] if LANG == "zh" else o["step_name_en"]
-        col_text.write(f"**{o['pond_id']}** {o['farm_name']} · {step} · {tr('r.overdue', days=o['days'])}")
+        col_text.write(f"**{o['pond_id']}** {plain(o['farm_name'])} · {step} · {tr('r.overdue', days=o['days'])}")
         if col_btn.button(tr("d.open"), key=f"open_{i}", on_click=open_pond, args=(o["pond_id"],)):
             st.switch_page("ui/pages/retirement.py")
     if len(fig["overdue"]) > 40:

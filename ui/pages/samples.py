@@ -103,7 +103,14 @@ with tab_entry:
                     ),
                     user=operator,
                 )
-                st.success(tr("s.saved", site=site, when=when.strftime("%Y-%m-%d %H:%M"), value=value_text.strip()))
+                st.success(
+                    tr(
+                        "s.saved",
+                        site=plain(site),
+                        when=when.strftime("%Y-%m-%d %H:%M"),
+                        value=plain(value_text.strip()),
+                    )
+                )
                 if db.case_for_sample(uid) is not None:
                     st.warning(tr("s.case_opened"))
             except SampleValidationError as exc:
@@ -203,7 +210,7 @@ with tab_weekly:
     with c2:
         st.subheader(tr("s.missing"))
         miss = res[res.status == "missing"]
-        st.write(tr("list.sep").join(site_label(c) for c in miss.site_code) if len(miss) else tr("s.none"))
+        st.write(tr("list.sep").join(plain(site_label(c)) for c in miss.site_code) if len(miss) else tr("s.none"))
     st.subheader(tr("s.grid"))
     end = week
     start_day = datetime.combine(

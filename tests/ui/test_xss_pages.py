@@ -1,0 +1,78 @@
+"""User text with HTML/script payloads is shown as text on every page (never as markup)."""
+
+import json
+from datetime import date, datetime
+
+from monitoring.samples import TZ, ParsedValue, SampleInput
+from tests.test_hardening import PAYLOADS
+from tests.ui.conftest import the_store
+
+PAGES = ["map", "samples", "retirement", "dashboard", "admin", "account"]
+MARKDOWN_KINDS = ("markdown", "caption", "info", "success", "warning", "error", "title", "subheader", "header")
+
+
+def sections_with(payload):
+    feat = {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [113.43, 29.655]},
+        "properties": {"section_id": "P1", "name": payload, "source": payload, "provisional": True, "notes": payload},
+    }
+    return json.dumps({"type": "FeatureCollection", "features": [feat]}).encode()
+
+
+def fill_with_payloads(s):
+    p = iter(PAYLOADS * 4)
+    s.add_site("L1", "lake", next(p), 113.4229, 29.6532, next(p), user="u")
+    for site, value in (("9", 0.5), ("L1", 0.3)):
+        s.add_sample(
+            SampleInput(site, datetime(2022, 4, 12, 9, tzinfo=TZ), ParsedValue(value, False, None),
+                        kind="lake" if site == "L1" else "tail_water", inspector=next(p), notes=next(p),
+                        laboratory=next(p)),
+            "u",
+        )  # fmt: skip
+    case = int(s.cases().id.iloc[0])
+    s.update_case(case, "u", findings=next(p), action=next(p), responsible_unit=next(p))
+    s.add_patrol(date(2022, 5, 3), next(p), "u", ponds=["8"], area=next(p), findings=["feeding"], notes=next(p),
+                 open_case=True, today=date(2022, 6, 1))  # fmt: skip
+    s.add_tip(date(2022, 5, 4), next(p), "E113.4252 N29.6439", None or _ds(), "u", contact=next(p))
+    s.record_step("5", "end_contract", date(2022, 4, 8), "u", note=next(p), document_no=next(p), today=date(2022, 6, 1))
+    s.correct_pond(1, user="u", reason=next(p), area_mu=51)
+    s.verify_pond(2, "E113.41 N29.65", user="u", verified_by=next(p), verified_on=date(2026, 1, 2), note=next(p))
+    s.upload_boundary("sections", "sections.geojson", sections_with(next(p)), user="u", note=next(p))
+    s.update_user("u", user="u", display_name=next(p))
+
+
+def _ds():
+    from geo.dataset import load_dataset
+
+    return load_dataset()
+
+
+def markdown_sources(at):
+    out = []
+    for kind in MARKDOWN_KINDS:
+        for el in getattr(at, kind):
+            out.append((kind, str(el.value)))
+    for el in at.sidebar.markdown:
+        out.append(("sidebar", str(el.value)))
+    return out
+
+
+def test_payloads_never_reach_markdown_raw(fresh_app):
+    at = fresh_app
+    fill_with_payloads(the_store())
+    from ui.data import dataset
+
+    dataset.clear()
+    for lang in ("zh", "en"):
+        at.sidebar.selectbox(key="lang").set_value(lang).run()
+        for page in PAGES:
+            at.switch_page(f"ui/pages/{page}.py").run()
+            assert not at.exception, (page, at.exception)
+            for kind, text in markdown_sources(at):
+                for payload in PAYLOADS:
+                    assert payload not in text, f"{page} {kind}: raw payload {payload!r} in {text!r}"
+    # The payloads were shown somewhere (as data), so the check above saw real content.
+    at.switch_page("ui/pages/retirement.py").run()
+    shown = " ".join(str(df.value.to_numpy().tolist()) for df in at.dataframe)
+    assert PAYLOADS[0] in shown or any(p in shown for p in PAYLOADS)
