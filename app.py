@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui.auth import resolve, sidebar
+from ui.auth import resolve, sidebar, sync_cookie
 from ui.data import store
 from ui.i18n import language_selector, tr
 from ui.widgets import demo_banner
@@ -12,6 +12,7 @@ language_selector()
 st.sidebar.caption(tr("app.subtitle"))
 me = resolve()
 sidebar()
+sync_cookie()
 
 map_page = st.Page("ui/pages/map.py", title=tr("page.map"), url_path="map", default=me is not None)
 login = st.Page("ui/pages/login.py", title=tr("page.login"), url_path="login", default=me is None)

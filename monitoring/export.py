@@ -86,12 +86,17 @@ def ledger_workbook(store, ds, today=None) -> bytes:
             "村": r.village,
             "养殖场名称": r.farm_name,
             "位置": r.location,
-            "坐标（原文）": r.coord_text,
+            "坐标": r.coord_text,
             "经度": r.lon,
             "纬度": r.lat,
             "水面面积（亩）": r.area_mu,
             "用途": r.uses,
             "坐标状态": "暂定" if r.coord_status != "verified" else "已核实",
+            "核实人": r.get("verified_by", ""),
+            "核实日期": r.get("verified_on", ""),
+            "原表坐标": r.get("seed_coord_text", r.coord_text),
+            "原表面积（亩）": r.get("seed_area_mu", r.area_mu),
+            "原表用途": r.get("seed_uses", r.uses),
             "距湖岸（m）": round(float(cls.loc[pid, "shore_distance_m"]), 1),
             "在1公里禁投区内": "是" if cls.loc[pid, "in_ban_zone"] else "否",
             "在禁捕区内": "是" if cls.loc[pid, "in_nofish_zone"] else "否",
@@ -269,9 +274,9 @@ def geo_layers(ds, statuses: dict | None = None) -> dict[str, gpd.GeoDataFrame]:
     -------
     dict of str to geopandas.GeoDataFrame
     """
-    ponds = ds.register[
-        ["pond_id", "town", "village", "farm_name", "coord_text", "area_mu", "coord_status", "geometry"]
-    ]
+    cols = ["pond_id", "town", "village", "farm_name", "coord_text", "area_mu", "coord_status"]
+    seed = ["seed_coord_text", "seed_area_mu", "verified_by", "verified_on"]
+    ponds = ds.register[cols + [c for c in seed if c in ds.register.columns] + ["geometry"]]
     ponds = ponds.merge(ds.classification[["pond_id", "zone_class", "shore_distance_m"]], on="pond_id")
     ponds["zone_class"] = ponds["zone_class"].astype(str)
     ponds["suspect"] = ponds.pond_id.isin(ds.suspect_ids)

@@ -11,6 +11,8 @@ from ui.i18n import tr
 from ui.widgets import plain
 
 TOKEN = "auth_token"
+#: Cookie that keeps the session token across page reloads and new tabs (the server holds the session).
+COOKIE = "yehu_session"
 
 
 def client_id() -> str:
@@ -22,15 +24,66 @@ def client_id() -> str:
     return ip if isinstance(ip, str) and ip else "unknown"
 
 
+def _cookie_token() -> str | None:
+    try:
+        value = st.context.cookies.get(COOKIE)
+    except Exception:  # no request context
+        return None
+    return value if isinstance(value, str) and value else None
+
+
 def resolve() -> Actor | None:
-    """The account behind this browser session (ends idle or disabled sessions)."""
+    """The account behind this browser session (ends idle or disabled sessions).
+
+    The token lives in the session state; after a reload it is read back from the cookie
+    set at login, so a reload or a new tab does not log the user out.
+    """
     token = st.session_state.get(TOKEN)
+    from_cookie = False
+    if not token and not st.session_state.get("_logged_out"):
+        token, from_cookie = _cookie_token(), True
     actor = store().session_user(token) if token else None
     if actor is None and token:
         st.session_state.pop(TOKEN, None)
-        st.session_state["_ended"] = True
+        st.session_state["_cookie"] = ""  # forget a dead token in the browser too
+        if not from_cookie:
+            st.session_state["_ended"] = True
+    elif actor is not None:
+        st.session_state[TOKEN] = token
     st.session_state["_actor"] = actor
     return actor
+
+
+def remember(token: str) -> None:
+    """Keep the token after login: in the session, and in the browser's cookie on the next run."""
+    st.session_state[TOKEN] = token
+    st.session_state["_cookie"] = token
+    st.session_state.pop("_logged_out", None)
+
+
+def sync_cookie() -> None:
+    """Write or clear the session cookie once, through a zero-height same-origin frame.
+
+    The token is URL-safe base64 (``secrets.token_urlsafe``) and JSON-quoted; nothing else is
+    written into the script.
+    """
+    import json
+    import re
+
+    value = st.session_state.pop("_cookie", None)
+    if value is None:
+        return
+    if value and not re.fullmatch(r"[A-Za-z0-9_-]{20,100}", value):
+        return
+    age = 0 if not value else int(store().auth.session_idle_hours * 3600 * 3)
+    script = (
+        "<script>const secure = window.parent.location.protocol === 'https:' ? '; Secure' : '';"
+        f"document.cookie = {json.dumps(COOKIE)} + '=' + {json.dumps(value)} + "
+        f"'; Path=/; Max-Age={age}; SameSite=Strict' + secure;</script>"
+    )
+    import streamlit.components.v1 as components
+
+    components.html(script, height=0)
 
 
 def actor() -> Actor | None:
@@ -73,6 +126,8 @@ def read_only_note(*actions: str) -> None:
 def logout() -> None:
     store().logout(st.session_state.pop(TOKEN, None))
     st.session_state["_actor"] = None
+    st.session_state["_cookie"] = ""  # cleared in the browser on the next run
+    st.session_state["_logged_out"] = True  # do not read the old cookie back before it is cleared
 
 
 def sidebar() -> None:

@@ -109,6 +109,11 @@ def test_login_wrong_password_then_right_then_logout(server):
         log_in(page, server)
         map_frame(page)
         page.get_by_text("已登录").wait_for(timeout=20_000)
+        # A reload (or a link opened in the same browser) keeps the session, through its cookie.
+        page.wait_for_timeout(1500)
+        page.goto(server + "/dashboard")
+        page.get_by_text("已登录").wait_for(timeout=30_000)
+        page.get_by_role("heading", name="领导看板").wait_for(timeout=30_000)
         # Logging out returns to the login page; a reload stays logged out.
         page.get_by_role("button", name="退出登录").click()
         page.get_by_role("button", name="登录").wait_for(timeout=20_000)

@@ -1,7 +1,7 @@
 import streamlit as st
 
 from monitoring.auth import AuthError
-from ui.auth import TOKEN, client_id
+from ui.auth import client_id, remember
 from ui.data import store
 from ui.i18n import tr
 
@@ -21,7 +21,7 @@ with st.form("login_form"):
     submitted = st.form_submit_button(tr("auth.login"), type="primary")
 if submitted:
     try:
-        st.session_state[TOKEN] = db.login(name, password, client_id())
+        remember(db.login(name, password, client_id()))
     except AuthError as exc:
         if exc.code == "locked":
             minutes = str(exc).rsplit(" in ", 1)[-1].split()[0]

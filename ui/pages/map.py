@@ -156,6 +156,12 @@ with col_info:
             ("field.coord_status", tr(f"value.{r.coord_status}")),
             ("field.source_ref", r.source_ref),
         ]
+        if r.coord_text != r.seed_coord_text:
+            register.insert(4, ("field.seed_coord_text", r.seed_coord_text))
+        if r.uses != r.seed_uses:
+            register.append(("field.seed_uses", r.seed_uses))
+        if r.coord_status == "verified":
+            register.append(("field.verified", f"{r.verified_by}, {r.verified_on}"))
         st.caption(tr("map.register"))
         st.dataframe(
             pd.DataFrame(
