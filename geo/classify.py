@@ -13,6 +13,7 @@ import shapely
 
 from .config import ZoneConfig
 from .crs import metric_xy, to_metric
+from .parallel import run_parallel, thread_count
 from .register import MU_M2
 
 __all__ = ["CLASS_COLUMNS", "ZONE_CLASSES", "classify_ponds", "nearest_point", "shore_distance", "zone_class"]
@@ -63,15 +64,65 @@ def _min_d2(px, py, ax, ay, dx, dy, inv_len2) -> np.ndarray:
     return apx.min(axis=1)
 
 
-def shore_distance(x, y, lake_polygon, points_per_cell: int = 256) -> np.ndarray:
+def _cell_candidates(cx, cy, ax, ay, dx, dy, inv_len2, half) -> np.ndarray:
+    """Which edges can be the nearest shore edge for some point of each cell.
+
+    For a cell with centre ``c`` and half-diagonal ``h``, let ``q_e`` be the
+    point of edge ``e`` nearest to ``c``, ``d_e = |c - q_e|`` and ``u_e`` the
+    unit vector from ``q_e`` to ``c``; ``e0`` is the edge nearest to ``c``.  For
+    any point ``p = c + δ`` of the cell (``|δ| ≤ h``):
+
+    - ``d(p, e) ≥ d_e + δ·u_e`` (the segment lies behind the plane through
+      ``q_e`` normal to ``u_e``, because ``q_e`` is its nearest point to ``c``);
+    - ``d(p, e0) ≤ d_e0 + δ·u_e0 + |δ|²/(2 d_e0)``.
+
+    So ``e`` can be nearest only if ``d_e - d_e0 ≤ h |u_e - u_e0| + h²/(2 d_e0)``.
+    Seen from afar, the edges near the nearest point all face ``c`` the same
+    way, and this keeps a handful of edges where the cruder ``d_e - d_e0 ≤ 2h``
+    keeps a hundred.  Both bounds hold, so the smaller is used (the second one
+    alone near the shore, where ``d_e0`` is small).
+
+    Returns
+    -------
+    numpy.ndarray of bool
+        Cells × edges.
+    """
+    vx, vy = cx[:, None] - ax, cy[:, None] - ay
+    t = vx * dx
+    t += vy * dy
+    t *= inv_len2
+    np.clip(t, 0, 1, out=t)
+    vx -= t * dx
+    vy -= t * dy
+    d = np.hypot(vx, vy)
+    rows = np.arange(len(cx))
+    j0 = d.argmin(axis=1)
+    d0 = d[rows, j0]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        inv_d = np.where(d > 0, 1.0 / d, 0.0)
+        vx *= inv_d
+        vy *= inv_d
+        vx -= vx[rows, j0][:, None]
+        vy -= vy[rows, j0][:, None]
+        slack = np.hypot(vx, vy)
+        slack *= half
+        slack += (half * half / (2 * d0))[:, None]
+    np.minimum(slack, 2 * half, out=slack)
+    slack += 1e-3 + 1e-9 * d  # rounding margin: never drop an edge that could be nearest
+    d -= d0[:, None]
+    return d <= slack
+
+
+def shore_distance(x, y, lake_polygon, points_per_cell: int = 512, threads: int | None = None) -> np.ndarray:
     """Distance in metres from each point to the shore; 0 inside the water.
 
-    Point-to-edge distances, bucketed: points are grouped into grid cells, and
-    for each cell only the edges that can be nearest to some point of the cell
-    are tested — those within ``d(centre) + 2 * half-diagonal`` of the cell
-    centre.  The cost grows with points x nearby edges, not points x all edges.
-    Arithmetic is float32 relative to the grid origin: within 1 cm of the
-    exact distance.
+    Exact point-to-edge distances, bucketed: points are grouped into grid
+    cells, and each pair of neighbouring cells is tested only against the
+    edges that can be nearest to one of its points (see
+    :func:`_cell_candidates`), typically a few dozen of the outline's edges.
+    Arithmetic is float32 relative to the lake's centre: within 1 cm of the
+    exact distance up to about 30 km from the lake, and within 3e-7 of the
+    distance beyond.  Large inputs use several threads.
 
     Parameters
     ----------
@@ -81,6 +132,9 @@ def shore_distance(x, y, lake_polygon, points_per_cell: int = 256) -> np.ndarray
         In the same CRS.
     points_per_cell : int
         Average bucket size; affects speed only.
+    threads : int, optional
+        Default: up to 4, for inputs of more than
+        :data:`geo.parallel.MIN_PARALLEL` points.
 
     Returns
     -------
@@ -93,59 +147,71 @@ def shore_distance(x, y, lake_polygon, points_per_cell: int = 256) -> np.ndarray
     [0.0, 5.0]
     """
     x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
-    dist = np.zeros(len(x))
-    if not len(x):
+    n = len(x)
+    dist = np.zeros(n)
+    if not n:
         return dist
+    # In the water: only points inside the outline's bounding box need the polygon test.
     shapely.prepare(lake_polygon)
-    outside = np.flatnonzero(~shapely.intersects_xy(lake_polygon, x, y))
-    if not len(outside):
+    minx, miny, maxx, maxy = shapely.bounds(lake_polygon)
+    box_idx = np.flatnonzero((x >= minx) & (x <= maxx) & (y >= miny) & (y <= maxy))
+    inside = box_idx[shapely.intersects_xy(lake_polygon, x[box_idx], y[box_idx])]
+    if len(inside) == n:
         return dist
+
     (ax, ay), (bx, by) = (c.T for c in _segments(lake_polygon))
     dx, dy = bx - ax, by - ay
     len2 = dx * dx + dy * dy
     inv_len2 = 1.0 / np.where(len2 == 0, 1.0, len2)
-    ox, oy = x[outside], y[outside]
-    x0, y0 = ox.min(), oy.min()
-    w, h = max(ox.max() - x0, 1e-6), max(oy.max() - y0, 1e-6)
-    side = max(np.sqrt(w * h / max(1, len(ox) // points_per_cell)), 1e-6)
-    nx, ny = int(w // side) + 1, int(h // side) + 1
-    cell = np.minimum((ox - x0) // side, nx - 1).astype(np.int64) * ny
-    cell += np.minimum((oy - y0) // side, ny - 1).astype(np.int64)
-    order = np.argsort(cell, kind="stable")
-    sorted_cells = cell[order]
-    starts = np.r_[0, np.flatnonzero(np.diff(sorted_cells)) + 1]
-    ends = np.r_[starts[1:], len(order)]
-    centre_x = x0 + (sorted_cells[starts] // ny + 0.5) * side
-    centre_y = y0 + (sorted_cells[starts] % ny + 0.5) * side
-    band = 2 * side * np.sqrt(0.5)
-    # float32 relative to the grid origin: within a few millimetres over 100 km.
-    f32 = np.float32
-    # Sorted by cell once, so each cell is a contiguous slice.
-    px, py = (ox[order] - x0).astype(f32), (oy[order] - y0).astype(f32)
-    sx, sy = (ax - x0).astype(f32), (ay - y0).astype(f32)
-    sdx, sdy, sinv = dx.astype(f32), dy.astype(f32), inv_len2.astype(f32)
-    result = np.empty(len(ox))  # in cell order
 
-    # One thread: two were tried, and the per-cell arrays are too small for numpy to
-    # release the GIL long enough to gain.
-    n_cells = len(starts)
-    for c0 in range(0, n_cells, 512):
-        c1 = min(c0 + 512, n_cells)
-        cx, cy = centre_x[c0:c1], centre_y[c0:c1]
-        # Distance from each cell centre to every edge, for the candidate test.
-        apx, apy = cx[:, None] - ax, cy[:, None] - ay
-        t = np.clip((apx * dx + apy * dy) * inv_len2, 0, 1)
-        d_centre = np.hypot(apx - t * dx, apy - t * dy)
-        candidates = d_centre <= (d_centre.min(axis=1) + band)[:, None]
-        for i in range(c1 - c0):
-            k = np.flatnonzero(candidates[i])
-            a, b = starts[c0 + i], ends[c0 + i]
+    x0, y0 = x.min(), y.min()
+    w, h = max(x.max() - x0, 1e-6), max(y.max() - y0, 1e-6)
+    side = max(np.sqrt(w * h / max(1, n // points_per_cell)), 1e-6)
+    nx, ny = int(w // side) + 1, int(h // side) + 1
+    cell = np.minimum(((x - x0) * (1 / side)).astype(np.int64), nx - 1)
+    cell *= ny
+    cell += np.minimum(((y - y0) * (1 / side)).astype(np.int64), ny - 1)
+    # A radix sort on small integers: cells become contiguous slices.
+    key = cell.astype(np.uint16 if nx * ny < 2**16 else np.uint32 if nx * ny < 2**32 else np.int64)
+    order = np.argsort(key, kind="stable")
+    sorted_cells = cell[order]
+    starts = np.r_[0, np.flatnonzero(np.diff(sorted_cells)) + 1, n]
+    n_cells = len(starts) - 1
+    centre_x = x0 + (sorted_cells[starts[:-1]] // ny + 0.5) * side
+    centre_y = y0 + (sorted_cells[starts[:-1]] % ny + 0.5) * side
+    half = side * np.sqrt(0.5)
+
+    # float32 relative to the lake's centre: near the shore, where metres matter, values are
+    # small and exact to well under a centimetre; far away the error stays below 3e-7 of the
+    # distance (1.5 cm at 50 km).
+    f32 = np.float32
+    lx, ly = (minx + maxx) / 2, (miny + maxy) / 2
+    px, py = (x - lx).astype(f32)[order], (y - ly).astype(f32)[order]
+    sx, sy = (ax - lx).astype(f32), (ay - ly).astype(f32)
+    sdx, sdy, sinv = dx.astype(f32), dy.astype(f32), inv_len2.astype(f32)
+    result = np.empty(n, dtype=f32)  # squared, in cell order
+
+    pair = 2  # cells per numpy call: neighbours share most candidates, and calls get larger
+    # Cells per candidate pass, bounded so its temporaries stay near 16 MB whatever the outline.
+    chunk = max(pair, min(256, 2_000_000 // max(len(ax), 1)) // pair * pair)
+
+    def work(span):
+        c0, c1 = span
+        cand = _cell_candidates(centre_x[c0:c1], centre_y[c0:c1], ax, ay, dx, dy, inv_len2, half)
+        for b0 in range(c0, c1, pair):
+            b1 = min(b0 + pair, c1)
+            k = np.flatnonzero(cand[b0 - c0 : b1 - c0].any(axis=0))
+            a, b = starts[b0], starts[b1]
             result[a:b] = _min_d2(px[a:b], py[a:b], sx[k], sy[k], sdx[k], sdy[k], sinv[k])
-    dist[outside[order]] = np.sqrt(result)
+
+    spans = [(c, min(c + chunk, n_cells)) for c in range(0, n_cells, chunk)]
+    run_parallel(work, spans, thread_count(n, threads))
+    dist[order] = np.sqrt(result, dtype=float)
+    dist[inside] = 0.0
     return dist
 
 
-def nearest_point(x, y, targets) -> tuple[np.ndarray, np.ndarray]:
+def nearest_point(x, y, targets, threads: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Index of and distance to the nearest target for each point.
 
     One pass per target, vectorised over the points (there are few targets).
@@ -156,6 +222,8 @@ def nearest_point(x, y, targets) -> tuple[np.ndarray, np.ndarray]:
         Point coordinates in a metric CRS.
     targets : numpy.ndarray of shapely.Point
         In the same CRS; at least one.
+    threads : int, optional
+        See :func:`geo.parallel.thread_count`.
 
     Returns
     -------
@@ -168,14 +236,26 @@ def nearest_point(x, y, targets) -> tuple[np.ndarray, np.ndarray]:
     >>> idx.tolist(), d.tolist()
     ([0, 1], [1.0, 1.0])
     """
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
     tx, ty = shapely.get_x(targets), shapely.get_y(targets)
-    idx = np.empty(len(x), dtype=np.int64)
-    best = np.empty(len(x))
-    for a in range(0, len(x), 1 << 18):
-        b = a + (1 << 18)
-        d2 = (x[a:b, None] - tx) ** 2 + (y[a:b, None] - ty) ** 2
-        idx[a:b] = d2.argmin(axis=1)
-        best[a:b] = np.take_along_axis(d2, idx[a:b, None], axis=1)[:, 0]
+    idx = np.zeros(len(x), dtype=np.int64)
+    best = np.full(len(x), np.inf)
+
+    def work(span):
+        a, b = span
+        d2, tmp = np.empty(b - a), np.empty(b - a)
+        for j in range(len(tx)):
+            np.subtract(x[a:b], tx[j], out=d2)
+            d2 *= d2
+            np.subtract(y[a:b], ty[j], out=tmp)
+            tmp *= tmp
+            d2 += tmp
+            closer = d2 < best[a:b]
+            idx[a:b][closer] = j
+            np.minimum(best[a:b], d2, out=best[a:b])
+
+    step = 1 << 16
+    run_parallel(work, [(a, min(a + step, len(x))) for a in range(0, len(x), step)], thread_count(len(x), threads))
     return idx, np.sqrt(best)
 
 

@@ -15,12 +15,14 @@ Policy
 
 from __future__ import annotations
 
-from functools import cache
+import threading
 
 import geopandas as gpd
 import numpy as np
 import shapely
 from pyproj import Transformer
+
+from .parallel import run_parallel, thread_count
 
 __all__ = [
     "GEOGRAPHIC",
@@ -85,9 +87,15 @@ def to_metric(gdf, name: str = "layer"):
     return gdf.to_crs(METRIC)
 
 
-@cache
+_local = threading.local()
+
+
 def _transformer(src: str) -> Transformer:
-    return Transformer.from_crs(src, METRIC, always_xy=True)
+    # One Transformer per thread: the app serves sessions on several threads.
+    cache = _local.__dict__.setdefault("transformers", {})
+    if src not in cache:
+        cache[src] = Transformer.from_crs(src, METRIC, always_xy=True)
+    return cache[src]
 
 
 def metric_xy(gdf, name: str = "layer") -> tuple[np.ndarray, np.ndarray]:
@@ -129,7 +137,19 @@ def metric_xy(gdf, name: str = "layer") -> tuple[np.ndarray, np.ndarray]:
     x, y = shapely.get_x(geoms), shapely.get_y(geoms)
     if gdf.crs.to_epsg() == 4547:
         return x, y
-    return _transformer(gdf.crs.to_wkt()).transform(x, y)
+    src = gdf.crs.to_wkt()
+    threads = thread_count(len(x))
+    if threads == 1:
+        return _transformer(src).transform(x, y)
+    out_x, out_y = np.empty_like(x), np.empty_like(y)
+
+    def work(span):  # PROJ releases the GIL: halves project in parallel
+        a, b = span
+        out_x[a:b], out_y[a:b] = _transformer(src).transform(x[a:b], y[a:b])
+
+    bounds = np.linspace(0, len(x), threads + 1).astype(int)
+    run_parallel(work, list(zip(bounds[:-1], bounds[1:], strict=True)), threads)
+    return out_x, out_y
 
 
 def to_geographic(gdf, name: str = "layer"):

@@ -117,3 +117,84 @@ def test_nearest_point_matches_brute_force():
     full = shapely.distance(pts[:, None], targets[None, :])
     np.testing.assert_array_equal(idx, full.argmin(axis=1))
     np.testing.assert_allclose(d, full.min(axis=1))
+
+
+@given(st.integers(0, 2**32 - 1), st.sampled_from([50.0, 5_000.0, 60_000.0]))
+@settings(max_examples=30, deadline=None)
+def test_shore_distance_far_points_and_holes(seed, spread):
+    """Points from the shore out to far away, a jagged outline with a hole: still GEOS's answer."""
+    rng = np.random.default_rng(seed)
+    theta = np.sort(rng.uniform(0, 2 * np.pi, rng.integers(20, 400)))
+    r = 2000 + rng.uniform(-900, 900, len(theta))
+    outer = Polygon(np.column_stack([X0 + r * np.cos(theta), Y0 + r * np.sin(theta)])).buffer(0)
+    lake = outer.difference(box(X0 - 300, Y0 - 300, X0 + 300, Y0 + 300))
+    n = 2000
+    x, y = X0 + rng.normal(0, spread, n), Y0 + rng.normal(0, spread, n)
+    got = shore_distance(x, y, lake, points_per_cell=int(rng.choice([4, 64, 512])))
+    # float32: 1 cm near the lake, 3e-7 of the distance far away (see the docstring).
+    np.testing.assert_allclose(got, shapely.distance(lake, shapely.points(x, y)), atol=0.01, rtol=3e-7)
+
+
+def test_large_inputs_on_several_threads_give_the_same_answers():
+    from geo.parallel import MIN_PARALLEL
+
+    rng = np.random.default_rng(5)
+    n = MIN_PARALLEL + 50_000
+    theta = np.linspace(0, 2 * np.pi, 720, endpoint=False)
+    r = 2500 + 300 * np.sin(7 * theta) + rng.uniform(-50, 50, 720)
+    lake = Polygon(np.column_stack([X0 + r * np.cos(theta), Y0 + r * np.sin(theta)]))
+    x, y = rng.uniform(X0 - 15000, X0 + 15000, n), rng.uniform(Y0 - 15000, Y0 + 15000, n)
+    one, two = shore_distance(x, y, lake, threads=1), shore_distance(x, y, lake, threads=2)
+    np.testing.assert_array_equal(one, two)
+    sample = rng.choice(n, 20_000, replace=False)
+    geos = shapely.distance(lake, shapely.points(x[sample], y[sample]))
+    np.testing.assert_allclose(two[sample], geos, atol=0.01)
+    targets = shapely.points(rng.uniform(X0 - 3000, X0 + 3000, (10, 2)))
+    i1, d1 = nearest_point(x, y, targets, threads=1)
+    i2, d2 = nearest_point(x, y, targets, threads=2)
+    np.testing.assert_array_equal(i1, i2)
+    np.testing.assert_array_equal(d1, d2)
+
+
+def test_metric_xy_threads_match_one_transform():
+    import geopandas as gpd
+    from pyproj import Transformer
+
+    from geo.crs import metric_xy
+    from geo.parallel import MIN_PARALLEL
+
+    rng = np.random.default_rng(2)
+    lon, lat = rng.uniform(113.2, 113.6, MIN_PARALLEL + 10), rng.uniform(29.4, 29.8, MIN_PARALLEL + 10)
+    x, y = metric_xy(gpd.GeoSeries(shapely.points(lon, lat), crs=4490))
+    ex, ey = Transformer.from_crs(4490, 4547, always_xy=True).transform(lon, lat)
+    np.testing.assert_array_equal(x, ex)
+    np.testing.assert_array_equal(y, ey)
+
+
+@given(st.integers(0, 2**32 - 1), st.sampled_from([1.0, 30.0, 400.0, 3000.0]))
+@settings(max_examples=60, deadline=None)
+def test_cell_candidates_never_drop_the_nearest_edge(seed, half):
+    """The pruning bound, checked in float64 against every edge for points anywhere in each cell."""
+    from geo.classify import _cell_candidates, _segments
+
+    rng = np.random.default_rng(seed)
+    theta = np.sort(rng.uniform(0, 2 * np.pi, rng.integers(3, 300)))
+    r = rng.uniform(200, 3000, len(theta))
+    lake = Polygon(np.column_stack([r * np.cos(theta), r * np.sin(theta)])).buffer(0)
+    (ax, ay), (bx, by) = (c.T for c in _segments(lake))
+    dx, dy = bx - ax, by - ay
+    len2 = dx * dx + dy * dy
+    inv = 1.0 / np.where(len2 == 0, 1.0, len2)
+    cx, cy = rng.uniform(-20000, 20000, 40), rng.uniform(-20000, 20000, 40)
+    cand = _cell_candidates(cx, cy, ax, ay, dx, dy, inv, half)
+    # Points in each cell's square (half-diagonal `half`), corners included.
+    s = half / np.sqrt(2)
+    offs = np.vstack([rng.uniform(-s, s, (30, 2)), [[-s, -s], [-s, s], [s, -s], [s, s]]])
+    for i in range(len(cx)):
+        p = np.column_stack([cx[i] + offs[:, 0], cy[i] + offs[:, 1]])
+        apx, apy = p[:, :1] - ax, p[:, 1:] - ay
+        t = np.clip((apx * dx + apy * dy) * inv, 0, 1)
+        d = np.hypot(apx - t * dx, apy - t * dy)
+        best = d.min(axis=1)
+        best_kept = np.where(cand[i], d, np.inf).min(axis=1)
+        np.testing.assert_allclose(best_kept, best, rtol=0, atol=1e-6)
