@@ -78,6 +78,17 @@ def main():
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1400, "height": 900})
             print(f"{'ponds':>7} {'map':>6} {'payload KB':>11} {'build s':>8} {'drawn s':>8}")
+            # The real 17-pond map on its own page (no Streamlit around it).
+            from geo.dataset import load_dataset
+
+            t0 = time.perf_counter()
+            html = build_map(load_dataset(), asset_prefix="/leaflet").get_root().render()
+            build = time.perf_counter() - t0
+            (tmp / "real17.html").write_text(html, encoding="utf-8")
+            drawn = draw_time(page, f"http://127.0.0.1:{port}/real17.html")
+            print(
+                f"{17:>7,} {'ours':>6} {len(html.encode()) / 1024:>11,.0f} {build:>8.2f} {drawn:>8.2f}  (the real map)"
+            )
             for n in args.sizes:
                 ds = synthetic_dataset(n)
                 sizes = {}
@@ -119,6 +130,74 @@ def app_page_draw():
             page.close()
         after, loaded = sorted(times)[1]
         print(f"app page, 17 ponds: page load {loaded:.2f} s, map drawn {after:.2f} s after the load event")
+    bare_page_draw()
+
+
+BARE = """
+import copy
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo.dataset import load_dataset
+from geo.mapping import build_map
+
+
+@st.cache_resource
+def built():
+    return build_map(load_dataset())
+
+
+# A copy per run: st_folium mutates the map it renders (see DEVELOPERS.md).
+st_folium(copy.deepcopy(built()), key="m", height=620, width="stretch", returned_objects=["last_object_clicked"])
+"""
+
+
+def bare_page_draw():
+    """The floor: a Streamlit page holding nothing but st_folium with the same map."""
+    import os
+    import subprocess
+    import urllib.request
+
+    from tests.browser import free_port, offline_browser
+
+    visible = 'iframe[title="streamlit_folium.st_folium"][height="620"]'
+
+    def drawn(page):
+        page.wait_for_selector(visible, timeout=60_000)
+        page.frame_locator(visible).locator("path.leaflet-interactive").first.wait_for(timeout=60_000)
+
+    script = ROOT / ".bench_bare_map.py"
+    script.write_text(BARE, encoding="utf-8")
+    port = free_port()
+    cmd = [sys.executable, "-m", "streamlit", "run", script.name, "--server.port", str(port)]
+    cmd += ["--server.address", "127.0.0.1", "--server.headless", "true"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=dict(os.environ), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            try:
+                urllib.request.urlopen(f"{url}/_stcore/health", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.3)
+        with offline_browser() as (context, _outside):
+            page = context.new_page()
+            page.goto(url)
+            drawn(page)
+            times = []
+            for _ in range(3):
+                page = context.new_page()
+                page.goto(url, wait_until="load")
+                t0 = time.perf_counter()
+                drawn(page)
+                times.append(time.perf_counter() - t0)
+                page.close()
+        print(f"bare st_folium page, same map: drawn {sorted(times)[1]:.2f} s after the load event (the stack's floor)")
+    finally:
+        proc.terminate()
+        proc.wait()
+        script.unlink(missing_ok=True)
 
 
 if __name__ == "__main__":

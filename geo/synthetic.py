@@ -10,6 +10,7 @@ from .classify import classify_ponds
 from .config import QAConfig, ZoneConfig
 from .dataset import Dataset
 from .qa import check_register
+from .register import MU_M2, apply_edits
 from .zones import ban_zone, nofish_zones
 
 __all__ = ["synthetic_dataset"]
@@ -61,6 +62,8 @@ def synthetic_dataset(n: int, seed: int = 0) -> Dataset:
         geometry=gpd.points_from_xy(lon, lat),
         crs=4490,
     )
+    reg["area_m2"] = reg["area_mu"] * MU_M2
+    reg = apply_edits(reg, [])  # the same columns as a loaded register (seed values alongside)
     zones, qa_cfg = ZoneConfig(), QAConfig()
     qa = check_register(reg, lake.gdf, qa_cfg)
     return Dataset(

@@ -196,3 +196,13 @@ def test_open_cases_layer(ds):
     assert has(html, "进行中的溯源案件") and has(html, "9 点位：2 个进行中的溯源案件")
     plain = build_map(ds).get_root().render()
     assert not has(plain, "9 点位：") and not has(plain, "进行中的溯源案件")
+
+
+def test_synthetic_maps_build_on_both_paths():
+    """The benchmark's synthetic register has every column the rich (tooltips) and slim paths use."""
+    from geo.mapping import CANVAS_FROM
+    from geo.synthetic import synthetic_dataset
+
+    for n in (50, CANVAS_FROM + 1):
+        html = build_map(synthetic_dataset(n)).get_root().render()
+        assert len(pond_layer(html)["features"]) == n
