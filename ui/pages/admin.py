@@ -68,8 +68,12 @@ with tab_users:
         with c2.form("edit_user", clear_on_submit=True):
             st.markdown(f"**{tr('adm.edit_user')}**")
             e_name = st.selectbox(tr("auth.username"), accounts.username.tolist(), key="eu_name")
+            role_label, unchanged = labeller("role"), tr("adm.state.keep")
             e_role = st.selectbox(
-                tr("adm.role"), ["", *ROLES], format_func=lambda r: r and tr(f"role.{r}"), key=keyed("eu_role")
+                tr("adm.role"),
+                ["", *ROLES],
+                format_func=lambda r: role_label(r) if r else unchanged,
+                key=keyed("eu_role"),
             )
             e_state = st.radio(
                 tr("adm.state"),
