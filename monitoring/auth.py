@@ -90,10 +90,20 @@ class PermissionDenied(PermissionError):
 
 
 class AuthError(ValueError):
-    """A login, password or account problem; ``code`` is a stable key for the UI."""
+    """A login, password or account problem; ``code`` is a stable key for the UI.
 
-    def __init__(self, code: str, message: str):
+    Parameters
+    ----------
+    code : str
+        ``bad_login``, ``locked``, ``weak_password``, ``bad_username``, ...
+    message : str
+    minutes : int, optional
+        For ``locked``: how long until the lock ends.
+    """
+
+    def __init__(self, code: str, message: str, minutes: int | None = None):
         self.code = code
+        self.minutes = minutes
         super().__init__(message)
 
 

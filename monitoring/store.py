@@ -1980,7 +1980,7 @@ class Store:
                 if until is not None:
                     self._audit(conn, username or "?", "auth.locked", "user", username, None, {"client": client})
                     minutes = max(1, int((until - now).total_seconds() // 60) + 1)
-                    raise AuthError("locked", f"too many failed logins: try again in {minutes} min")
+                    raise AuthError("locked", f"too many failed logins: try again in {minutes} min", minutes)
             row = conn.execute(select(users).where(users.c.username == username)).mappings().first()
             stored = row["password_hash"] if row is not None else self._dummy_hash()
             ok = verify_password(stored, password or "", self.hasher) and row is not None and row["active"]

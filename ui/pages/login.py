@@ -24,8 +24,7 @@ if submitted:
         remember(db.login(name, password, client_id()))
     except AuthError as exc:
         if exc.code == "locked":
-            minutes = str(exc).rsplit(" in ", 1)[-1].split()[0]
-            st.error(tr("auth.locked", minutes=minutes))
+            st.error(tr("auth.locked", minutes=exc.minutes))
         else:
             st.error(tr("auth.bad_login"))
     else:
