@@ -204,7 +204,13 @@ def load_boundary(path, kind: str) -> Boundary:
 
     missing = [c for c in PROVENANCE if c not in gdf.columns]
     if missing:
-        warnings.append(f"no {', '.join(missing)} in the file: features marked provisional, source = file name")
+        effects = {
+            "source": "source = file name",
+            "date": "date left empty",
+            "provisional": "features marked provisional",
+            "notes": "notes left empty",
+        }
+        warnings.append(f"no {', '.join(missing)} in the file: {'; '.join(effects[c] for c in missing)}")
     out = gpd.GeoDataFrame(geometry=gdf.geometry.values, crs=gdf.crs)
     n = len(gdf)
     names = gdf["name"] if "name" in gdf.columns else gdf.get("Name", pd.Series([""] * n))

@@ -236,7 +236,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "adm.display_name": ("姓名", "Full name"),
     "adm.role": ("角色", "Role"),
     "adm.active": ("启用", "Active"),
-    "adm.updated": ("更新时间（UTC）", "Updated (UTC)"),
+    "adm.updated": ("更新时间", "Updated"),
     "adm.updated_by": ("更新人", "Updated by"),
     "adm.new_user": ("新建账户", "New account"),
     "adm.create": ("创建", "Create"),

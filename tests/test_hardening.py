@@ -67,7 +67,7 @@ def test_xsrf_protection_is_on_and_nothing_calls_home():
     assert cfg["server"]["enableXsrfProtection"] is True
     assert cfg["server"].get("enableCORS", True) is True
     assert cfg["browser"]["gatherUsageStats"] is False
-    assert cfg["server"]["maxUploadSize"] <= 25
+    assert cfg["server"]["maxUploadSize"] <= 20
 
 
 def test_no_secrets_in_the_repository():

@@ -20,8 +20,22 @@ if me is None or me.role != "admin":  # the router hides this page; the Store re
     st.stop()
 
 
-def refused(exc: Exception) -> None:
-    st.error(plain(str(exc)))
+def local(times: pd.Series) -> pd.Series:
+    """Stored naive-UTC times as Asia/Shanghai text."""
+    return pd.to_datetime(times).dt.tz_localize("UTC").dt.tz_convert(TZ).dt.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def done(where: str, message: str) -> None:
+    """Show the message after a rerun, so that everything above the form shows the new state."""
+    st.session_state["_flash"] = (where, message)
+    st.rerun()
+
+
+def flash(where: str) -> None:
+    note = st.session_state.get("_flash")
+    if note and note[0] == where:
+        st.session_state.pop("_flash")
+        st.success(note[1])
 
 
 tab_users, tab_audit, tab_register, tab_bounds, tab_demo = st.tabs(
@@ -30,6 +44,7 @@ tab_users, tab_audit, tab_register, tab_bounds, tab_demo = st.tabs(
 
 # --- users ------------------------------------------------------------------------------
 with tab_users:
+    flash("users")
     accounts = db.users()
     st.dataframe(
         pd.DataFrame(
@@ -38,7 +53,7 @@ with tab_users:
                 tr("adm.display_name"): accounts.display_name,
                 tr("adm.role"): [tr(f"role.{r}") for r in accounts.role],
                 tr("adm.active"): accounts.active.astype(bool),
-                tr("adm.updated"): accounts.updated_at,
+                tr("adm.updated"): local(accounts.updated_at),
                 tr("adm.updated_by"): accounts.updated_by,
             }
         ),
@@ -61,7 +76,7 @@ with tab_users:
         else:
             try:
                 db.create_user(n_name, n_pw, n_role, user=me.name, display_name=n_display)
-                c1.success(tr("adm.created", name=plain(n_name.strip())))
+                done("users", tr("adm.created", name=plain(n_name.strip())))
             except (AuthError, PermissionDenied) as exc:
                 c1.error(plain(str(exc)))
     if len(accounts):
@@ -93,7 +108,7 @@ with tab_users:
                     active=None if e_state == "keep" else e_state == "enable",
                     password=e_pw or None,
                 )
-                c2.success(tr("adm.updated_ok", name=plain(e_name)))
+                done("users", tr("adm.updated_ok", name=plain(e_name)))
             except (AuthError, PermissionDenied) as exc:
                 c2.error(plain(str(exc)))
 
@@ -124,10 +139,7 @@ with tab_audit:
     if len(log):
         shown = pd.DataFrame(
             {
-                tr("adm.when"): pd.to_datetime(log["at"])
-                .dt.tz_localize("UTC")
-                .dt.tz_convert(TZ)
-                .dt.strftime("%Y-%m-%d %H:%M:%S"),
+                tr("adm.when"): local(log["at"]),
                 tr("adm.actor"): log.actor,
                 tr("adm.action"): log.action,
                 tr("adm.entity"): log.entity,
@@ -146,6 +158,7 @@ with tab_audit:
 
 # --- register corrections and field verification -----------------------------------------
 with tab_register:
+    flash("register")
     ds = current_dataset()
     reg = ds.register.set_index("pond_id")
     st.caption(tr("adm.register_help"))
@@ -183,7 +196,7 @@ with tab_register:
             db.correct_pond(
                 pid, user=me.name, reason=c_reason, coord_text=c_coord.strip() or None, uses=c_uses.strip() or None
             )
-            r1.success(tr("adm.saved"))
+            done("register", tr("adm.saved"))
         except (RegisterEditError, PermissionDenied) as exc:
             r1.error(plain(str(exc)))
     with r2.form("verify_pond", clear_on_submit=True):
@@ -196,7 +209,7 @@ with tab_register:
     if do_verify:
         try:
             db.verify_pond(pid, v_coord, user=me.name, verified_by=v_by, verified_on=v_on, note=v_note)
-            r2.success(tr("adm.saved"))
+            done("register", tr("adm.saved"))
         except (RegisterEditError, PermissionDenied) as exc:
             r2.error(plain(str(exc)))
     edits = db.register_edits(pid)
@@ -207,7 +220,7 @@ with tab_register:
         st.dataframe(
             pd.DataFrame(
                 {
-                    tr("adm.when"): edits.recorded_at,
+                    tr("adm.when"): local(edits.recorded_at),
                     tr("adm.actor"): edits.recorded_by,
                     tr("adm.kind"): [tr(f"adm.kind.{k}") for k in edits.kind],
                     tr("adm.changes"): [", ".join(f"{k}={v}" for k, v in c.items()) for c in edits.changes],
@@ -222,6 +235,7 @@ with tab_register:
 
 # --- boundaries -----------------------------------------------------------------------------
 with tab_bounds:
+    flash("boundaries")
     ds = current_dataset()
     st.caption(tr("adm.bounds_help", exts=", ".join(EXTENSIONS), mb=MAX_UPLOAD_BYTES // 2**20))
     for layer in (ds.lake, ds.sections):
@@ -252,7 +266,7 @@ with tab_bounds:
         else:
             try:
                 vid = db.upload_boundary(b_kind, b_file.name, b_file.getvalue(), user=me.name, note=b_note)
-                st.success(tr("adm.uploaded", id=vid))
+                done("boundaries", tr("adm.uploaded", id=vid))
             except (BoundaryError, PermissionDenied) as exc:
                 st.error(plain(str(exc)))
     versions = db.boundary_versions()
@@ -270,7 +284,7 @@ with tab_bounds:
                     tr("adm.note"): versions.note,
                     tr("adm.warnings"): versions.warnings,
                     tr("adm.actor"): versions.recorded_by,
-                    tr("adm.when"): versions.recorded_at,
+                    tr("adm.when"): local(versions.recorded_at),
                 }
             ),
             hide_index=True,
