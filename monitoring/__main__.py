@@ -44,9 +44,39 @@ def _read_password(confirm: bool = True) -> str:
     return sys.stdin.readline().rstrip("\r\n")
 
 
+def _ensure_admin(store) -> int:
+    """First start: with no account at all, ask on the terminal for the first administrator.
+
+    Without a terminal (a service, CI) it only says how to create one later.
+    """
+    if store.has_users():
+        return 0
+    hint = "python -m monitoring users create --role admin NAME"
+    if not sys.stdin.isatty():
+        print(f"no accounts yet: create the first administrator with `{hint}`", file=sys.stderr)
+        return 0
+    print("冶湖监管 / Yehu Monitor: no accounts yet. Create the first administrator (Ctrl-C to skip).")
+    for _ in range(3):
+        try:
+            name = input("administrator name / 管理员用户名: ").strip()
+            store.create_user(name, _read_password(), "admin", user=console_actor())
+        except AuthError as exc:
+            print(f"  {exc}", file=sys.stderr)
+            continue
+        except (KeyboardInterrupt, EOFError):
+            print(f"\nskipped; later: `{hint}`", file=sys.stderr)
+            return 0
+        print(f"created administrator {name}")
+        return 0
+    print(f"no administrator created; later: `{hint}`", file=sys.stderr)
+    return 0
+
+
 def _users(store, args) -> int:
     actor = console_actor()
     try:
+        if args.action == "ensure-admin":
+            return _ensure_admin(store)
         if args.action == "list":
             df = store.users()
             print(df[["username", "role", "active", "display_name", "updated_at"]].to_string(index=False))
@@ -76,6 +106,7 @@ def main(argv=None) -> int:
     us = sub.add_parser("users", help="accounts: create (password prompted or read from stdin), list, ...")
     us_sub = us.add_subparsers(dest="action", required=True)
     us_sub.add_parser("list", help="every account")
+    us_sub.add_parser("ensure-admin", help="no account yet: ask on the terminal for the first administrator")
     for action, helptext in [
         ("create", "create an account; the password is prompted, or read from standard input"),
         ("reset-password", "set a new password (prompted or from stdin); ends the account's sessions"),

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Run the app on the embedded default (SQLite file under var/), installing what it needs.
+# On the first start it asks for the first administrator's name and password.
 # Extra arguments go to `streamlit run`, e.g. --server.port 8600.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
 ensure_venv requirements.txt
+# First start: with no account yet, ask on the terminal for the first administrator.
+.venv/bin/python -m monitoring users ensure-admin
 exec .venv/bin/streamlit run app.py "$@"

@@ -196,3 +196,63 @@ def test_users_command_reads_the_password_from_stdin(tmp_path):
     assert not bool(s.users().set_index("username").loc["boss", "active"])
     created = s.audit_log(action="user.create").iloc[0]
     assert created.actor.startswith("console:") and created.entity_id == "boss"
+
+
+def test_first_start_asks_for_the_first_administrator(tmp_path):
+    """`run.sh` runs `users ensure-admin`: on a terminal it asks; without one it only says how."""
+    import os
+    import pty
+    import time
+
+    db = tmp_path / "first.sqlite"
+    env = {"YEHU_DB": str(db), "PATH": "/usr/bin:/bin"}
+    quiet = subprocess.run(
+        [sys.executable, "-m", "monitoring", "users", "ensure-admin"],
+        cwd=ROOT,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert quiet.returncode == 0 and "users create --role admin" in quiet.stderr
+
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: a terminal session, as when someone runs scripts/run.sh
+        os.chdir(ROOT)
+        os.execve(sys.executable, [sys.executable, "-m", "monitoring", "users", "ensure-admin"], env)
+    out = b""
+
+    def wait_for(token):
+        nonlocal out
+        end = time.time() + 60
+        while token not in out and time.time() < end:
+            try:
+                out += os.read(fd, 1024)
+            except OSError:
+                break
+        assert token in out, out
+
+    wait_for(b"name")
+    os.write(fd, b"boss\n")
+    for prompt in (b"password:", b"again:"):
+        wait_for(prompt)
+        time.sleep(0.3)  # getpass flushes typed-ahead input when it turns echo off
+        os.write(fd, b"first-admin-password\n")
+    wait_for(b"created administrator boss")
+    os.waitpid(pid, 0)
+    from monitoring.store import Store
+
+    s = Store(f"sqlite:///{db}")
+    assert s.users().set_index("username").loc["boss", "role"] == "admin"
+    s.login("boss", "first-admin-password", "t")
+    again = subprocess.run(
+        [sys.executable, "-m", "monitoring", "users", "ensure-admin"],
+        cwd=ROOT,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert again.returncode == 0 and again.stderr == "" and again.stdout == ""
