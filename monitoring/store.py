@@ -1746,14 +1746,6 @@ class Store:
         with self.engine.connect() as conn:
             return self._act(conn, user, action)
 
-    def can(self, user, action: str) -> bool:
-        """Whether ``user`` may perform ``action`` (for showing or hiding forms; the methods check again)."""
-        try:
-            self.authorize(user, action)
-        except PermissionDenied:
-            return False
-        return True
-
     def has_users(self) -> bool:
         """Whether any account exists."""
         with self.engine.connect() as conn:

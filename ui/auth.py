@@ -3,7 +3,11 @@
 The Store checks every write again; these helpers only decide what to show.
 """
 
+import json
+import re
+
 import streamlit as st
+import streamlit.components.v1 as components
 
 from monitoring.auth import ACTIONS, Actor
 from ui.data import store
@@ -67,9 +71,6 @@ def sync_cookie() -> None:
     The token is URL-safe base64 (``secrets.token_urlsafe``) and JSON-quoted; nothing else is
     written into the script.
     """
-    import json
-    import re
-
     value = st.session_state.pop("_cookie", None)
     if value is None:
         return
@@ -81,8 +82,6 @@ def sync_cookie() -> None:
         f"document.cookie = {json.dumps(COOKIE)} + '=' + {json.dumps(value)} + "
         f"'; Path=/; Max-Age={age}; SameSite=Strict' + secure;</script>"
     )
-    import streamlit.components.v1 as components
-
     components.html(script, height=0)
 
 

@@ -169,19 +169,24 @@ def test_no_password_hash_in_the_audit_trail(accounts):
     assert "$argon2" not in joined and "another-password" not in joined and PW not in joined
 
 
+def users_cli(env, *args, stdin=""):
+    """`python -m monitoring users ...` with standard input from a pipe (not a terminal)."""
+    return subprocess.run(
+        [sys.executable, "-m", "monitoring", "users", *args],
+        cwd=ROOT,
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
 def test_users_command_reads_the_password_from_stdin(tmp_path):
     env = {"YEHU_DB": str(tmp_path / "cli.sqlite"), "PATH": "/usr/bin:/bin"}
 
     def run(*args, stdin=""):
-        return subprocess.run(
-            [sys.executable, "-m", "monitoring", "users", *args],
-            cwd=ROOT,
-            env=env,
-            input=stdin,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+        return users_cli(env, *args, stdin=stdin)
 
     weak = run("create", "--role", "admin", "boss", stdin="short\n")
     assert weak.returncode == 1 and "at least 10" in weak.stderr
@@ -206,15 +211,7 @@ def test_first_start_asks_for_the_first_administrator(tmp_path):
 
     db = tmp_path / "first.sqlite"
     env = {"YEHU_DB": str(db), "PATH": "/usr/bin:/bin"}
-    quiet = subprocess.run(
-        [sys.executable, "-m", "monitoring", "users", "ensure-admin"],
-        cwd=ROOT,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    quiet = users_cli(env, "ensure-admin")
     assert quiet.returncode == 0 and "users create --role admin" in quiet.stderr
 
     pid, fd = pty.fork()
@@ -246,13 +243,5 @@ def test_first_start_asks_for_the_first_administrator(tmp_path):
     s = Store(f"sqlite:///{db}")
     assert s.users().set_index("username").loc["boss", "role"] == "admin"
     s.login("boss", "first-admin-password", "t")
-    again = subprocess.run(
-        [sys.executable, "-m", "monitoring", "users", "ensure-admin"],
-        cwd=ROOT,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    again = users_cli(env, "ensure-admin")
     assert again.returncode == 0 and again.stderr == "" and again.stdout == ""

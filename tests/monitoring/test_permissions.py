@@ -30,7 +30,7 @@ TODAY = date(2022, 6, 1)
 PW = "matrix-password"
 
 READS = {
-    "active_boundaries", "audit_log", "authorize", "boundary_file", "boundary_versions", "can", "case_for_sample",
+    "active_boundaries", "audit_log", "authorize", "boundary_file", "boundary_versions", "case_for_sample",
     "cases", "count_audit", "count_samples", "edits_for_dataset", "event_photo", "geometry_stamp", "has_synthetic",
     "has_users", "latest_time", "ledger", "ledger_events", "lock_until", "patrols", "pond_statuses",
     "register_edits", "revision", "sample_history", "samples", "sites", "stamp", "tips", "users", "week_samples",

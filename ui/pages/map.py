@@ -6,11 +6,12 @@ from geo.classify import ZONE_CLASSES
 from geo.crs import gcj02_to_wgs84
 from geo.mapping import BASEMAPS, all_ponds_bounds, pond_at, pond_table, selection_layer, view_for
 from i18n import describe_flag, describe_hypothesis
-from ui.data import current_dataset, data_version, known_statuses, open_case_sites, pond_map, tianditu_key
+from ui.data import data_version, dataset, known_statuses, open_case_sites, pond_map, tianditu_key
 from ui.i18n import labeller, lang, tr
 from ui.widgets import keep, keyed, plain
 
-ds = current_dataset()
+version = data_version()  # once per run: it reads the file times and the database stamp
+ds = dataset(version)
 LANG = lang()
 st.title(tr("page.map"))
 if ds.provisional:
@@ -69,7 +70,7 @@ col_map, col_info = st.columns([3, 2], gap="medium")
 
 with col_map:
     fmap = pond_map(
-        data_version(),
+        version,
         LANG,
         basemap,
         key if basemap.startswith("tianditu") else None,
