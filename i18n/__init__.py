@@ -607,6 +607,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "以上为待现场核实的猜测，系统未做任何修改。",
         "These are guesses to check on site; nothing has been changed.",
     ),
+    # --- errors (i18n/errors.py: every UserError code is error.<code>) -------------
+    "error.unexpected": (
+        "出现意外错误（事件编号 {incident}），详情已记入服务器日志。",
+        "Something went wrong (incident {incident}). The details are in the server log.",
+    ),
+    "error.at_row": ("第 {row} 行", "row {row}"),
+    "error.quoted_value": ("“{value}”", "'{value}'"),
+    "error.where_sep": ("，", ", "),
+    "error.where_why": ("{where}：{why}", "{where}: {why}"),
     # --- command line ------------------------------------------------------
     "cli.register": ("鱼池名录：{path}，{n} 个鱼池，合计 {mu:g} 亩", "Register: {path}, {n} ponds, {mu:g} mu in all"),
     "cli.boundary": ("{kind}：{path}，{n} 个要素，{prov}", "{kind}: {path}, {n} feature(s), {prov}"),
