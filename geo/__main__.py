@@ -8,6 +8,7 @@ import sys
 from i18n import describe_flag, describe_hypothesis, t
 
 from .boundaries import BoundaryError
+from .cells import csv_bytes
 from .config import ConfigError
 from .dataset import load_dataset
 from .register import RegisterError
@@ -67,8 +68,10 @@ def _classify(ds, lang: str, fmt: str) -> int:
     if fmt == "json":
         sys.stdout.write(c.to_json(orient="records", force_ascii=False, indent=1) + "\n")
         return 0
-    if fmt == "csv":
-        sys.stdout.write(c.to_csv(index=False))
+    if fmt == "csv":  # UTF-8 with a BOM for Excel; text that starts like a formula neutralised
+        sys.stdout.flush()
+        sys.stdout.buffer.write(csv_bytes(c))
+        sys.stdout.buffer.flush()
         return 0
     shown = c.copy()
     shown["zone_class"] = [t(f"zone.{z}", lang) for z in shown["zone_class"]]

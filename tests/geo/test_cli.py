@@ -49,7 +49,7 @@ def test_classify_formats():
     assert [r["pond_id"] for r in js] == list(range(1, 18))
     assert {"shore_distance_m", "in_ban_zone", "in_nofish_zone", "nearest_section", "coord_suspect"} <= set(js[0])
     csv = run("classify", "--format", "csv").stdout.splitlines()
-    assert csv[0].startswith("pond_id,town,area_mu") and len(csv) == 18
+    assert csv[0].startswith("\ufeffpond_id,town,area_mu") and len(csv) == 18  # BOM: Excel reads it as UTF-8
     table = run("--lang", "en", "classify").stdout
     assert "To shore (m)" in table and "provisional geometry" in table
     assert "距湖岸" in run("classify").stdout

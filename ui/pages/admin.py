@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from geo.boundaries import EXTENSIONS, MAX_UPLOAD_BYTES, BoundaryError
+from geo.cells import csv_bytes
 from monitoring.auth import ROLES, AuthError, PermissionDenied
 from monitoring.samples import TZ
 from monitoring.store import RegisterEditError
@@ -151,7 +152,7 @@ with tab_audit:
         st.dataframe(shown, hide_index=True, width="stretch")
         st.download_button(
             tr("adm.audit_csv"),
-            shown.to_csv(index=False).encode("utf-8-sig"),
+            csv_bytes(shown),
             file_name="yehu-audit.csv",
             mime="text/csv",
         )
