@@ -85,6 +85,17 @@ def _classify(ds, lang: str, fmt: str) -> int:
     return 0
 
 
+def _message(exc, lang: str) -> str:
+    """An error's text in ``lang`` (a UserError from the catalogue; otherwise its own text)."""
+    return exc.message(lang) if hasattr(exc, "message") else str(exc)
+
+
+def _name(exc: FileNotFoundError) -> str:
+    from pathlib import Path
+
+    return Path(exc.filename).name if exc.filename else ""
+
+
 def main(argv=None) -> int:
     """Run the command line; returns the exit status."""
     parser = argparse.ArgumentParser(prog="python -m geo", description="Yehu Monitor geospatial core")
@@ -97,8 +108,11 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     try:
         ds = load_dataset(args.data)
-    except (RegisterError, BoundaryError, ConfigError, FileNotFoundError) as exc:
-        print(t("cli.load_failed", args.lang, error=exc), file=sys.stderr)
+    except (RegisterError, BoundaryError, ConfigError) as exc:
+        print(t("cli.load_failed", args.lang, error=_message(exc, args.lang)), file=sys.stderr)
+        return 1
+    except FileNotFoundError as exc:
+        print(t("cli.load_failed", args.lang, error=t("cli.file_missing", args.lang, name=_name(exc))), file=sys.stderr)
         return 1
     if args.command == "check":
         return _check(ds, args.lang)

@@ -8,15 +8,31 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import tomllib
 from dataclasses import dataclass, fields
 from pathlib import Path
 
+from i18n.errors import UserError
+
 __all__ = ["ConfigError", "QAConfig", "ZoneConfig", "config_path", "load_config"]
 
 
-class ConfigError(ValueError):
-    """A configuration value that cannot be used."""
+class ConfigError(UserError):
+    """A configuration value that cannot be used.
+
+    A :class:`~i18n.errors.UserError` with a code below ``config.``; ``key`` names
+    the setting as written in the file (``[zones] ban_distance_m``).
+
+    Examples
+    --------
+    >>> ZoneConfig(ban_distance_m=0)
+    Traceback (most recent call last):
+    ...
+    geo.config.ConfigError: Setting [zones] ban_distance_m: must be a positive number, not '0'.
+    """
+
+    default_code = "config.invalid"
 
 
 @dataclass(frozen=True)
@@ -39,11 +55,13 @@ class ZoneConfig:
 
     def __post_init__(self):
         if self.nofish_shape not in ("circle", "square"):
-            raise ConfigError(f"zones.nofish_shape must be 'circle' or 'square', not {self.nofish_shape!r}")
-        if not self.ban_distance_m > 0:
-            raise ConfigError(f"zones.ban_distance_m must be positive, not {self.ban_distance_m!r}")
-        if not self.nofish_area_km2 > 0:
-            raise ConfigError(f"zones.nofish_area_km2 must be positive, not {self.nofish_area_km2!r}")
+            raise ConfigError(
+                "config.choice", key="[zones] nofish_shape", given=self.nofish_shape, allowed="circle, square"
+            )
+        for name in ("ban_distance_m", "nofish_area_km2"):
+            value = getattr(self, name)
+            if not (isinstance(value, int | float) and value > 0):
+                raise ConfigError("config.not_positive", key=f"[zones] {name}", given=value)
 
     @property
     def nofish_radius_m(self) -> float:
@@ -80,7 +98,7 @@ def _section(cls, data: dict, name: str):
     known = {f.name: f.type for f in fields(cls)}
     unknown = set(data) - set(known)
     if unknown:
-        raise ConfigError(f"[{name}] has unknown key(s): {', '.join(sorted(unknown))}")
+        raise ConfigError("config.unknown_keys", section=name, keys=", ".join(sorted(unknown)), n=len(unknown))
     return cls(**data)
 
 
@@ -107,7 +125,8 @@ def load_config(path=None) -> dict:
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: {exc}") from exc
+        line = re.search(r"at line (\d+)", str(exc))
+        raise ConfigError("config.not_toml", name=path.name, line=line[1] if line else "?") from exc
     out = dict(raw)
     out["zones"] = _section(ZoneConfig, raw.get("zones", {}), "zones")
     out["qa"] = _section(QAConfig, raw.get("qa", {}), "qa")

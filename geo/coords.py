@@ -22,6 +22,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from i18n.errors import UserError
+
 __all__ = [
     "CHINA_LAT",
     "CHINA_LON",
@@ -39,25 +41,32 @@ CHINA_LON = (73.0, 136.0)
 CHINA_LAT = (3.0, 54.0)
 
 
-class CoordinateError(ValueError):
+class CoordinateError(UserError):
     """A coordinate string that cannot be read.
 
-    Parameters
-    ----------
-    text : str
-        The input, quoted in the message.
-    reason : str
-        Why it was rejected.
+    A :class:`~i18n.errors.UserError` whose code is below ``coord.`` and whose
+    ``value`` is the input as given (quoted in the message).  The caller adds
+    the ``field`` (or ``row``) it read the text from when it re-raises.
+
+    Examples
+    --------
+    >>> err = CoordinateError("coord.empty", value="")
+    >>> err.code, err.message("en")
+    ('coord.empty', 'The coordinate is empty.')
     """
 
-    def __init__(self, text: str, reason: str):
-        self.text = text
-        self.reason = reason
-        super().__init__(f"cannot read coordinate {text!r}: {reason}")
+    default_code = "coord.unreadable"
+
+    @property
+    def text(self) -> str:
+        """The input exactly as given."""
+        return self.value
 
 
 class CoordinateOutOfRangeError(CoordinateError):
     """A well-formed coordinate that lies outside China."""
+
+    default_code = "coord.outside_china"
 
 
 @dataclass(frozen=True)
@@ -137,9 +146,9 @@ def _degrees(value: str, text: str) -> float:
         return float(value.rstrip("°").strip())
     deg, minutes, seconds = float(m[1]), float(m[2]), float(m[3] or 0)
     if minutes >= 60:
-        raise CoordinateError(text, f"minutes {m[2]} must be below 60")
+        raise CoordinateError("coord.minutes_over_59", value=text, minutes=m[2])
     if seconds >= 60:
-        raise CoordinateError(text, f"seconds {m[3]} must be below 60")
+        raise CoordinateError("coord.seconds_over_59", value=text, seconds=m[3])
     return deg + minutes / 60 + seconds / 3600
 
 
@@ -166,9 +175,14 @@ def in_china(lon, lat):
 def _check_range(text: str, lon: float, lat: float) -> None:
     if not in_china(lon, lat):
         raise CoordinateOutOfRangeError(
-            text,
-            f"lon {lon:g}, lat {lat:g} is outside China "
-            f"(lon {CHINA_LON[0]:g}–{CHINA_LON[1]:g}, lat {CHINA_LAT[0]:g}–{CHINA_LAT[1]:g})",
+            "coord.outside_china",
+            value=text,
+            lon=f"{lon:g}",
+            lat=f"{lat:g}",
+            lon_min=f"{CHINA_LON[0]:g}",
+            lon_max=f"{CHINA_LON[1]:g}",
+            lat_min=f"{CHINA_LAT[0]:g}",
+            lat_max=f"{CHINA_LAT[1]:g}",
         )
 
 
@@ -206,7 +220,7 @@ def parse_coordinate(text: str) -> ParsedCoordinate:
         raise TypeError(f"coordinate must be a str, got {type(text).__name__}")
     s = _normalise(text)
     if not s:
-        raise CoordinateError(text, "empty")
+        raise CoordinateError("coord.empty", value=text)
 
     m = _PREFIX.match(s) or _SUFFIX.match(s)
     if m:
@@ -215,7 +229,7 @@ def parse_coordinate(text: str) -> ParsedCoordinate:
         for h, v in ((m["h1"], m["v1"]), (m["h2"], m["v2"])):
             axis = "lon" if h in "EW" else "lat"
             if axis in axes:
-                raise CoordinateError(text, f"two {'E/W' if axis == 'lon' else 'N/S'} values")
+                raise CoordinateError(f"coord.two_{axis}", value=text)
             deg = _degrees(v, text)
             axes[axis] = -deg if h in "WS" else deg
         lon, lat = axes["lon"], axes["lat"]
@@ -223,19 +237,12 @@ def parse_coordinate(text: str) -> ParsedCoordinate:
     else:
         m = _BARE.match(s)
         if not m:
-            raise CoordinateError(
-                text,
-                "expected a form such as 'E113.4136 N29.6635', '113.4136, 29.6635' or '113°24′49″E 29°39′49″N'",
-            )
+            raise CoordinateError("coord.unreadable", value=text)
         notation, run_together = "bare", False
         lon, lat = _degrees(m["v1"], text), _degrees(m["v2"], text)
         looks_swapped = CHINA_LAT[0] <= lon <= CHINA_LAT[1] and CHINA_LON[0] <= lat <= CHINA_LON[1]
         if looks_swapped:
-            raise CoordinateError(
-                text,
-                "bare numbers are read as longitude, latitude; these look like latitude, "
-                "longitude — mark them, e.g. 'N29.6635 E113.4136'",
-            )
+            raise CoordinateError("coord.looks_swapped", value=text)
     _check_range(text, lon, lat)
     return ParsedCoordinate(lon, lat, text, notation, run_together)
 

@@ -22,6 +22,8 @@ import numpy as np
 import shapely
 from pyproj import Transformer
 
+from i18n.errors import UserError
+
 from .parallel import run_parallel, thread_count
 
 __all__ = [
@@ -46,15 +48,20 @@ _A = 6378245.0
 _EE = 0.00669342162296594323
 
 
-class CRSError(ValueError):
-    """A GeoDataFrame without a CRS, or in a CRS that cannot be used."""
+class CRSError(UserError):
+    """A GeoDataFrame without a CRS, or in a CRS that cannot be used.
+
+    A :class:`~i18n.errors.UserError` with a code below ``crs.``.
+    """
+
+    default_code = "crs.missing"
 
 
 def _require_crs(gdf: gpd.GeoDataFrame, name: str) -> None:
     if not isinstance(gdf, gpd.GeoDataFrame | gpd.GeoSeries):
         raise TypeError(f"{name} must be a GeoDataFrame or GeoSeries, got {type(gdf).__name__}")
     if gdf.crs is None:
-        raise CRSError(f"{name} has no CRS; set one (e.g. EPSG:4490) before using it")
+        raise CRSError("crs.missing")
 
 
 def to_metric(gdf, name: str = "layer"):

@@ -29,10 +29,13 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
+from dataclasses import field as dc_field
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
+
+from i18n.errors import UserError
 
 from .coords import CoordinateError, parse_coordinate
 from .crs import GEOGRAPHIC
@@ -87,36 +90,78 @@ def data_dir() -> Path:
 
 @dataclass(frozen=True)
 class RegisterProblem:
-    """One problem found in the register: where, which field, which value, why."""
+    """One problem found in the register: where, which field, which value, why.
+
+    ``code`` is a catalogue key below ``error.`` and ``params`` its values;
+    :meth:`message` renders the problem in a language.
+    """
 
     line: int
     pond_id: str
     field: str
     value: str
-    reason: str
+    code: str
+    params: dict = dc_field(default_factory=dict)
 
-    def __str__(self) -> str:
-        return (
-            f"line {self.line} (pond {self.pond_id or '?'}), field {self.field!r}, value {self.value!r}: {self.reason}"
+    def error(self) -> UserError:
+        """The problem as a :class:`~i18n.errors.UserError` (row, field, value, reason)."""
+        return UserError(
+            self.code, row=self.line or None, field=self.field or None, value=self.value or None, **self.params
         )
 
+    def message(self, lang: str = "zh") -> str:
+        """The problem as a sentence in ``lang``."""
+        return self.error().message(lang)
 
-class RegisterError(ValueError):
+    @property
+    def reason(self) -> str:
+        """Why, in English (for logs)."""
+        return self.error().reason("en")
+
+    def __str__(self) -> str:
+        return self.message("en")
+
+
+class RegisterError(UserError):
     """The register could not be loaded; ``problems`` lists every problem found.
 
     Parameters
     ----------
-    path : str
-        The file.
+    code : str, optional
+        Defaults to ``register.invalid``.
     problems : list of RegisterProblem
         Everything wrong, not just the first.
+    path : str or pathlib.Path, optional
+        The file; only its name appears in the message.
+
+    Examples
+    --------
+    >>> problem = RegisterProblem(3, "7", "area_mu", "abc", "register.not_a_number")
+    >>> err = RegisterError(problems=[problem], path="x/p.csv")
+    >>> print(err.message("en"))
+    The register p.csv has 1 problem:
+      row 3, Water area (mu), 'abc': not a number
     """
 
-    def __init__(self, path, problems):
-        self.path = str(path)
+    default_code = "register.invalid"
+
+    def __init__(self, code: str | None = None, /, *, problems=(), path=None, **params):
+        self.path = str(path) if path is not None else ""
         self.problems = list(problems)
-        listing = "\n  ".join(str(p) for p in self.problems)
-        super().__init__(f"{self.path}: {len(self.problems)} problem(s):\n  {listing}")
+        params.setdefault("name", Path(self.path).name if self.path else "ponds.csv")
+        params.setdefault("n", len(self.problems))
+        super().__init__(code, **params)
+
+    def message(self, lang: str = "zh") -> str:
+        """The reason, then one line per problem."""
+        return "\n  ".join([super().message(lang), *(p.message(lang) for p in self.problems)])
+
+    def __reduce__(self):
+        return (_rebuild_register_error, (type(self), self.code, self.problems, self.path, self.params))
+
+
+def _rebuild_register_error(cls, code, problems, path, params):
+    return cls(code, problems=problems, path=path or None, **params)
 
 
 def parse_uses(text: str) -> list[tuple[str, float]]:
@@ -133,8 +178,8 @@ def parse_uses(text: str) -> list[tuple[str, float]]:
 
     Raises
     ------
-    ValueError
-        When a part is not "<use><number>亩".
+    UserError
+        When a part is not "<use><number>亩" (a ``ValueError``).
 
     Examples
     --------
@@ -143,12 +188,12 @@ def parse_uses(text: str) -> list[tuple[str, float]]:
     """
     parts = [p for p in re.split(r"[;；]", text or "") if p.strip()]
     if not parts:
-        raise ValueError("no use given")
+        raise UserError("register.uses_empty")
     out = []
     for part in parts:
         m = _USE.match(part)
         if not m:
-            raise ValueError(f"{part!r} is not '<use><number>亩'")
+            raise UserError("register.use_malformed", part=part.strip())
         out.append((m["use"], float(m["mu"])))
     return out
 
@@ -156,56 +201,56 @@ def parse_uses(text: str) -> list[tuple[str, float]]:
 def _check_row(line: int, row: dict, problems: list[RegisterProblem], seen: set) -> dict | None:
     pid = (row.get("pond_id") or "").strip()
 
-    def bad(field, reason):
-        problems.append(RegisterProblem(line, pid, field, str(row.get(field, "")), reason))
+    def bad(field, code, **params):
+        problems.append(RegisterProblem(line, pid, field, str(row.get(field, "")), code, params))
 
     before = len(problems)
     if not pid.isdigit() or int(pid) < 1:
-        bad("pond_id", "must be a positive whole number")
+        bad("pond_id", "register.pond_id_not_positive")
     elif int(pid) in seen:
-        bad("pond_id", "duplicate pond number")
+        bad("pond_id", "register.duplicate_pond")
     for field in ("town", "village", "farm_name", "coord_text", "uses"):
         if not (row.get(field) or "").strip():
-            bad(field, "must not be empty")
+            bad(field, "register.empty")
 
     parsed = None
     if (row.get("coord_text") or "").strip():
         try:
             parsed = parse_coordinate(row["coord_text"])
         except CoordinateError as exc:
-            bad("coord_text", exc.reason)
+            bad("coord_text", exc.code, **exc.params)
     lonlat = {}
     for field in ("lon", "lat"):
         try:
             lonlat[field] = float(row.get(field) or "")
         except ValueError:
-            bad(field, "not a number")
+            bad(field, "register.not_a_number")
     if parsed and len(lonlat) == 2:
         for field, want in (("lon", parsed.lon), ("lat", parsed.lat)):
             if abs(lonlat[field] - want) > 1e-9:
-                bad(field, f"does not match the printed coordinate {row['coord_text']!r} ({want:g})")
+                bad(field, "register.lonlat_mismatch", coord=row["coord_text"].strip(), want=f"{want:g}")
 
     try:
         area = float(row.get("area_mu") or "")
         if area <= 0:
-            bad("area_mu", "must be positive")
+            bad("area_mu", "register.not_positive")
     except ValueError:
         area = None
-        bad("area_mu", "not a number")
+        bad("area_mu", "register.not_a_number")
     uses = None
     if (row.get("uses") or "").strip():
         try:
             uses = parse_uses(row["uses"])
-        except ValueError as exc:
-            bad("uses", str(exc))
+        except UserError as exc:
+            bad("uses", exc.code, **exc.params)
     if uses and area is not None and abs(sum(mu for _, mu in uses) - area) > 1e-6:
-        bad("area_mu", f"differs from the sum of the uses ({sum(mu for _, mu in uses):g} 亩)")
+        bad("area_mu", "register.area_not_sum", total=f"{sum(mu for _, mu in uses):g}")
 
     stocked = (row.get("stocked_this_year") or "").strip()
     if stocked not in _STOCKED:
-        bad("stocked_this_year", "must be 是, 否 or empty (unknown)")
+        bad("stocked_this_year", "register.stocked_invalid")
     if (row.get("coord_status") or "").strip() not in _STATUS:
-        bad("coord_status", f"must be one of {sorted(_STATUS)}")
+        bad("coord_status", "register.coord_status_invalid", allowed=", ".join(sorted(_STATUS)))
 
     if len(problems) > before:
         return None
@@ -256,17 +301,18 @@ def load_register(path=None) -> gpd.GeoDataFrame:
     try:
         raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
     except UnicodeDecodeError as exc:
-        raise RegisterError(path, [RegisterProblem(0, "", "", "", f"not UTF-8 ({exc.reason})")]) from exc
+        raise RegisterError(path=path, problems=[RegisterProblem(0, "", "", "", "register.not_utf8")]) from exc
     missing = [c for c in COLUMNS if c not in raw.columns]
     if missing:
-        raise RegisterError(path, [RegisterProblem(1, "", c, "", "column missing") for c in missing])
+        problems = [RegisterProblem(1, "", "", "", "register.column_missing", {"column": c}) for c in missing]
+        raise RegisterError(path=path, problems=problems)
     if raw.empty:
-        raise RegisterError(path, [RegisterProblem(2, "", "", "", "no ponds in the file")])
+        raise RegisterError(path=path, problems=[RegisterProblem(2, "", "", "", "register.no_ponds")])
     problems: list[RegisterProblem] = []
     seen: set[int] = set()
     rows = [_check_row(i + 2, rec, problems, seen) for i, rec in enumerate(raw.to_dict("records"))]
     if problems:
-        raise RegisterError(path, problems)
+        raise RegisterError(path=path, problems=problems)
     df = pd.DataFrame(rows)
     df["area_m2"] = df["area_mu"] * MU_M2
     gdf = gpd.GeoDataFrame(df, geometry=gpd.points_from_xy(df.lon, df.lat), crs=GEOGRAPHIC)

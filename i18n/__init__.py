@@ -7,6 +7,14 @@ translator); this module loads them once.
 builder and the command lines all take their words from here, so no screen
 mixes languages.  A missing key raises ``KeyError`` (tests check that every
 key has both languages).
+
+English plurals are real: an entry whose ``en`` is a table ``{one = …, other = …}``
+is chosen by a count parameter (``n`` unless the entry names another with
+``count = "…"``)::
+
+    ["cli.ok"]
+    zh = "检查完成：{n} 个鱼池坐标存疑。"
+    en = { one = "Check done: {n} pond is suspect.", other = "Check done: {n} ponds are suspect." }
 """
 
 from __future__ import annotations
@@ -14,15 +22,27 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
-__all__ = ["LANGS", "MESSAGES", "describe_flag", "describe_hypothesis", "t"]
+__all__ = ["COUNTS", "LANGS", "MESSAGES", "PLURAL_FORMS", "describe_flag", "describe_hypothesis", "forms", "t"]
 
 #: Supported languages, the default first.
 LANGS = ("zh", "en")
 
 CATALOGUE_DIR = Path(__file__).with_name("catalogue")
 
+#: The forms a plural text has (English: one, other; a language with one form uses a plain string).
+PLURAL_FORMS = ("one", "other")
 
-def load_catalogue(directory: Path = CATALOGUE_DIR) -> dict[str, tuple[str, ...]]:
+#: Parameter that chooses the plural form, for the keys that have plural forms.
+COUNTS: dict[str, str] = {}
+
+
+def _text_ok(text) -> bool:
+    if isinstance(text, str):
+        return True
+    return isinstance(text, dict) and set(text) == set(PLURAL_FORMS) and all(isinstance(v, str) for v in text.values())
+
+
+def load_catalogue(directory: Path = CATALOGUE_DIR, counts: dict | None = None) -> dict[str, tuple]:
     """Read every ``*.toml`` file of the catalogue into ``{key: (zh, en)}``.
 
     Each file holds tables named by their full key, with one string per language::
@@ -31,36 +51,70 @@ def load_catalogue(directory: Path = CATALOGUE_DIR) -> dict[str, tuple[str, ...]
         zh = "地图"
         en = "Map"
 
+    A text that depends on a number is a table of plural forms, chosen by the
+    parameter ``count`` names (default ``n``)::
+
+        ["samples.imported"]
+        zh = "已导入 {n} 条样品。"
+        en = { one = "Imported {n} sample.", other = "Imported {n} samples." }
+
     Parameters
     ----------
     directory : pathlib.Path
         Folder of the catalogue files.
+    counts : dict, optional
+        Filled with the count parameter of every key that has plural forms.
 
     Returns
     -------
     dict
-        Key to the texts in the order of :data:`LANGS`.
+        Key to the texts (a string, or a dict of plural forms) in the order of :data:`LANGS`.
 
     Raises
     ------
     ValueError
-        A key defined twice, or a language missing.
+        A key defined twice, a language missing or a malformed plural table.
     """
-    messages: dict[str, tuple[str, ...]] = {}
+    messages: dict[str, tuple] = {}
     for path in sorted(directory.glob("*.toml")):
         with path.open("rb") as fh:
             tables = tomllib.load(fh)
         for key, entry in tables.items():
             if key in messages:
                 raise ValueError(f"{path.name}: key {key!r} is defined twice")
-            missing = [lang for lang in LANGS if not isinstance(entry.get(lang), str)]
+            missing = [lang for lang in LANGS if not _text_ok(entry.get(lang))]
             if missing:
-                raise ValueError(f"{path.name}: key {key!r} lacks {missing}")
+                raise ValueError(f"{path.name}: key {key!r} lacks {missing} (a string, or a table {PLURAL_FORMS})")
+            extra = set(entry) - {*LANGS, "count"}
+            if extra:
+                raise ValueError(f"{path.name}: key {key!r} has unknown entries {sorted(extra)}")
             messages[key] = tuple(entry[lang] for lang in LANGS)
+            if counts is not None and any(isinstance(x, dict) for x in messages[key]):
+                counts[key] = entry.get("count", "n")
     return messages
 
 
-MESSAGES = load_catalogue()
+MESSAGES = load_catalogue(counts=COUNTS)
+
+
+def forms(key: str, lang: str) -> list[str]:
+    """Every text a key can render to in ``lang`` (one, or one per plural form).
+
+    Examples
+    --------
+    >>> forms("page.map", "en")
+    ['Map']
+    """
+    text = MESSAGES[key][LANGS.index(lang)]
+    return [text[f] for f in PLURAL_FORMS] if isinstance(text, dict) else [text]
+
+
+def _plural(count) -> str:
+    """English plural rule: 'one' for exactly 1, 'other' otherwise."""
+    try:
+        return "one" if abs(float(count)) == 1 else "other"
+    except (TypeError, ValueError):
+        return "other"
 
 
 def t(key: str, lang: str = "zh", /, **params) -> str:
@@ -85,10 +139,16 @@ def t(key: str, lang: str = "zh", /, **params) -> str:
     'Map'
     >>> t("qa.outside_china", "zh", lon=-1.0, lat=2.0)
     '坐标在中国境外（-1, 2）'
+    >>> t("cli.ok", "en", n=1)
+    'Check done: data loads, 1 pond with a suspect coordinate.'
+    >>> t("cli.ok", "en", n=2)
+    'Check done: data loads, 2 ponds with a suspect coordinate.'
     """
     if lang not in LANGS:
         raise ValueError(f"language must be one of {LANGS}, got {lang!r}")
     text = MESSAGES[key][LANGS.index(lang)]
+    if isinstance(text, dict):
+        text = text[_plural(params.get(COUNTS[key]))]
     return text.format(**params) if params else text
 
 

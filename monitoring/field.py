@@ -98,7 +98,7 @@ def tip_zones(location: str, ds) -> dict:
     try:
         p = parse_coordinate(location)
     except CoordinateError as exc:
-        raise FieldError("location", location, exc.reason) from exc
+        raise FieldError("location", location, exc.reason("en")) from exc
     pt = gpd.GeoSeries([shapely.Point(p.lon, p.lat)], crs=GEOGRAPHIC)
     x, y = metric_xy(pt)
     lake = shapely.union_all(to_metric(ds.lake.gdf).geometry.values)

@@ -41,7 +41,19 @@ def test_check_fails_when_a_file_is_broken(data_copy):
     (data_copy / "ponds.csv").write_text(text, encoding="utf-8")
     out = run("--data", str(data_copy), "check")
     assert out.returncode == 1
-    assert "line 2 (pond 1), field 'coord_text'" in out.stderr
+    assert "第 2 行，坐标，“E113.4136 Q29.6635”：无法识别的坐标写法" in out.stderr
+    assert str(data_copy) not in out.stderr
+    out = run("--lang", "en", "--data", str(data_copy), "check")
+    assert out.returncode == 1
+    assert "row 2, Coordinate, 'E113.4136 Q29.6635': Cannot read this coordinate" in out.stderr
+    assert not re.search(r"[\u4e00-\u9fff]", out.stderr.replace("加载", ""))
+
+
+def test_missing_register_names_the_file_only(data_copy):
+    (data_copy / "ponds.csv").unlink()
+    out = run("--data", str(data_copy), "check")
+    assert out.returncode == 1
+    assert "找不到文件 ponds.csv" in out.stderr and str(data_copy) not in out.stderr
 
 
 def test_classify_formats():

@@ -54,33 +54,36 @@ def test_degrees_and_decimal_minutes():
 
 
 @pytest.mark.parametrize(
-    "text, fragment",
+    "text, code, zh",
     [
-        ("", "empty"),
-        ("hello", "expected a form"),
-        ("E113.4136", "expected a form"),
-        ("E113.4136 E29.6635", "two E/W values"),
-        ("N29.6635 S29.6635", "two N/S values"),
-        ("29.6635, 113.4136", "look like latitude, longitude"),
-        ("113°75'00\"E 29°39'49\"N", "minutes 75 must be below 60"),
-        ("113°24'61\"E 29°39'49\"N", "seconds 61 must be below 60"),
-        ("E113.4136 N29.6635 extra", "expected a form"),
-        ("E113.41.36 N29.6635", "expected a form"),
+        ("", "coord.empty", "坐标为空"),
+        ("hello", "coord.unreadable", "无法识别的坐标写法"),
+        ("E113.4136", "coord.unreadable", "无法识别的坐标写法"),
+        ("E113.4136 E29.6635", "coord.two_lon", "两个经度"),
+        ("N29.6635 S29.6635", "coord.two_lat", "两个纬度"),
+        ("29.6635, 113.4136", "coord.looks_swapped", "像是“纬度, 经度”"),
+        ("113°75'00\"E 29°39'49\"N", "coord.minutes_over_59", "分值 75 应小于 60"),
+        ("113°24'61\"E 29°39'49\"N", "coord.seconds_over_59", "秒值 61 应小于 60"),
+        ("E113.4136 N29.6635 extra", "coord.unreadable", "无法识别的坐标写法"),
+        ("E113.41.36 N29.6635", "coord.unreadable", "无法识别的坐标写法"),
     ],
 )
-def test_rejects_with_reason_and_quotes_input(text, fragment):
+def test_rejects_with_reason_and_quotes_input(text, code, zh):
     with pytest.raises(CoordinateError) as err:
         parse_coordinate(text)
-    assert fragment in str(err.value)
-    assert repr(text) in str(err.value)
+    assert err.value.code == code and err.value.text == text
+    assert zh in err.value.message("zh")
+    if text:
+        assert f"“{text}”" in err.value.message("zh") and f"'{text}'" in err.value.message("en")
 
 
 @pytest.mark.parametrize("text", ["W113.4 N29.6", "E13.4 N29.6", "E113.4 N60.1", "E113.4 S29.6", "0, 0"])
 def test_outside_china(text):
     with pytest.raises(CoordinateOutOfRangeError) as err:
         parse_coordinate(text)
-    assert "outside China" in str(err.value)
-    assert repr(text) in str(err.value)
+    assert err.value.code == "coord.outside_china"
+    assert "outside China" in str(err.value) and "在中国境外" in err.value.message("zh")
+    assert f"'{text}'" in str(err.value)
 
 
 def test_not_a_string():

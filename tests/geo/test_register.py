@@ -75,15 +75,21 @@ def test_every_problem_reported_with_line_field_and_reason(tmp_path):
         load_register(path)
     got = {(p.line, p.field) for p in err.value.problems}
     assert got == {(3, "coord_text"), (6, "lon"), (14, "area_mu"), (5, "pond_id"), (8, "stocked_this_year")}
-    msg = str(err.value)
-    assert "line 6 (pond 5), field 'lon', value '113.5': does not match the printed coordinate" in msg
-    assert "differs from the sum of the uses (46 亩)" in msg
+    assert {(p.line, p.code) for p in err.value.problems} >= {(3, "coord.unreadable"), (5, "register.duplicate_pond")}
+    msg = err.value.message("en")
+    assert msg.startswith("The register ponds.csv has 5 problems:")
+    assert "row 6, Longitude, '113.5': does not match the printed coordinate" in msg
+    assert "differs from the sum of the uses (46 mu)" in msg
+    zh = err.value.message("zh")
+    assert zh.startswith("鱼池名录 ponds.csv 有 5 处问题：")
+    assert "第 14 行，水面面积（亩），“40”：与各用途面积之和（46 亩）不一致。" in zh
+    assert str(tmp_path) not in msg + zh
 
 
 def test_missing_column_and_empty_file(tmp_path):
     path = tmp_path / "ponds.csv"
     path.write_text("pond_id,town\n1,江南镇\n", encoding="utf-8")
-    with pytest.raises(RegisterError, match="column missing"):
+    with pytest.raises(RegisterError, match="The column 'village' is missing"):
         load_register(path)
     path.write_text(",".join(COLUMNS) + "\n", encoding="utf-8")
     with pytest.raises(RegisterError, match="no ponds"):
@@ -98,7 +104,8 @@ def test_not_utf8(tmp_path):
 
 
 def test_uses_must_be_readable():
-    with pytest.raises(ValueError, match="is not"):
+    with pytest.raises(ValueError, match="is not") as err:
         parse_uses("鱼塘")
+    assert err.value.code == "register.use_malformed"
     with pytest.raises(ValueError, match="no use"):
         parse_uses("")
