@@ -2,14 +2,20 @@
 
 import streamlit as st
 
+from monitoring.db import DatabaseUnavailable
 from ui.auth import resolve, sidebar, sync_cookie
 from ui.data import store
-from ui.i18n import language_selector, tr
+from ui.i18n import lang, language_selector, tr
 from ui.widgets import demo_banner
 
 st.set_page_config(page_title="冶湖监管 Yehu Monitor", layout="wide")
 language_selector()
 st.sidebar.caption(tr("app.subtitle"))
+try:
+    store()
+except DatabaseUnavailable as exc:  # one line naming what to check, never a traceback
+    st.error(exc.message(lang()))
+    st.stop()
 me = resolve()
 sidebar()
 sync_cookie()

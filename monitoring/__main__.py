@@ -12,9 +12,20 @@ import json
 import sys
 from pathlib import Path
 
+from i18n import LANGS
+
 from .auth import ROLES, AuthError, console_actor
 from .bootstrap import current_dataset, open_store
-from .db import current_revision, database_url, make_engine, upgrade
+from .db import (
+    DatabaseUnavailable,
+    check_connection,
+    current_revision,
+    database_url,
+    make_engine,
+    public_url,
+    sqlite_path,
+    upgrade,
+)
 
 
 def _weekly(store, week: str, fmt: str) -> int:
@@ -100,8 +111,23 @@ def _users(store, args) -> int:
 
 
 def main(argv=None) -> int:
-    """Run the command line; returns the exit status."""
+    """Run the command line; returns the exit status.
+
+    A database that cannot be used ends the command with one line naming what to check (rc 1).
+    """
+    pre = argparse.ArgumentParser(add_help=False)
+    pre.add_argument("--lang", choices=LANGS, default=LANGS[0])
+    lang = pre.parse_known_args(argv)[0].lang
+    try:
+        return _main(argv)
+    except DatabaseUnavailable as exc:
+        print(exc.message(lang), file=sys.stderr)
+        return 1
+
+
+def _main(argv=None) -> int:
     p = argparse.ArgumentParser(prog="python -m monitoring", description="Yehu Monitor data commands")
+    p.add_argument("--lang", choices=LANGS, default=LANGS[0], help="language of the output (zh, en)")
     sub = p.add_subparsers(dest="cmd", required=True)
     us = sub.add_parser("users", help="accounts: create (password prompted or read from stdin), list, ...")
     us_sub = us.add_subparsers(dest="action", required=True)
@@ -147,16 +173,24 @@ def main(argv=None) -> int:
     args = p.parse_args(argv)
 
     if args.cmd == "db":
-        engine = make_engine()
+        url = database_url()
+        path = sqlite_path(url)
+        if args.action == "current" and path is not None and not path.exists():
+            print(f"{public_url(url)}: revision None")  # never creates the file
+            return 0
+        engine = make_engine(url)
+        check_connection(engine)
         if args.action == "upgrade":
             upgrade(engine)
-        print(f"{database_url().split('@')[-1]}: revision {current_revision(engine)}")
+        print(f"{public_url(url)}: revision {current_revision(engine)}")
         return 0
     if args.cmd == "restore":
         from .backup import BackupError, restore
 
+        engine = make_engine()
+        check_connection(engine)
         try:
-            m = restore(make_engine(), args.src)
+            m = restore(engine, args.src)
         except BackupError as exc:
             print(f"restore refused: {exc}", file=sys.stderr)
             return 1

@@ -6,6 +6,7 @@ from geo.boundaries import load_boundaries
 from geo.register import load_register
 
 from .auth import console_actor
+from .db import check_connection, make_engine
 from .store import Store
 
 __all__ = ["current_dataset", "open_store"]
@@ -24,7 +25,17 @@ def open_store(url: str | None = None) -> Store:
     Returns
     -------
     Store
+
+    Raises
+    ------
+    monitoring.db.DatabaseUnavailable
+        The database cannot be reached or used (the message names what to check).
     """
+    probe = make_engine(url)
+    try:
+        check_connection(probe)
+    finally:
+        probe.dispose()
     store = Store(url)
     _, sections = load_boundaries()
     store.load_register(load_register(), sections.gdf, user=console_actor())

@@ -15,6 +15,11 @@ start_postgres() {
   fi
   port=$(.venv/bin/python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
   "${run[@]}" "$bin/initdb" -D "$PG_TMP/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >"$PG_TMP/initdb.log" 2>&1
+  # Members of the group role yehu_password_auth must give a real password (tests of the password
+  # sources); every other role is trusted on loopback.
+  { printf 'host all +yehu_password_auth 127.0.0.1/32 scram-sha-256\nhost all +yehu_password_auth ::1/128 scram-sha-256\n'
+    cat "$PG_TMP/data/pg_hba.conf"; } >"$PG_TMP/pg_hba.conf"
+  cp "$PG_TMP/pg_hba.conf" "$PG_TMP/data/pg_hba.conf"
   "${run[@]}" "$bin/pg_ctl" -D "$PG_TMP/data" -l "$PG_TMP/server.log" -w \
     -o "-p $port -k $PG_TMP -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=100" start >/dev/null
   export YEHU_TEST_PG_URL="postgresql+psycopg://postgres@127.0.0.1:$port/postgres"
