@@ -5,19 +5,22 @@ from __future__ import annotations
 import argparse
 import sys
 
+import numpy as np
+
 from i18n import describe_flag, describe_hypothesis, t
 
+from .admin import admin_mismatches
 from .boundaries import BoundaryError
 from .cells import csv_bytes
 from .config import ConfigError
 from .dataset import load_dataset
-from .register import RegisterError
+from .register import MU_M2, RegisterError
 
 
 def _check(ds, lang: str) -> int:
     reg = ds.register
     print(t("cli.register", lang, path="ponds.csv", n=len(reg), mu=float(reg.area_mu.sum())))
-    for b in (ds.lake, ds.sections):
+    for b in (ds.lake, ds.sections, *(x for x in (ds.outlines, ds.admin) if x is not None)):
         prov = (
             t("cli.provisional", lang, source="; ".join(sorted(set(b.gdf.source))))
             if b.provisional
@@ -53,6 +56,7 @@ def _check(ds, lang: str) -> int:
             print(head(pid))
             for f in ds.qa[pid].flags:
                 print(f"    [{t('qa.' + f.severity, lang)}] {describe_flag(f, lang)}")
+    _check_geometry(ds, lang, head)
     print()
     if any(ds.qa[p].hypotheses for p in suspects):
         print(t("qa.hint", lang))
@@ -60,11 +64,56 @@ def _check(ds, lang: str) -> int:
     return 0
 
 
+def _check_geometry(ds, lang: str, head) -> None:
+    """Pond outlines (unknown ponds, area check) and ponds outside their stated county or town."""
+    c = ds.classification
+    if ds.outlines is not None:
+        known = set(ds.register.pond_id)
+        stray = sorted(int(p) for p in ds.outlines.gdf.pond_id if p not in known)
+        print()
+        print(t("cli.outlines", lang, n=int((c.basis == "outline").sum()), total=len(c)))
+        if stray:
+            print(t("cli.outline_stray", lang, ids="、".join(map(str, stray))))
+        for r in c[c.area_check.isin(["larger", "smaller"])].itertuples():
+            print(head(r.pond_id))
+            print(
+                "    "
+                + t(
+                    f"cli.area_{r.area_check}",
+                    lang,
+                    measured=r.outline_area_m2 / MU_M2,
+                    stated=r.area_mu,
+                    pct=abs(r.outline_area_m2 / r.area_m2 - 1) * 100,
+                )
+            )
+    if ds.admin is not None:
+        wrong = admin_mismatches(ds.register, ds.admin.gdf, ds.outlines.gdf if ds.outlines is not None else None)
+        print()
+        print(t("cli.admin_header", lang, n=wrong.pond_id.nunique()))
+        for pid, rows in wrong.groupby("pond_id", sort=True):
+            print(head(pid))
+            for r in rows.itertuples():
+                where = r.falls_in or t("cli.admin_none", lang)
+                print(
+                    "    "
+                    + t(
+                        "cli.admin_outside",
+                        lang,
+                        part=t(f"cli.part.{r.part}", lang),
+                        level=t(f"cli.level.{r.level}", lang),
+                        stated=r.stated,
+                        where=where,
+                    )
+                )
+
+
 def _classify(ds, lang: str, fmt: str) -> int:
     c = ds.classification.copy()
     c["shore_distance_m"] = c["shore_distance_m"].round(1)
     c["section_distance_m"] = c["section_distance_m"].round(1)
     c["area_m2"] = c["area_m2"].round(1)
+    c["edge_distance_m"] = c["edge_distance_m"].round(1)
+    c["outline_area_m2"] = c["outline_area_m2"].round(1)
     if fmt == "json":
         sys.stdout.write(c.to_json(orient="records", force_ascii=False, indent=1) + "\n")
         return 0
@@ -75,8 +124,12 @@ def _classify(ds, lang: str, fmt: str) -> int:
         return 0
     shown = c.copy()
     shown["zone_class"] = [t(f"zone.{z}", lang) for z in shown["zone_class"]]
+    shown["basis"] = [t(f"basis.{b}", lang) for b in shown["basis"]]
+    shown["area_check"] = [t(f"area_check.{a}", lang) if a else "" for a in shown["area_check"]]
     for col in ("in_lake", "in_ban_zone", "in_nofish_zone", "geometry_provisional", "coord_suspect"):
         shown[col] = [t("value.yes" if v else "value.no", lang) for v in shown[col]]
+    for col in ("edge_distance_m", "outline_area_m2"):
+        shown[col] = ["" if np.isnan(v) else f"{v:.1f}" for v in shown[col]]
     shown.columns = [t(f"field.{col}", lang) for col in shown.columns]
     print(shown.to_string(index=False))
     if ds.provisional:

@@ -1,7 +1,10 @@
-"""Lake outline and provincial monitoring section points, with provenance.
+"""Lake outline, provincial monitoring section points, pond outlines and administrative areas, with provenance.
 
-Two layers live in ``data/boundaries/``: ``lake.*`` (the outline of Yehu)
-and ``sections.*`` (省控断面监测点).  Each may be a GeoJSON, GeoPackage,
+Layers live in ``data/boundaries/``: ``lake.*`` (the outline of Yehu),
+``sections.*`` (省控断面监测点) and, optionally, ``ponds.*`` (pond outlines,
+each with the ``pond_id`` of its register row) and ``admin.*`` (county and
+town polygons, each with ``name`` and ``level``: ``county`` or ``town``).
+Each may be a GeoJSON, GeoPackage,
 zipped Shapefile or KML file; the CRS is read from the file, and a GeoJSON
 without one is EPSG:4326 (its specification).  Every feature carries
 provenance properties:
@@ -38,8 +41,10 @@ from .crs import to_geographic
 from .register import data_dir
 
 __all__ = [
+    "ADMIN_LEVELS",
     "EXTENSIONS",
     "KINDS",
+    "OPTIONAL_KINDS",
     "MAX_UPLOAD_BYTES",
     "load_boundary_bytes",
     "Boundary",
@@ -47,10 +52,31 @@ __all__ = [
     "find_boundary_file",
     "load_boundaries",
     "load_boundary",
+    "load_optional_boundary",
 ]
 
 #: Layer kinds and the geometry types each accepts.
-KINDS = {"lake": ("Polygon", "MultiPolygon"), "sections": ("Point",)}
+KINDS = {
+    "lake": ("Polygon", "MultiPolygon"),
+    "sections": ("Point",),
+    "ponds": ("Polygon", "MultiPolygon"),
+    "admin": ("Polygon", "MultiPolygon"),
+}
+#: Layers that may be absent.
+OPTIONAL_KINDS = ("ponds", "admin")
+#: Values accepted in an admin layer's ``level`` property.
+ADMIN_LEVELS = {
+    "county": "county",
+    "县": "county",
+    "县级": "county",
+    "区": "county",
+    "市": "county",
+    "town": "town",
+    "镇": "town",
+    "乡": "town",
+    "乡镇": "town",
+    "街道": "town",
+}
 #: File endings read, in order of preference.
 EXTENSIONS = (".geojson", ".json", ".gpkg", ".zip", ".kml")
 PROVENANCE = ("source", "date", "provisional", "notes")
@@ -84,12 +110,12 @@ class Boundary:
     Attributes
     ----------
     kind : str
-        ``lake`` or ``sections``.
+        One of :data:`KINDS`.
     path : pathlib.Path
         The file it came from.
     gdf : geopandas.GeoDataFrame
         In EPSG:4490, with ``name``, the provenance columns and, for sections,
-        ``section_id``.
+        ``section_id``; for pond outlines ``pond_id``; for admin areas ``level``.
     warnings : list of str
         Repairs and assumptions made while loading (never silent).
     """
@@ -146,8 +172,8 @@ def load_boundary(path, kind: str) -> Boundary:
     ----------
     path : str or pathlib.Path
         GeoJSON, GeoPackage, zipped Shapefile or KML.
-    kind : {'lake', 'sections'}
-        ``lake`` takes polygons, ``sections`` points.
+    kind : {'lake', 'sections', 'ponds', 'admin'}
+        ``sections`` takes points, the others polygons.
 
     Returns
     -------
@@ -157,7 +183,9 @@ def load_boundary(path, kind: str) -> Boundary:
     ------
     BoundaryError
         When the file is missing, unreadable, empty, has no CRS, holds the
-        wrong geometry type, or a feature lies outside China.
+        wrong geometry type, or a feature lies outside China; for pond
+        outlines a missing, unreadable or repeated ``pond_id``; for admin
+        areas a missing name or level.
 
     Examples
     --------
@@ -185,7 +213,7 @@ def load_boundary(path, kind: str) -> Boundary:
     if wrong.any():
         i = int(np.flatnonzero(wrong)[0])
         raise BoundaryError(path, f"feature {i + 1} is a {types[i]}; a {kind} layer takes {' or '.join(KINDS[kind])}")
-    if kind == "lake":
+    if KINDS[kind][0] == "Polygon":
         valid = shapely.is_valid(gdf.geometry.values)
         for i in np.flatnonzero(~valid):
             reason = shapely.is_valid_reason(gdf.geometry.values[i])
@@ -215,7 +243,7 @@ def load_boundary(path, kind: str) -> Boundary:
     n = len(gdf)
     names = gdf["name"] if "name" in gdf.columns else gdf.get("Name", pd.Series([""] * n))
     out["name"] = [str(v) if isinstance(v, str) and v else f"{kind}-{i + 1}" for i, v in enumerate(names)]
-    out["source"] = gdf["source"].astype(str).to_numpy() if "source" in gdf.columns else path.name
+    out["source"] = gdf["source"].fillna(path.name).astype(str).to_numpy() if "source" in gdf.columns else path.name
     out["date"] = gdf["date"].fillna("").astype(str).to_numpy() if "date" in gdf.columns else ""
     prov = [_as_bool(v) for v in gdf["provisional"]] if "provisional" in gdf.columns else [None] * n
     if any(p is None for p in prov) and "provisional" in gdf.columns:
@@ -227,7 +255,40 @@ def load_boundary(path, kind: str) -> Boundary:
         out.insert(0, "section_id", [str(v) if v else f"S{i + 1}" for i, v in enumerate(ids)])
         if out["section_id"].duplicated().any():
             raise BoundaryError(path, "section_id values must be unique")
+    if kind == "ponds":
+        out.insert(0, "pond_id", _pond_ids(path, gdf))
+    if kind == "admin":
+        out["level"] = _admin_levels(path, gdf)
+        if "name" not in gdf.columns or gdf["name"].isna().any() or (gdf["name"].astype(str).str.strip() == "").any():
+            raise BoundaryError(path, "every admin area needs a name")
     return Boundary(kind, path, out, warnings)
+
+
+def _pond_ids(path, gdf) -> np.ndarray:
+    if "pond_id" not in gdf.columns:
+        raise BoundaryError(path, "pond outlines need a pond_id property (the register's pond number)")
+    ids = pd.to_numeric(gdf["pond_id"], errors="coerce")
+    bad = ids.isna() | (ids != ids.round())
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        raise BoundaryError(path, f"feature {i + 1}: pond_id {gdf['pond_id'].iloc[i]!r} is not a pond number")
+    ids = ids.astype(np.int64).to_numpy()
+    dup = pd.Series(ids).duplicated()
+    if dup.any():
+        raise BoundaryError(path, f"pond {ids[int(np.flatnonzero(dup.to_numpy())[0])]} has more than one outline")
+    return ids
+
+
+def _admin_levels(path, gdf) -> list[str]:
+    if "level" not in gdf.columns:
+        raise BoundaryError(path, "admin areas need a level property (county or town)")
+    levels = []
+    for i, v in enumerate(gdf["level"]):
+        level = ADMIN_LEVELS.get(str(v).strip().lower()) if v is not None else None
+        if level is None:
+            raise BoundaryError(path, f"feature {i + 1}: level {v!r} is neither county nor town")
+        levels.append(level)
+    return levels
 
 
 def find_boundary_file(kind: str, folder=None) -> Path:
@@ -235,8 +296,8 @@ def find_boundary_file(kind: str, folder=None) -> Path:
 
     Parameters
     ----------
-    kind : {'lake', 'sections'}
-        Layer wanted; the file is ``<kind>.<ext>``.
+    kind : str
+        Layer wanted (one of :data:`KINDS`); the file is ``<kind>.<ext>``.
     folder : str or pathlib.Path, optional
         Defaults to ``boundaries/`` in :func:`geo.register.data_dir`.
 
@@ -277,6 +338,31 @@ def load_boundaries(folder=None) -> tuple[Boundary, Boundary]:
     )
 
 
+def load_optional_boundary(kind: str, folder=None) -> Boundary | None:
+    """Load an optional layer (pond outlines, admin areas) if its file exists.
+
+    Parameters
+    ----------
+    kind : {'ponds', 'admin'}
+    folder : str or pathlib.Path, optional
+        See :func:`find_boundary_file`.
+
+    Returns
+    -------
+    Boundary or None
+        None when there is no file.
+
+    Raises
+    ------
+    BoundaryError
+        When the file exists but cannot be used, or there are several.
+    """
+    folder = Path(folder) if folder is not None else data_dir() / "boundaries"
+    if not any((folder / f"{kind}{ext}").is_file() for ext in EXTENSIONS):
+        return None
+    return load_boundary(find_boundary_file(kind, folder), kind)
+
+
 def load_boundary_bytes(content: bytes, filename: str, kind: str) -> Boundary:
     """Validate an uploaded boundary file, as :func:`load_boundary` does for a file on disk.
 
@@ -290,7 +376,8 @@ def load_boundary_bytes(content: bytes, filename: str, kind: str) -> Boundary:
     content : bytes
     filename : str
         As uploaded; only its extension is used, and it is kept for display.
-    kind : {'lake', 'sections'}
+    kind : str
+        One of :data:`KINDS`.
 
     Returns
     -------

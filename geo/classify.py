@@ -12,11 +12,11 @@ import pandas as pd
 import shapely
 
 from .config import ZoneConfig
-from .crs import metric_xy, to_metric
+from .crs import metric_geometries, metric_xy, to_metric
 from .parallel import run_parallel, thread_count
 from .register import MU_M2
 
-__all__ = ["CLASS_COLUMNS", "ZONE_CLASSES", "classify_ponds", "nearest_point", "shore_distance", "zone_class"]
+__all__ = ["BASES", "CLASS_COLUMNS", "ZONE_CLASSES", "classify_ponds", "nearest_point", "shore_distance", "zone_class"]
 
 #: Zone classes, from least to most restricted.
 ZONE_CLASSES = ["outside", "ban", "lake", "nofish"]
@@ -35,7 +35,13 @@ CLASS_COLUMNS = [
     "zone_class",
     "geometry_provisional",
     "coord_suspect",
+    "basis",
+    "edge_distance_m",
+    "outline_area_m2",
+    "area_check",
 ]
+#: What a pond's classification rests on: its outline, or its position only.
+BASES = ("outline", "position")
 
 
 def _segments(polygon) -> tuple[np.ndarray, np.ndarray]:
@@ -48,8 +54,11 @@ def _segments(polygon) -> tuple[np.ndarray, np.ndarray]:
     return np.concatenate(starts), np.concatenate(ends)
 
 
-def _min_d2(px, py, ax, ay, dx, dy, inv_len2) -> np.ndarray:
-    """Squared distance from each point to the nearest of the segments (few temporaries)."""
+def _min_d2(px, py, ax, ay, dx, dy, inv_len2, axis: int = 1) -> np.ndarray:
+    """Squared distance from each point to the nearest of the segments (few temporaries).
+
+    With ``axis=0``: from each segment to the nearest of the points.
+    """
     apx = px[:, None] - ax
     apy = py[:, None] - ay
     t = apx * dx
@@ -61,7 +70,7 @@ def _min_d2(px, py, ax, ay, dx, dy, inv_len2) -> np.ndarray:
     apx *= apx
     apy *= apy
     apx += apy
-    return apx.min(axis=1)
+    return apx.min(axis=axis)
 
 
 def _cell_candidates(cx, cy, ax, ay, dx, dy, inv_len2, half) -> np.ndarray:
@@ -82,11 +91,14 @@ def _cell_candidates(cx, cy, ax, ay, dx, dy, inv_len2, half) -> np.ndarray:
     keeps a hundred.  Both bounds hold, so the smaller is used (the second one
     alone near the shore, where ``d_e0`` is small).
 
+    ``half`` may be one value per cell.
+
     Returns
     -------
     numpy.ndarray of bool
         Cells × edges.
     """
+    half = np.broadcast_to(np.asarray(half, dtype=float), np.shape(cx))[:, None]
     vx, vy = cx[:, None] - ax, cy[:, None] - ay
     t = vx * dx
     t += vy * dy
@@ -106,7 +118,7 @@ def _cell_candidates(cx, cy, ax, ay, dx, dy, inv_len2, half) -> np.ndarray:
         vy -= vy[rows, j0][:, None]
         slack = np.hypot(vx, vy)
         slack *= half
-        slack += (half * half / (2 * d0))[:, None]
+        slack += half * half / (2 * d0[:, None])
     np.minimum(slack, 2 * half, out=slack)
     slack += 1e-3 + 1e-9 * d  # rounding margin: never drop an edge that could be nearest
     d -= d0[:, None]
@@ -289,6 +301,7 @@ def classify_ponds(
     sections: gpd.GeoDataFrame,
     config: ZoneConfig | None = None,
     suspect_ids=(),
+    outlines: gpd.GeoDataFrame | None = None,
 ) -> pd.DataFrame:
     """Classify every pond against the plan's zones.
 
@@ -305,13 +318,22 @@ def classify_ponds(
         Zone sizes and shapes.
     suspect_ids : iterable of int
         Ponds whose coordinate the QA flagged as suspect.
+    outlines : geopandas.GeoDataFrame, optional
+        Pond outlines (polygons) with ``pond_id``; outlines of ponds not in
+        the register are ignored.  A pond with an outline is classified by
+        it: the distance between the nearest edges of the outline and the
+        lake, and any overlap with a no-fishing zone.
 
     Returns
     -------
     pandas.DataFrame
         One row per pond, columns :data:`CLASS_COLUMNS`.  Distances in
         metres; ``geometry_provisional`` is True when the answer rests on a
-        provisional lake, section or pond coordinate.
+        provisional lake, section or pond coordinate.  ``basis`` is
+        ``outline`` or ``position``; ``edge_distance_m`` and
+        ``outline_area_m2`` are NaN without an outline; ``area_check``
+        compares the outline's area with the register's (``ok``, ``larger``
+        or ``smaller`` beyond ±20 %, empty without an outline).
 
     Raises
     ------
@@ -346,7 +368,12 @@ def classify_ponds(
         raise ValueError("sections lack the column 'section_id'")
     config = config or ZoneConfig()
 
-    x, y = metric_xy(ponds, "ponds")
+    from .outlines import area_check, polygon_point_distance, polygon_shore_distance
+
+    n = len(ponds)
+    pos, polys = _outline_positions(ponds, outlines)
+    has_outline = np.zeros(n, dtype=bool)
+    has_outline[pos] = True
     lake_m = shapely.union_all(to_metric(lake, "lake").geometry.values)
     sec_m = to_metric(sections, "sections")
     if not len(sec_m):
@@ -355,18 +382,35 @@ def classify_ponds(
     if section_ids.duplicated().any():
         raise ValueError("section_id values must be unique")
 
-    dist = shore_distance(x, y, lake_m)
+    sec_x, sec_y = shapely.get_x(sec_m.geometry.values), shapely.get_y(sec_m.geometry.values)
+    dist, sec_dist = np.zeros(n), np.zeros(n)
+    nearest = np.zeros(n, dtype=np.int64)
+    in_nofish = np.zeros(n, dtype=bool)
+    half = config.nofish_half_side_m
+    point = np.flatnonzero(~has_outline)
+    if len(point):
+        x, y = metric_xy(ponds.iloc[point] if len(point) < n else ponds, "ponds")
+        dist[point] = shore_distance(x, y, lake_m)
+        nearest[point], sec_dist[point] = nearest_point(x, y, sec_m.geometry.values)
+        if config.nofish_shape == "circle":
+            in_nofish[point] = sec_dist[point] <= config.nofish_radius_m
+        else:
+            for sx, sy in zip(sec_x, sec_y, strict=True):
+                in_nofish[point] |= (np.abs(x - sx) <= half) & (np.abs(y - sy) <= half)
+    edge = np.full(n, np.nan)
+    outline_area = np.full(n, np.nan)
+    if len(pos):
+        dist[pos] = edge[pos] = polygon_shore_distance(polys, lake_m)
+        nearest[pos], sec_dist[pos] = polygon_point_distance(polys, sec_x, sec_y)
+        if config.nofish_shape == "circle":
+            in_nofish[pos] = sec_dist[pos] <= config.nofish_radius_m
+        else:  # any overlap with a square
+            squares = shapely.box(sec_x - half, sec_y - half, sec_x + half, sec_y + half)
+            hit = shapely.STRtree(squares).query(polys, predicate="intersects")[0]
+            in_nofish[pos[np.unique(hit)]] = True
+        outline_area[pos] = shapely.area(polys)
     in_lake = dist == 0
     in_ban = dist <= config.ban_distance_m
-
-    nearest, sec_dist = nearest_point(x, y, sec_m.geometry.values)
-    if config.nofish_shape == "circle":
-        in_nofish = sec_dist <= config.nofish_radius_m
-    else:
-        half = config.nofish_half_side_m
-        in_nofish = np.zeros(len(x), dtype=bool)
-        for sx, sy in zip(shapely.get_x(sec_m.geometry.values), shapely.get_y(sec_m.geometry.values), strict=True):
-            in_nofish |= (np.abs(x - sx) <= half) & (np.abs(y - sy) <= half)
 
     geometry_prov = bool(lake.get("provisional", pd.Series([True])).any()) or bool(
         sections.get("provisional", pd.Series([True])).any()
@@ -388,5 +432,26 @@ def classify_ponds(
             "zone_class": zone_class(in_lake, in_ban, in_nofish),
             "geometry_provisional": geometry_prov | ~np.asarray(verified, dtype=bool),
             "coord_suspect": np.isin(ponds["pond_id"].to_numpy(), list(suspect_ids)),
+            "basis": pd.Categorical(np.where(has_outline, "outline", "position"), categories=BASES),
+            "edge_distance_m": edge,
+            "outline_area_m2": outline_area,
+            "area_check": area_check(outline_area, area_mu * MU_M2),
         }
     )
+
+
+def _outline_positions(ponds, outlines) -> tuple[np.ndarray, np.ndarray]:
+    """Row positions of the ponds that have an outline, and their outlines in EPSG:4547."""
+    if outlines is None or not len(outlines):
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=object)
+    if not isinstance(outlines, gpd.GeoDataFrame):
+        raise TypeError(f"outlines must be a GeoDataFrame, got {type(outlines).__name__}")
+    if "pond_id" not in outlines.columns:
+        raise ValueError("outlines lack the column 'pond_id'")
+    types = shapely.get_type_id(outlines.geometry.values)
+    if not np.isin(types, [3, 6]).all():
+        raise ValueError("outlines must be polygons")
+    at = pd.Index(ponds["pond_id"].to_numpy()).get_indexer(outlines["pond_id"].to_numpy())
+    keep = at >= 0
+    polys = metric_geometries(outlines.geometry.values[keep], outlines.crs, "outlines")
+    return at[keep], polys

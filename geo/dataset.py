@@ -8,7 +8,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from .boundaries import Boundary, load_boundaries
+from .boundaries import Boundary, load_boundaries, load_optional_boundary
 from .classify import classify_ponds
 from .config import QAConfig, ZoneConfig, load_config
 from .qa import PondQA, check_register
@@ -36,6 +36,10 @@ class Dataset:
         Per-pond classification, see :func:`geo.classify.classify_ponds`.
     zones : ZoneConfig
     qa_config : QAConfig
+    outlines : geo.boundaries.Boundary or None
+        Pond outlines, when there is a layer.
+    admin : geo.boundaries.Boundary or None
+        County and town areas, when there is a layer.
     """
 
     register: gpd.GeoDataFrame
@@ -47,6 +51,8 @@ class Dataset:
     classification: pd.DataFrame
     zones: ZoneConfig
     qa_config: QAConfig
+    outlines: Boundary | None = None
+    admin: Boundary | None = None
 
     @property
     def suspect_ids(self) -> list[int]:
@@ -59,7 +65,9 @@ class Dataset:
         return self.lake.provisional or self.sections.provisional
 
 
-def load_dataset(folder=None, config_file=None, edits=None, lake=None, sections=None) -> Dataset:
+def load_dataset(
+    folder=None, config_file=None, edits=None, lake=None, sections=None, outlines=None, admin=None
+) -> Dataset:
     """Load the register and boundaries, run QA and classify.
 
     Parameters
@@ -73,8 +81,9 @@ def load_dataset(folder=None, config_file=None, edits=None, lake=None, sections=
         Register corrections and field verifications (see
         :func:`geo.register.apply_edits`); the register always carries the
         seed values alongside.
-    lake, sections : geo.boundaries.Boundary, optional
-        Uploaded layers used instead of the files in ``boundaries/``.
+    lake, sections, outlines, admin : geo.boundaries.Boundary, optional
+        Uploaded layers used instead of the files in ``boundaries/``
+        (``ponds.*`` and ``admin.*`` there are optional).
 
     Returns
     -------
@@ -91,6 +100,8 @@ def load_dataset(folder=None, config_file=None, edits=None, lake=None, sections=
     if lake is None or sections is None:
         file_lake, file_sections = load_boundaries(folder / "boundaries")
         lake, sections = lake or file_lake, sections or file_sections
+    outlines = outlines or load_optional_boundary("ponds", folder / "boundaries")
+    admin = admin or load_optional_boundary("admin", folder / "boundaries")
     qa = check_register(register, lake.gdf, cfg["qa"])
     suspect = [pid for pid, r in qa.items() if r.suspect]
     return Dataset(
@@ -100,7 +111,11 @@ def load_dataset(folder=None, config_file=None, edits=None, lake=None, sections=
         ban_zone=ban_zone(lake.gdf, cfg["zones"]),
         nofish_zones=nofish_zones(sections.gdf, cfg["zones"]),
         qa=qa,
-        classification=classify_ponds(register, lake.gdf, sections.gdf, cfg["zones"], suspect),
+        classification=classify_ponds(
+            register, lake.gdf, sections.gdf, cfg["zones"], suspect, outlines=outlines.gdf if outlines else None
+        ),
         zones=cfg["zones"],
         qa_config=cfg["qa"],
+        outlines=outlines,
+        admin=admin,
     )

@@ -60,4 +60,10 @@ def current_dataset(store: Store):
 
     active = store.active_boundaries()
     layers = {kind: load_boundary_bytes(content, name, kind) for kind, (_, content, name) in active.items()}
-    return load_dataset(edits=store.edits_for_dataset(), lake=layers.get("lake"), sections=layers.get("sections"))
+    return load_dataset(
+        edits=store.edits_for_dataset(),
+        lake=layers.get("lake"),
+        sections=layers.get("sections"),
+        outlines=layers.get("ponds"),
+        admin=layers.get("admin"),
+    )

@@ -3,7 +3,7 @@ from datetime import UTC, datetime, time, timedelta
 import pandas as pd
 import streamlit as st
 
-from geo.boundaries import EXTENSIONS, MAX_UPLOAD_BYTES, BoundaryError
+from geo.boundaries import EXTENSIONS, KINDS, MAX_UPLOAD_BYTES, BoundaryError
 from geo.cells import csv_bytes
 from monitoring.auth import ROLES, AuthError, PermissionDenied
 from monitoring.samples import TZ
@@ -239,7 +239,7 @@ with tab_bounds:
     flash("boundaries")
     ds = current_dataset()
     st.caption(tr("adm.bounds_help", exts=", ".join(EXTENSIONS), mb=MAX_UPLOAD_BYTES // 2**20))
-    for layer in (ds.lake, ds.sections):
+    for layer in (ds.lake, ds.sections, *(x for x in (ds.outlines, ds.admin) if x is not None)):
         st.markdown(
             tr(
                 "adm.layer_in_use",
@@ -252,7 +252,7 @@ with tab_bounds:
     with st.form("upload_boundary", clear_on_submit=True):
         b_kind = st.radio(
             tr("adm.layer"),
-            ["lake", "sections"],
+            list(KINDS),
             format_func=labeller("adm.layer"),
             horizontal=True,
             key=keyed("bd_kind"),
