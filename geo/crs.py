@@ -192,7 +192,7 @@ def metric_geometries(geoms, crs, name: str = "layer") -> np.ndarray:
     500000
     """
     if crs is None:
-        raise CRSError(f"{name} has no CRS; set one (e.g. EPSG:4490) before using it")
+        raise CRSError("crs.missing")
     geoms = np.asarray(geoms, dtype=object)
     xy = shapely.get_coordinates(geoms)
     x, y = _project(xy[:, 0].copy(), xy[:, 1].copy(), pyproj.CRS.from_user_input(crs))
