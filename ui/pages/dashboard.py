@@ -108,7 +108,7 @@ e1, e2, e3, e4 = st.columns(4)
 stamp = date.today().isoformat()
 e1.download_button(
     tr("d.xlsx"),
-    data=lambda: ledger_workbook(db, ds),
+    data=lambda: ledger_workbook(db, ds, lang=LANG),
     file_name=f"冶湖退养台账-{stamp}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     on_click="ignore",
