@@ -167,6 +167,12 @@ def _main(argv=None) -> int:
     pr.add_argument("--format", choices=["table", "json"], default="table")
     ex = sub.add_parser("export", help="export the ledger (xlsx) or the geometry (gpkg, kml, geojson)")
     ex.add_argument("--format", choices=["xlsx", "gpkg", "kml", "geojson"], required=True)
+    ex.add_argument(
+        "--layer",
+        choices=["ponds", "lake", "ban_zone", "nofish_zones", "sections"],
+        default=None,
+        help="geojson only: just this layer as one .geojson (default: a zip of one file per layer)",
+    )
     ex.add_argument("out", type=Path)
     demo = sub.add_parser("demo-data", help="load (or --remove) a clearly labelled synthetic data set")
     demo.add_argument("--remove", action="store_true")
@@ -260,9 +266,12 @@ def _main(argv=None) -> int:
         from .export import geo_export, ledger_workbook
 
         ds = current_dataset(store)
-        data = (
-            ledger_workbook(store, ds) if args.format == "xlsx" else geo_export(ds, args.format, store.pond_statuses())
-        )
+        if args.format == "xlsx":
+            data = ledger_workbook(store, ds)
+        else:
+            data = geo_export(
+                ds, args.format, store.pond_statuses(), layer=args.layer if args.format == "geojson" else None
+            )
         args.out.write_bytes(data)
         print(f"wrote {args.out} ({len(data):,} bytes)")
         return 0

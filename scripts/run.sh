@@ -5,6 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
+# The weekly report (PDF) prints Chinese with Noto Sans CJK from Debian; nothing is fetched at run time.
+need_debian fonts-noto-cjk:/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
 ensure_venv requirements.txt
 # First start: with no account yet, ask on the terminal for the first administrator.
 .venv/bin/python -m monitoring users ensure-admin

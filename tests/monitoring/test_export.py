@@ -2,13 +2,11 @@ import io
 import re
 from datetime import date, datetime
 
-import geopandas as gpd
 import openpyxl
-import pyogrio
 import pytest
 
 from geo.dataset import load_dataset
-from monitoring.export import geo_export, geo_layers, ledger_workbook
+from monitoring.export import ledger_workbook
 from monitoring.samples import TZ, ParsedValue, SampleInput
 
 TODAY = date(2022, 4, 20)
@@ -112,30 +110,3 @@ def test_tip_text_exports_as_text_never_a_formula(store, ds):
     assert isinstance(tips[0]["经度"], float) and tips[0]["距最近鱼池（m）"] >= 0  # numbers stay numbers
     patrol = rows_of(wb["巡查"])[0]
     assert patrol["巡查人员"] == "'-王五" and patrol["备注"] == "'=1+2" and patrol["巡查日期"] == datetime(2022, 4, 15)
-
-
-@pytest.mark.parametrize("fmt", ["gpkg", "kml"])
-def test_geometry_reads_back_equal_to_the_layers(tmp_path, ds, fmt):
-    path = tmp_path / f"out.{fmt}"
-    path.write_bytes(geo_export(ds, fmt, {1: "retired"}))
-    layers = geo_layers(ds, {1: "retired"})
-    assert [name for name, _ in pyogrio.list_layers(path)] == list(layers)
-    for name, want in layers.items():
-        got = gpd.read_file(path, layer=name).to_crs(4490)
-        assert len(got) == len(want)
-        for g, w in zip(got.geometry, want.to_crs(4490).geometry, strict=True):
-            assert g.equals_exact(w, 1e-6) or g.buffer(0).symmetric_difference(w).area < 1e-10
-    ponds = gpd.read_file(path, layer="ponds")
-    assert ponds.loc[ponds.pond_id.astype(int) == 1, "status"].item() == "retired"
-
-
-def test_geojson_has_every_layer(ds):
-    import json
-
-    fc = json.loads(geo_export(ds, "geojson"))
-    counts = {}
-    for f in fc["features"]:
-        counts[f["properties"]["layer"]] = counts.get(f["properties"]["layer"], 0) + 1
-    assert counts == {"ponds": 17, "lake": 1, "ban_zone": 1, "nofish_zones": 1, "sections": 1}
-    with pytest.raises(ValueError, match="format"):
-        geo_export(ds, "shp")

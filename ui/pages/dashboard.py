@@ -113,15 +113,15 @@ e1.download_button(
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     on_click="ignore",
 )
-for col, fmt, mime in (
-    (e2, "geojson", "application/geo+json"),
-    (e3, "gpkg", "application/geopackage+sqlite3"),
-    (e4, "kml", "application/vnd.google-earth.kml+xml"),
+for col, fmt, mime, ext in (
+    (e2, "geojson", "application/zip", "geojson.zip"),
+    (e3, "gpkg", "application/geopackage+sqlite3", "gpkg"),
+    (e4, "kml", "application/vnd.google-earth.kml+xml", "kml"),
 ):
     col.download_button(
         fmt.upper(),
         data=lambda fmt=fmt: geo_export(ds, fmt, statuses),
-        file_name=f"yehu-{stamp}.{fmt}",
+        file_name=f"yehu-{stamp}.{ext}",
         mime=mime,
         on_click="ignore",
     )
