@@ -267,7 +267,7 @@ def _main(argv=None) -> int:
 
         ds = current_dataset(store)
         if args.format == "xlsx":
-            data = ledger_workbook(store, ds)
+            data = ledger_workbook(store, ds, lang=args.lang)
         else:
             data = geo_export(
                 ds, args.format, store.pond_statuses(), layer=args.layer if args.format == "geojson" else None
