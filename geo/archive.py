@@ -13,6 +13,8 @@ import stat
 import zipfile
 from pathlib import PurePosixPath, PureWindowsPath
 
+from i18n.errors import UserError, describe_value
+
 __all__ = ["MAX_MEMBERS", "MAX_RATIO", "MAX_UNCOMPRESSED", "ArchiveError", "check_zip"]
 
 MAX_MEMBERS = 200
@@ -20,18 +22,22 @@ MAX_UNCOMPRESSED = 200 * 1024 * 1024
 MAX_RATIO = 200
 
 
-class ArchiveError(ValueError):
-    """An archive refused before reading; the message names the member and the reason."""
+class ArchiveError(UserError):
+    """An archive refused before reading; the message names the file, the member and the reason.
+
+    Codes are ``archive.*`` in ``i18n/catalogue/errors_boundaries.toml``; ``file``
+    is the name as uploaded (never a server path).
+    """
 
 
 def _unsafe_name(name: str) -> str | None:
     if "\x00" in name:
-        return "contains a NUL character"
+        return "archive.nul_name"
     posix, win = PurePosixPath(name), PureWindowsPath(name)
     if posix.is_absolute() or win.is_absolute() or win.drive or name.startswith(("/", "\\")):
-        return "is an absolute path"
+        return "archive.absolute"
     if ".." in posix.parts or ".." in win.parts:
-        return "climbs out of the folder ('..')"
+        return "archive.climbs_out"
     return None
 
 
@@ -72,30 +78,30 @@ def check_zip(
     ...
     geo.archive.ArchiveError: lake.zip: member '../../etc/cron.d/x' climbs out of the folder ('..')
     """
+    what = describe_value(what)
     try:
         z = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise ArchiveError(f"{what}: not a zip archive ({exc})") from exc
+        raise ArchiveError("archive.not_zip", file=what) from exc
     with z:
         infos = z.infolist()
         if len(infos) > max_members:
-            raise ArchiveError(f"{what}: {len(infos)} members, more than {max_members}")
+            raise ArchiveError("archive.too_many_members", file=what, n=len(infos), limit=max_members)
         total = 0
         for info in infos:
+            member = describe_value(info.filename)
             why = _unsafe_name(info.filename)
             if why:
-                raise ArchiveError(f"{what}: member {info.filename!r} {why}")
+                raise ArchiveError(why, file=what, member=member)
             mode = info.external_attr >> 16
             if stat.S_ISLNK(mode):
-                raise ArchiveError(f"{what}: member {info.filename!r} is a symbolic link")
+                raise ArchiveError("archive.symlink", file=what, member=member)
             if info.flag_bits & 0x1:
-                raise ArchiveError(f"{what}: member {info.filename!r} is encrypted")
+                raise ArchiveError("archive.encrypted", file=what, member=member)
             total += info.file_size
             if total > max_uncompressed:
-                raise ArchiveError(f"{what}: more than {max_uncompressed:,} bytes uncompressed")
+                raise ArchiveError("archive.too_large", file=what, limit=f"{max_uncompressed:,}")
             if info.file_size > 1024 * 1024 and info.file_size > max_ratio * max(info.compress_size, 1):
-                raise ArchiveError(
-                    f"{what}: member {info.filename!r} expands {info.file_size / max(info.compress_size, 1):,.0f}×"
-                    " (a zip bomb?)"
-                )
+                ratio = f"{info.file_size / max(info.compress_size, 1):,.0f}"
+                raise ArchiveError("archive.bomb", file=what, member=member, ratio=ratio)
         return [i.filename for i in infos]

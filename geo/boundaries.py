@@ -26,6 +26,13 @@ provisional with the file name as source, and a warning says so.
 
 from __future__ import annotations
 
+import contextlib
+import io
+import json
+import logging
+import re
+import warnings
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,9 +42,12 @@ import pandas as pd
 import pyogrio
 import shapely
 
+from i18n.errors import UserError, describe_value
+
 from .archive import ArchiveError, check_zip
-from .coords import in_china
+from .config import load_config
 from .crs import to_geographic
+from .gdal import ensure_locked
 from .register import data_dir
 
 __all__ = [
@@ -54,6 +64,8 @@ __all__ = [
     "load_boundary",
     "load_optional_boundary",
 ]
+
+log = logging.getLogger(__name__)
 
 #: Layer kinds and the geometry types each accepts.
 KINDS = {
@@ -79,28 +91,50 @@ ADMIN_LEVELS = {
 }
 #: File endings read, in order of preference.
 EXTENSIONS = (".geojson", ".json", ".gpkg", ".zip", ".kml")
+#: For each file ending: the format's name and the only GDAL drivers that may open it.
+FORMATS = {
+    ".geojson": ("GeoJSON", ("GeoJSON",)),
+    ".json": ("GeoJSON", ("GeoJSON",)),
+    ".gpkg": ("GeoPackage", ("GPKG",)),
+    ".zip": ("Shapefile", ("ESRI Shapefile",)),
+    ".kml": ("KML", ("KML", "LIBKML")),
+}
 PROVENANCE = ("source", "date", "provisional", "notes")
 #: Largest boundary file accepted as an upload.
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 # Shapefile (dBase) field names are cut to 10 characters.
 ALIASES = {"provisiona": "provisional", "section_i": "section_id"}
+GEOJSON_TYPES = {
+    "FeatureCollection",
+    "Feature",
+    "Point",
+    "MultiPoint",
+    "LineString",
+    "MultiLineString",
+    "Polygon",
+    "MultiPolygon",
+    "GeometryCollection",
+}
+# A GeoJSON crs member may only name an EPSG code (or OGC CRS84, GeoJSON's own).
+NAMED_CRS = re.compile(
+    r"(EPSG:\d{4,6}|urn:ogc:def:crs:EPSG:[\d.]*:\d{4,6}|urn:ogc:def:crs:OGC:(1\.3)?:CRS84)", re.IGNORECASE
+)
+SHP_MAGIC = b"\x00\x00\x27\x0a"
+# Start of a KML document: optional BOM, XML declaration and comments, then the kml element.
+KML_START = re.compile(rb"\A(\xef\xbb\xbf)?\s*(<\?xml[^>]*\?>\s*)?(<!--.*?-->\s*)*<([\w.-]+:)?kml[\s>/]", re.DOTALL)
 
 
-class BoundaryError(ValueError):
-    """A boundary file that cannot be used; the message names the file and the problem.
+class BoundaryError(UserError):
+    """A boundary file that cannot be used.
 
-    Parameters
-    ----------
-    path : str or pathlib.Path
-        The file.
-    problem : str
-        What is wrong.
+    Codes are ``boundary.*`` in ``i18n/catalogue/errors_boundaries.toml``;
+    ``file`` is the file's name as the user knows it, never a server path.
     """
 
-    def __init__(self, path, problem: str):
-        self.path = str(path)
-        self.problem = problem
-        super().__init__(f"{self.path}: {problem}")
+    @property
+    def file(self) -> str:
+        """The file name the error concerns ('' when none)."""
+        return str(self.params.get("file", ""))
 
 
 @dataclass
@@ -150,23 +184,121 @@ def _polygonal(geom):
     return shapely.union_all(parts[np.isin(shapely.get_type_id(parts), [3, 6])])
 
 
-def _read(path: Path) -> gpd.GeoDataFrame:
+def _crs_members(obj, depth: int = 0):
+    # Every "crs" member of a GeoJSON object, its features and their geometries (not in properties).
+    if depth > 64 or not isinstance(obj, dict):
+        return
+    if "crs" in obj:
+        yield obj["crs"]
+    for key in ("features", "geometry", "geometries"):
+        value = obj.get(key)
+        for item in value if isinstance(value, list) else [value]:
+            yield from _crs_members(item, depth + 1)
+
+
+def _named_epsg(crs) -> bool:
+    if not (isinstance(crs, dict) and crs.get("type") == "name" and set(crs) <= {"type", "properties"}):
+        return False
+    props = crs.get("properties")
+    if not (isinstance(props, dict) and set(props) == {"name"} and isinstance(props["name"], str)):
+        return False
+    return NAMED_CRS.fullmatch(props["name"].strip()) is not None
+
+
+def _check_content(data: bytes, name: str, ext: str, limit: int) -> None:
+    """Refuse content that is not what its extension says, before GDAL sees it."""
+    expected = FORMATS[ext][0]
+
+    def mismatch():
+        return BoundaryError("boundary.content_mismatch", file=name, expected=expected, ext=ext)
+
+    if ext in (".geojson", ".json"):
+        try:
+            doc = json.loads(data.decode("utf-8-sig"))
+        except (UnicodeDecodeError, ValueError, RecursionError):
+            raise mismatch() from None
+        if not (isinstance(doc, dict) and doc.get("type") in GEOJSON_TYPES):
+            raise mismatch()
+        for crs in _crs_members(doc):
+            if not _named_epsg(crs):
+                raise BoundaryError("boundary.crs_member", file=name, crs=describe_value(json.dumps(crs)))
+        features = doc.get("features")
+        if isinstance(features, list) and len(features) > limit:
+            raise BoundaryError("boundary.too_many_features", file=name, n=len(features), limit=limit)
+    elif ext == ".kml":
+        if b"<!DOCTYPE" in data.upper() or b"<!ENTITY" in data.upper():
+            raise BoundaryError("boundary.kml_dtd", file=name)
+        if not KML_START.match(data[:65536]):
+            raise mismatch()
+    elif ext == ".gpkg":
+        if not data.startswith(b"SQLite format 3\x00"):
+            raise mismatch()
+    elif ext == ".zip":
+        try:
+            members = check_zip(data, name)
+        except ArchiveError as exc:
+            raise BoundaryError(exc.code, **exc.params) from None
+        shps = [m for m in members if m.lower().endswith(".shp")]
+        if not shps:
+            raise BoundaryError("boundary.zip_no_shp", file=name)
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            for member in shps:
+                with z.open(member) as fh:
+                    if fh.read(4) != SHP_MAGIC:
+                        raise mismatch()
+
+
+@contextlib.contextmanager
+def _gdal_warnings_logged(name: str):
+    # GDAL's warnings name the server's temporary file: they go to the log, not to a user.
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yield
+    for w in caught:
+        log.info("boundary file %s: %s", name, w.message)
+
+
+def _read(path: Path, name: str, ext: str, limit: int) -> gpd.GeoDataFrame:
+    """Read every layer of a file with the drivers its extension allows; refuse anything else."""
+    drivers = FORMATS[ext][1]
+    unreadable = BoundaryError("boundary.unreadable", file=name, expected=FORMATS[ext][0])
     try:
-        layers = pyogrio.list_layers(path)
-        frames = [gpd.read_file(path, layer=name) for name, gtype in layers if gtype is not None]
-    except Exception as exc:  # GDAL raises a variety of errors for unreadable files
-        raise BoundaryError(path, f"cannot be read as a GIS file ({exc})") from exc
+        ensure_locked()
+        with _gdal_warnings_logged(name):
+            layers = [str(n) for n, gtype in pyogrio.list_layers(path) if gtype is not None]
+            infos = [pyogrio.read_info(path, layer=layer) for layer in layers]
+    except Exception as exc:  # GdalLockError, or GDAL raises a variety of errors for unreadable files
+        log.warning("boundary file %s (%s) unreadable: %r", name, path, exc)
+        raise unreadable from None
+    if any(info["driver"] not in drivers for info in infos):
+        log.warning("boundary file %s opened by %s", name, [info["driver"] for info in infos])
+        raise BoundaryError("boundary.content_mismatch", file=name, expected=FORMATS[ext][0], ext=ext)
+    counted = sum(max(int(info["features"]), 0) for info in infos)
+    if counted > limit:
+        raise BoundaryError("boundary.too_many_features", file=name, n=counted, limit=limit)
+    try:
+        with _gdal_warnings_logged(name):
+            frames = [gpd.read_file(path, layer=layer, engine="pyogrio") for layer in layers]
+    except Exception as exc:
+        log.warning("boundary file %s (%s) unreadable: %r", name, path, exc)
+        raise unreadable from None
     frames = [f for f in frames if len(f)]
     if not frames:
-        raise BoundaryError(path, "contains no features")
+        raise BoundaryError("boundary.no_features", file=name)
     crs = frames[0].crs
-    if crs is None:
-        raise BoundaryError(path, "has no coordinate reference system (a Shapefile needs its .prj)")
+    if crs is None or any(f.crs is None for f in frames):
+        raise BoundaryError("boundary.no_crs", file=name)
+    for f in frames:
+        if f.crs.to_epsg(min_confidence=70) is None and f.crs.to_authority(min_confidence=70) is None:
+            raise BoundaryError("boundary.unknown_crs", file=name, crs=describe_value(f.crs.name))
     return gpd.GeoDataFrame(pd.concat([f.to_crs(crs) for f in frames], ignore_index=True), crs=crs)
 
 
-def load_boundary(path, kind: str) -> Boundary:
+def load_boundary(path, kind: str, *, name: str | None = None) -> Boundary:
     """Load and validate one boundary layer.
+
+    The content must be what the extension says (checked before GDAL reads
+    it), and only the GDAL driver of that format may open it.
 
     Parameters
     ----------
@@ -174,6 +306,8 @@ def load_boundary(path, kind: str) -> Boundary:
         GeoJSON, GeoPackage, zipped Shapefile or KML.
     kind : {'lake', 'sections', 'ponds', 'admin'}
         ``sections`` takes points, the others polygons.
+    name : str, optional
+        The file's name in messages (default: the path's last part).
 
     Returns
     -------
@@ -182,10 +316,12 @@ def load_boundary(path, kind: str) -> Boundary:
     Raises
     ------
     BoundaryError
-        When the file is missing, unreadable, empty, has no CRS, holds the
-        wrong geometry type, or a feature lies outside China; for pond
-        outlines a missing, unreadable or repeated ``pond_id``; for admin
-        areas a missing name or level.
+        When the file is missing, unreadable, not the format its extension
+        names, empty, has no or an unknown CRS, holds too many features, the
+        wrong geometry type, non-finite coordinates, or a feature outside the
+        configured area around the county (``[boundaries]`` in the configuration);
+        for pond outlines a missing, unreadable or repeated ``pond_id``; for
+        admin areas a missing name or level.
 
     Examples
     --------
@@ -196,23 +332,38 @@ def load_boundary(path, kind: str) -> Boundary:
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {sorted(KINDS)}, got {kind!r}")
     path = Path(path)
+    name = describe_value(name or path.name)
+    ext = path.suffix.lower()
+    cfg = load_config()["boundaries"]
+    if ext not in FORMATS:
+        raise BoundaryError("boundary.type_not_accepted", file=name, ext=ext or "-", allowed=", ".join(EXTENSIONS))
     if not path.is_file():
-        raise BoundaryError(path, "file not found")
-    gdf = _read(path)
+        raise BoundaryError("boundary.not_found", file=name)
+    limit = cfg.max_pond_features if kind == "ponds" else cfg.max_features
+    _check_content(path.read_bytes(), name, ext, limit)
+    gdf = _read(path, name, ext, limit)
     gdf = gdf.rename(columns={k: v for k, v in ALIASES.items() if k in gdf.columns and v not in gdf.columns})
     warnings: list[str] = []
 
     geoms = gdf.geometry.values
     empty = shapely.is_missing(geoms) | shapely.is_empty(geoms)
     if empty.any():
-        raise BoundaryError(path, f"feature(s) {list(np.flatnonzero(empty) + 1)} have no geometry")
+        raise BoundaryError("boundary.no_geometry", file=name, features=list(map(int, np.flatnonzero(empty) + 1)))
+    coords, index = shapely.get_coordinates(geoms, return_index=True)
+    bad = ~np.isfinite(coords).all(axis=1)
+    if bad.any():
+        raise BoundaryError("boundary.non_finite", file=name, feature=int(index[bad][0]) + 1)
     if kind == "sections":
         gdf = gdf.explode(index_parts=False, ignore_index=True)
+        if len(gdf) > limit:
+            raise BoundaryError("boundary.too_many_features", file=name, n=len(gdf), limit=limit)
     types = gdf.geom_type.to_numpy()
     wrong = ~np.isin(types, KINDS[kind])
     if wrong.any():
         i = int(np.flatnonzero(wrong)[0])
-        raise BoundaryError(path, f"feature {i + 1} is a {types[i]}; a {kind} layer takes {' or '.join(KINDS[kind])}")
+        raise BoundaryError(
+            "boundary.wrong_type", file=name, feature=i + 1, found=types[i], allowed=" / ".join(KINDS[kind])
+        )
     if KINDS[kind][0] == "Polygon":
         valid = shapely.is_valid(gdf.geometry.values)
         for i in np.flatnonzero(~valid):
@@ -221,13 +372,23 @@ def load_boundary(path, kind: str) -> Boundary:
         if (~valid).any():
             gdf = gdf.set_geometry([_polygonal(g) for g in shapely.make_valid(gdf.geometry.values)])
 
-    gdf = to_geographic(gdf, str(path))
+    gdf = to_geographic(gdf, name)
     bounds = shapely.bounds(gdf.geometry.values)
-    inside = in_china(bounds[:, 0], bounds[:, 1]) & in_china(bounds[:, 2], bounds[:, 3])
+    lon_min, lat_min, lon_max, lat_max = cfg.area
+    with np.errstate(invalid="ignore"):
+        inside = (bounds[:, 0] >= lon_min) & (bounds[:, 1] >= lat_min) & (bounds[:, 2] <= lon_max)
+        inside &= bounds[:, 3] <= lat_max
     if not inside.all():
         i = int(np.flatnonzero(~inside)[0])
         raise BoundaryError(
-            path, f"feature {i + 1} lies outside China (bounds {np.round(bounds[i], 4).tolist()}); check its CRS"
+            "boundary.outside_area",
+            file=name,
+            feature=i + 1,
+            bounds=np.round(bounds[i], 4).tolist(),
+            lon_min=lon_min,
+            lon_max=lon_max,
+            lat_min=lat_min,
+            lat_max=lat_max,
         )
 
     missing = [c for c in PROVENANCE if c not in gdf.columns]
@@ -243,7 +404,7 @@ def load_boundary(path, kind: str) -> Boundary:
     n = len(gdf)
     names = gdf["name"] if "name" in gdf.columns else gdf.get("Name", pd.Series([""] * n))
     out["name"] = [str(v) if isinstance(v, str) and v else f"{kind}-{i + 1}" for i, v in enumerate(names)]
-    out["source"] = gdf["source"].fillna(path.name).astype(str).to_numpy() if "source" in gdf.columns else path.name
+    out["source"] = gdf["source"].fillna(name).astype(str).to_numpy() if "source" in gdf.columns else name
     out["date"] = gdf["date"].fillna("").astype(str).to_numpy() if "date" in gdf.columns else ""
     prov = [_as_bool(v) for v in gdf["provisional"]] if "provisional" in gdf.columns else [None] * n
     if any(p is None for p in prov) and "provisional" in gdf.columns:
@@ -254,39 +415,43 @@ def load_boundary(path, kind: str) -> Boundary:
         ids = gdf["section_id"] if "section_id" in gdf.columns else pd.Series([None] * n)
         out.insert(0, "section_id", [str(v) if v else f"S{i + 1}" for i, v in enumerate(ids)])
         if out["section_id"].duplicated().any():
-            raise BoundaryError(path, "section_id values must be unique")
+            raise BoundaryError("boundary.section_id_duplicate", file=name)
     if kind == "ponds":
-        out.insert(0, "pond_id", _pond_ids(path, gdf))
+        out.insert(0, "pond_id", _pond_ids(name, gdf))
     if kind == "admin":
-        out["level"] = _admin_levels(path, gdf)
+        out["level"] = _admin_levels(name, gdf)
         if "name" not in gdf.columns or gdf["name"].isna().any() or (gdf["name"].astype(str).str.strip() == "").any():
-            raise BoundaryError(path, "every admin area needs a name")
+            raise BoundaryError("boundary.admin_name_missing", file=name)
     return Boundary(kind, path, out, warnings)
 
 
-def _pond_ids(path, gdf) -> np.ndarray:
+def _pond_ids(name: str, gdf) -> np.ndarray:
     if "pond_id" not in gdf.columns:
-        raise BoundaryError(path, "pond outlines need a pond_id property (the register's pond number)")
+        raise BoundaryError("boundary.pond_id_missing", file=name)
     ids = pd.to_numeric(gdf["pond_id"], errors="coerce")
     bad = ids.isna() | (ids != ids.round())
     if bad.any():
         i = int(np.flatnonzero(bad.to_numpy())[0])
-        raise BoundaryError(path, f"feature {i + 1}: pond_id {gdf['pond_id'].iloc[i]!r} is not a pond number")
+        raise BoundaryError(
+            "boundary.pond_id_bad", file=name, feature=i + 1, given=describe_value(gdf["pond_id"].iloc[i])
+        )
     ids = ids.astype(np.int64).to_numpy()
     dup = pd.Series(ids).duplicated()
     if dup.any():
-        raise BoundaryError(path, f"pond {ids[int(np.flatnonzero(dup.to_numpy())[0])]} has more than one outline")
+        raise BoundaryError(
+            "boundary.pond_id_duplicate", file=name, pond=int(ids[int(np.flatnonzero(dup.to_numpy())[0])])
+        )
     return ids
 
 
-def _admin_levels(path, gdf) -> list[str]:
+def _admin_levels(name: str, gdf) -> list[str]:
     if "level" not in gdf.columns:
-        raise BoundaryError(path, "admin areas need a level property (county or town)")
+        raise BoundaryError("boundary.admin_level_missing", file=name)
     levels = []
     for i, v in enumerate(gdf["level"]):
         level = ADMIN_LEVELS.get(str(v).strip().lower()) if v is not None else None
         if level is None:
-            raise BoundaryError(path, f"feature {i + 1}: level {v!r} is neither county nor town")
+            raise BoundaryError("boundary.admin_level_bad", file=name, feature=i + 1, given=describe_value(v))
         levels.append(level)
     return levels
 
@@ -313,9 +478,9 @@ def find_boundary_file(kind: str, folder=None) -> Path:
     folder = Path(folder) if folder is not None else data_dir() / "boundaries"
     found = [folder / f"{kind}{ext}" for ext in EXTENSIONS if (folder / f"{kind}{ext}").is_file()]
     if not found:
-        raise BoundaryError(folder / kind, f"no {kind} file ({', '.join(kind + e for e in EXTENSIONS)})")
+        raise BoundaryError("boundary.no_file_of_kind", names=", ".join(kind + e for e in EXTENSIONS), file=kind)
     if len(found) > 1:
-        raise BoundaryError(folder, f"several {kind} files, keep one: {', '.join(p.name for p in found)}")
+        raise BoundaryError("boundary.several_files", names=", ".join(p.name for p in found), file=kind)
     return found[0]
 
 
@@ -392,30 +557,18 @@ def load_boundary_bytes(content: bytes, filename: str, kind: str) -> Boundary:
 
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {sorted(KINDS)}, got {kind!r}")
-    name = Path(filename or "upload").name
+    name = describe_value(Path(str(filename or "upload").replace("\\", "/")).name) or "upload"
     ext = Path(name).suffix.lower()
-    if ext not in EXTENSIONS:
-        raise BoundaryError(name, f"file type {ext or '(none)'} not accepted; use {', '.join(EXTENSIONS)}")
+    if ext not in FORMATS:
+        raise BoundaryError("boundary.type_not_accepted", file=name, ext=ext or "-", allowed=", ".join(EXTENSIONS))
     if not content:
-        raise BoundaryError(name, "the file is empty")
+        raise BoundaryError("boundary.empty_file", file=name)
     if len(content) > MAX_UPLOAD_BYTES:
-        raise BoundaryError(name, f"{len(content):,} bytes, more than the {MAX_UPLOAD_BYTES:,} allowed")
-    if ext == ".zip":
-        try:
-            members = check_zip(content, name)
-        except ArchiveError as exc:
-            raise BoundaryError(name, str(exc).split(": ", 1)[-1]) from exc
-        if not any(m.lower().endswith(".shp") for m in members):
-            raise BoundaryError(name, "the zip holds no .shp file")
-    if ext == ".kml" and (b"<!DOCTYPE" in content.upper() or b"<!ENTITY" in content.upper()):
-        raise BoundaryError(name, "KML with a DTD or entities is not accepted")
-    if ext == ".gpkg" and not content.startswith(b"SQLite format 3\x00"):
-        raise BoundaryError(name, "not a GeoPackage (SQLite) file")
+        raise BoundaryError("boundary.too_large", file=name, size=f"{len(content):,}", limit=f"{MAX_UPLOAD_BYTES:,}")
+    cfg = load_config()["boundaries"]
+    _check_content(content, name, ext, cfg.max_pond_features if kind == "ponds" else cfg.max_features)
     with tempfile.TemporaryDirectory(prefix="yehu-upload-") as tmp:
         path = Path(tmp) / f"{kind}{ext}"
         path.write_bytes(content)
-        try:
-            b = load_boundary(path, kind)
-        except BoundaryError as exc:
-            raise BoundaryError(name, exc.problem) from exc
+        b = load_boundary(path, kind, name=name)
     return Boundary(b.kind, Path(name), b.gdf, b.warnings)

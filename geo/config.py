@@ -13,9 +13,9 @@ import tomllib
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-from i18n.errors import UserError
+from i18n.errors import UserError, describe_value
 
-__all__ = ["ConfigError", "QAConfig", "ZoneConfig", "config_path", "load_config"]
+__all__ = ["BoundaryConfig", "ConfigError", "QAConfig", "ZoneConfig", "config_path", "load_config"]
 
 
 class ConfigError(UserError):
@@ -83,6 +83,38 @@ class QAConfig:
     hypothesis_count: int = 5
 
 
+@dataclass(frozen=True)
+class BoundaryConfig:
+    """Limits on boundary files (see ``config/yehu.toml``, ``[boundaries]``).
+
+    Attributes
+    ----------
+    area : tuple of float
+        ``(lon_min, lat_min, lon_max, lat_max)`` in degrees (EPSG:4490): every
+        feature must lie inside this box around the county.
+    max_features : int
+        Most features a lake, sections or admin layer may hold.
+    max_pond_features : int
+        Most outlines a pond outline layer may hold.
+    """
+
+    area: tuple = (112.9, 29.0, 114.1, 30.1)
+    max_features: int = 200
+    max_pond_features: int = 100_000
+
+    def __post_init__(self):
+        area = tuple(self.area)
+        if len(area) != 4 or not all(isinstance(v, int | float) and math.isfinite(v) for v in area):
+            raise ConfigError("config.area", key="[boundaries] area", given=describe_value(self.area))
+        if not (area[0] < area[2] and area[1] < area[3]):
+            raise ConfigError("config.area", key="[boundaries] area", given=describe_value(self.area))
+        object.__setattr__(self, "area", tuple(float(v) for v in area))
+        for key in ("max_features", "max_pond_features"):
+            value = getattr(self, key)
+            if not (isinstance(value, int) and value > 0):
+                raise ConfigError("config.not_positive", key=f"[boundaries] {key}", given=value)
+
+
 def config_path() -> Path:
     """Path of the configuration file in use.
 
@@ -114,7 +146,7 @@ def load_config(path=None) -> dict:
     -------
     dict
         The raw TOML tables, plus ``zones`` as a :class:`ZoneConfig` and
-        ``qa`` as a :class:`QAConfig`.
+        ``qa`` as a :class:`QAConfig`, ``boundaries`` as a :class:`BoundaryConfig`.
 
     Raises
     ------
@@ -130,4 +162,5 @@ def load_config(path=None) -> dict:
     out = dict(raw)
     out["zones"] = _section(ZoneConfig, raw.get("zones", {}), "zones")
     out["qa"] = _section(QAConfig, raw.get("qa", {}), "qa")
+    out["boundaries"] = _section(BoundaryConfig, raw.get("boundaries", {}), "boundaries")
     return out

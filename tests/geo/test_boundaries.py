@@ -89,8 +89,10 @@ def test_invalid_polygon_repaired_and_reported(tmp_path):
     [
         (lake_gdf(Point(113.42, 29.65)), "lake", "feature 1 is a Point"),
         (lake_gdf(), "sections", "feature 1 is a Polygon"),
-        (lake_gdf(box(10, 10, 11, 11)), "lake", "outside China"),
-        (lake_gdf(box(113.41, 29.64, 113.43, 29.66), crs="EPSG:4547"), "lake", "outside China"),
+        (lake_gdf(box(10, 10, 11, 11)), "lake", "outside the area around the county"),
+        (lake_gdf(box(113.41, 29.64, 113.43, 29.66), crs="EPSG:4547"), "lake", "outside the area around the county"),
+        (lake_gdf(box(116.3, 39.9, 116.4, 40.0)), "lake", "outside the area around the county"),  # Beijing
+        (lake_gdf(box(110.3, 20.0, 110.4, 20.1)), "lake", "outside the area around the county"),  # Hainan
     ],
 )
 def test_rejections_name_file_and_problem(tmp_path, gdf, kind, fragment):
@@ -99,7 +101,9 @@ def test_rejections_name_file_and_problem(tmp_path, gdf, kind, fragment):
     with pytest.raises(BoundaryError) as err:
         load_boundary(path, kind)
     assert fragment in str(err.value)
-    assert str(path) in str(err.value)
+    # The file is named; the server's folder never is.
+    assert str(err.value).startswith(f"{kind}.gpkg: ")
+    assert str(tmp_path) not in str(err.value) and str(tmp_path) not in err.value.message("zh")
 
 
 def test_missing_empty_and_unreadable(tmp_path):
@@ -111,8 +115,9 @@ def test_missing_empty_and_unreadable(tmp_path):
         load_boundary(empty, "lake")
     junk = tmp_path / "junk.kml"
     junk.write_text("not a kml file")
-    with pytest.raises(BoundaryError, match="cannot be read"):
+    with pytest.raises(BoundaryError, match="content is not KML") as err:
         load_boundary(junk, "lake")
+    assert err.value.message("zh") == "junk.kml：文件内容不是 KML 格式，与扩展名 .kml 不符"
 
 
 def test_shapefile_without_prj(tmp_path):
@@ -129,12 +134,12 @@ def test_shapefile_without_prj(tmp_path):
 
 
 def test_find_file_one_of_each(tmp_path):
-    with pytest.raises(BoundaryError, match="no lake file"):
+    with pytest.raises(BoundaryError, match="no file \\(lake.geojson"):
         find_boundary_file("lake", tmp_path)
     lake_gdf().to_file(tmp_path / "lake.geojson")
     assert find_boundary_file("lake", tmp_path).name == "lake.geojson"
     lake_gdf().to_file(tmp_path / "lake.gpkg")
-    with pytest.raises(BoundaryError, match="several lake files"):
+    with pytest.raises(BoundaryError, match="several files, keep one: lake.geojson, lake.gpkg"):
         find_boundary_file("lake", tmp_path)
 
 

@@ -35,7 +35,7 @@ def test_check_fails_when_a_file_is_broken(data_copy):
     (data_copy / "boundaries" / "lake.geojson").write_text('{"type": "FeatureCollection", "features": []}')
     out = run("--data", str(data_copy), "check")
     assert out.returncode == 1
-    assert "lake.geojson" in out.stderr and "no features" in out.stderr
+    assert "lake.geojson" in out.stderr and "文件里没有要素" in out.stderr  # in the default language
     (data_copy / "boundaries" / "lake.geojson").unlink()
     text = (data_copy / "ponds.csv").read_text(encoding="utf-8").replace("E113.4136 N29.6635", "E113.4136 Q29.6635")
     (data_copy / "ponds.csv").write_text(text, encoding="utf-8")

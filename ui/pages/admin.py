@@ -10,7 +10,7 @@ from monitoring.samples import TZ
 from monitoring.store import RegisterEditError
 from ui.auth import actor, denied
 from ui.data import current_dataset, store
-from ui.i18n import labeller, tr
+from ui.i18n import labeller, lang, tr
 from ui.widgets import keep, keyed, plain
 
 db = store()
@@ -268,7 +268,9 @@ with tab_bounds:
             try:
                 vid = db.upload_boundary(b_kind, b_file.name, b_file.getvalue(), user=me.name, note=b_note)
                 done("boundaries", tr("adm.uploaded", id=vid))
-            except (BoundaryError, PermissionDenied) as exc:
+            except BoundaryError as exc:
+                st.error(plain(exc.message(lang())))
+            except PermissionDenied as exc:
                 st.error(plain(str(exc)))
     versions = db.boundary_versions()
     if versions.empty:
