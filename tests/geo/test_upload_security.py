@@ -31,7 +31,8 @@ def canary(tmp_path):
     """A readable CSV layer whose text must never appear anywhere, and whose access time tells if it was read."""
     token = f"CANARY-{uuid.uuid4().hex}"
     path = tmp_path / "canary.csv"
-    path.write_text(f'wkt,name,source\n"{LAKE.wkt}",{token},{token}\n', encoding="utf-8")
+    rows = ["wkt,name,source", f'"{LAKE.wkt}",{token},{token}']
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
     past = time.time() - 3 * 86400
     os.utime(path, (past, past))
     control = tmp_path / "control.txt"
