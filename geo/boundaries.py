@@ -27,12 +27,8 @@ provisional with the file name as source, and a warning says so.
 from __future__ import annotations
 
 import contextlib
-import io
-import json
 import logging
-import re
 import warnings
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,11 +38,11 @@ import pandas as pd
 import pyogrio
 import shapely
 
-from i18n.errors import UserError, describe_value
+from i18n.errors import describe_value
 
-from .archive import ArchiveError, check_zip
 from .config import load_config
 from .crs import to_geographic
+from .filecheck import FORMATS, BoundaryError, check_content
 from .gdal import ensure_locked
 from .register import data_dir
 
@@ -91,50 +87,11 @@ ADMIN_LEVELS = {
 }
 #: File endings read, in order of preference.
 EXTENSIONS = (".geojson", ".json", ".gpkg", ".zip", ".kml")
-#: For each file ending: the format's name and the only GDAL drivers that may open it.
-FORMATS = {
-    ".geojson": ("GeoJSON", ("GeoJSON",)),
-    ".json": ("GeoJSON", ("GeoJSON",)),
-    ".gpkg": ("GeoPackage", ("GPKG",)),
-    ".zip": ("Shapefile", ("ESRI Shapefile",)),
-    ".kml": ("KML", ("KML", "LIBKML")),
-}
 PROVENANCE = ("source", "date", "provisional", "notes")
 #: Largest boundary file accepted as an upload.
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 # Shapefile (dBase) field names are cut to 10 characters.
 ALIASES = {"provisiona": "provisional", "section_i": "section_id"}
-GEOJSON_TYPES = {
-    "FeatureCollection",
-    "Feature",
-    "Point",
-    "MultiPoint",
-    "LineString",
-    "MultiLineString",
-    "Polygon",
-    "MultiPolygon",
-    "GeometryCollection",
-}
-# A GeoJSON crs member may only name an EPSG code (or OGC CRS84, GeoJSON's own).
-NAMED_CRS = re.compile(
-    r"(EPSG:\d{4,6}|urn:ogc:def:crs:EPSG:[\d.]*:\d{4,6}|urn:ogc:def:crs:OGC:(1\.3)?:CRS84)", re.IGNORECASE
-)
-SHP_MAGIC = b"\x00\x00\x27\x0a"
-# Start of a KML document: optional BOM, XML declaration and comments, then the kml element.
-KML_START = re.compile(rb"\A(\xef\xbb\xbf)?\s*(<\?xml[^>]*\?>\s*)?(<!--.*?-->\s*)*<([\w.-]+:)?kml[\s>/]", re.DOTALL)
-
-
-class BoundaryError(UserError):
-    """A boundary file that cannot be used.
-
-    Codes are ``boundary.*`` in ``i18n/catalogue/errors_boundaries.toml``;
-    ``file`` is the file's name as the user knows it, never a server path.
-    """
-
-    @property
-    def file(self) -> str:
-        """The file name the error concerns ('' when none)."""
-        return str(self.params.get("file", ""))
 
 
 @dataclass
@@ -182,70 +139,6 @@ def _polygonal(geom):
     # make_valid may return a collection with lines or points: keep the polygons.
     parts = shapely.get_parts(geom)
     return shapely.union_all(parts[np.isin(shapely.get_type_id(parts), [3, 6])])
-
-
-def _crs_members(obj, depth: int = 0):
-    # Every "crs" member of a GeoJSON object, its features and their geometries (not in properties).
-    if depth > 64 or not isinstance(obj, dict):
-        return
-    if "crs" in obj:
-        yield obj["crs"]
-    for key in ("features", "geometry", "geometries"):
-        value = obj.get(key)
-        for item in value if isinstance(value, list) else [value]:
-            yield from _crs_members(item, depth + 1)
-
-
-def _named_epsg(crs) -> bool:
-    if not (isinstance(crs, dict) and crs.get("type") == "name" and set(crs) <= {"type", "properties"}):
-        return False
-    props = crs.get("properties")
-    if not (isinstance(props, dict) and set(props) == {"name"} and isinstance(props["name"], str)):
-        return False
-    return NAMED_CRS.fullmatch(props["name"].strip()) is not None
-
-
-def _check_content(data: bytes, name: str, ext: str, limit: int) -> None:
-    """Refuse content that is not what its extension says, before GDAL sees it."""
-    expected = FORMATS[ext][0]
-
-    def mismatch():
-        return BoundaryError("boundary.content_mismatch", file=name, expected=expected, ext=ext)
-
-    if ext in (".geojson", ".json"):
-        try:
-            doc = json.loads(data.decode("utf-8-sig"))
-        except (UnicodeDecodeError, ValueError, RecursionError):
-            raise mismatch() from None
-        if not (isinstance(doc, dict) and doc.get("type") in GEOJSON_TYPES):
-            raise mismatch()
-        for crs in _crs_members(doc):
-            if not _named_epsg(crs):
-                raise BoundaryError("boundary.crs_member", file=name, crs=describe_value(json.dumps(crs)))
-        features = doc.get("features")
-        if isinstance(features, list) and len(features) > limit:
-            raise BoundaryError("boundary.too_many_features", file=name, n=len(features), limit=limit)
-    elif ext == ".kml":
-        if b"<!DOCTYPE" in data.upper() or b"<!ENTITY" in data.upper():
-            raise BoundaryError("boundary.kml_dtd", file=name)
-        if not KML_START.match(data[:65536]):
-            raise mismatch()
-    elif ext == ".gpkg":
-        if not data.startswith(b"SQLite format 3\x00"):
-            raise mismatch()
-    elif ext == ".zip":
-        try:
-            members = check_zip(data, name)
-        except ArchiveError as exc:
-            raise BoundaryError(exc.code, **exc.params) from None
-        shps = [m for m in members if m.lower().endswith(".shp")]
-        if not shps:
-            raise BoundaryError("boundary.zip_no_shp", file=name)
-        with zipfile.ZipFile(io.BytesIO(data)) as z:
-            for member in shps:
-                with z.open(member) as fh:
-                    if fh.read(4) != SHP_MAGIC:
-                        raise mismatch()
 
 
 @contextlib.contextmanager
@@ -340,7 +233,7 @@ def load_boundary(path, kind: str, *, name: str | None = None) -> Boundary:
     if not path.is_file():
         raise BoundaryError("boundary.not_found", file=name)
     limit = cfg.max_pond_features if kind == "ponds" else cfg.max_features
-    _check_content(path.read_bytes(), name, ext, limit)
+    check_content(path.read_bytes(), name, ext, limit)
     gdf = _read(path, name, ext, limit)
     gdf = gdf.rename(columns={k: v for k, v in ALIASES.items() if k in gdf.columns and v not in gdf.columns})
     warnings: list[str] = []
@@ -566,7 +459,7 @@ def load_boundary_bytes(content: bytes, filename: str, kind: str) -> Boundary:
     if len(content) > MAX_UPLOAD_BYTES:
         raise BoundaryError("boundary.too_large", file=name, size=f"{len(content):,}", limit=f"{MAX_UPLOAD_BYTES:,}")
     cfg = load_config()["boundaries"]
-    _check_content(content, name, ext, cfg.max_pond_features if kind == "ponds" else cfg.max_features)
+    check_content(content, name, ext, cfg.max_pond_features if kind == "ponds" else cfg.max_features)
     with tempfile.TemporaryDirectory(prefix="yehu-upload-") as tmp:
         path = Path(tmp) / f"{kind}{ext}"
         path.write_bytes(content)
