@@ -7,7 +7,7 @@ import sys
 
 import numpy as np
 
-from i18n import describe_flag, describe_hypothesis, t
+from i18n import describe_flag, describe_hypothesis, lang_first, t
 
 from .admin import admin_mismatches
 from .boundaries import BoundaryError
@@ -158,7 +158,7 @@ def main(argv=None) -> int:
     sub.add_parser("check", help="data QA report; exit 1 when the register or a boundary fails to load")
     cl = sub.add_parser("classify", help="per-pond classification")
     cl.add_argument("--format", choices=["table", "csv", "json"], default="table")
-    args = parser.parse_args(argv)
+    args = parser.parse_args(lang_first(sys.argv[1:] if argv is None else list(argv)))
     try:
         ds = load_dataset(args.data)
     except (RegisterError, BoundaryError, ConfigError) as exc:

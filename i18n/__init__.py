@@ -22,7 +22,17 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
-__all__ = ["COUNTS", "LANGS", "MESSAGES", "PLURAL_FORMS", "describe_flag", "describe_hypothesis", "forms", "t"]
+__all__ = [
+    "COUNTS",
+    "LANGS",
+    "MESSAGES",
+    "PLURAL_FORMS",
+    "describe_flag",
+    "describe_hypothesis",
+    "forms",
+    "lang_first",
+    "t",
+]
 
 #: Supported languages, the default first.
 LANGS = ("zh", "en")
@@ -198,3 +208,26 @@ def describe_hypothesis(h, lang: str = "zh") -> str:
     str
     """
     return t("qa.hypothesis", lang, pos=h.position + 1, old=h.old, new=h.new, text=h.text, km=h.distance_m / 1000)
+
+
+def lang_first(argv: list[str]) -> list[str]:
+    """Move ``--lang X`` in front of a command line, wherever it was given.
+
+    Both command lines (``python -m geo``, ``python -m monitoring``) accept the
+    option before or after their sub-command.
+
+    Examples
+    --------
+    >>> lang_first(["users", "list", "--lang", "en"])
+    ['--lang', 'en', 'users', 'list']
+    >>> lang_first(["weekly", "--lang=en", "--week", "2022-W15"])
+    ['--lang=en', 'weekly', '--week', '2022-W15']
+    """
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            break
+        if arg.startswith("--lang="):
+            return [arg, *argv[:i], *argv[i + 1 :]]
+        if arg == "--lang" and i + 1 < len(argv):
+            return [arg, argv[i + 1], *argv[:i], *argv[i + 2 :]]
+    return argv

@@ -2,6 +2,9 @@
 
 Commands run on the server act as the console (recorded as ``console:<login>``
 in the audit trail): whoever can run them already holds the database.
+
+Output is Chinese unless ``--lang en`` is given (before or after the command);
+every message comes from the catalogue through :func:`say`.
 """
 
 from __future__ import annotations
@@ -12,7 +15,8 @@ import json
 import sys
 from pathlib import Path
 
-from i18n import LANGS
+from i18n import LANGS, lang_first, t
+from i18n.errors import UserError
 
 from .auth import ROLES, AuthError, console_actor
 from .bootstrap import current_dataset, open_store
@@ -27,6 +31,24 @@ from .db import (
     upgrade,
 )
 
+#: The output language of this run (set by :func:`main` from ``--lang``).
+_LANG = ["zh"]
+
+
+def lang() -> str:
+    """The output language of this run."""
+    return _LANG[0]
+
+
+def say(key: str, /, *, err: bool = False, end: str = "\n", **params) -> None:
+    """Print one catalogue message in the run's language (to stderr with ``err=True``)."""
+    print(t(key, lang(), **params), file=sys.stderr if err else sys.stdout, end=end)
+
+
+def text_of(exc: Exception) -> str:
+    """An error's text for the user: a UserError in the run's language, otherwise its own words."""
+    return exc.message(lang()) if isinstance(exc, UserError) else str(exc)
+
 
 def _weekly(store, week: str, fmt: str) -> int:
     res = store.weekly(week)
@@ -39,17 +61,24 @@ def _weekly(store, week: str, fmt: str) -> int:
         }
         print(json.dumps(out, ensure_ascii=False, indent=1))
     else:
-        print(f"{week} TP")
-        print(res.to_string(index=False))
-        print(res["status"].value_counts().to_string())
+        say("cli.weekly.title", week=week)
+        shown = res.copy()
+        shown["kind"] = [t(f"cli.site_kind.{k}", lang()) for k in shown["kind"]]
+        shown["status"] = [t(f"status.{v}", lang()) for v in shown["status"]]
+        shown["max_censored"] = [t("value.yes" if v else "value.no", lang()) for v in shown["max_censored"]]
+        shown["grade"] = shown["grade"].fillna("—")
+        shown.columns = [t(f"cli.weekly.{c}", lang()) for c in shown.columns]
+        print(shown.to_string(index=False))
+        for status, n in res["status"].value_counts().items():
+            say("cli.weekly.count", status=t(f"status.{status}", lang()), n=n)
     return 0
 
 
 def _read_password(confirm: bool = True) -> str:
     """Prompt twice on a terminal; otherwise read one line from standard input."""
     if sys.stdin.isatty():
-        first = getpass.getpass("password: ")
-        if confirm and getpass.getpass("again: ") != first:
+        first = getpass.getpass(t("cli.users.password_prompt", lang()))
+        if confirm and getpass.getpass(t("cli.users.password_again", lang())) != first:
             raise AuthError("mismatch", "the two passwords differ")
         return first
     return sys.stdin.readline().rstrip("\r\n")
@@ -64,22 +93,23 @@ def _ensure_admin(store) -> int:
         return 0
     hint = "python -m monitoring users create --role admin NAME"
     if not sys.stdin.isatty():
-        print(f"no accounts yet: create the first administrator with `{hint}`", file=sys.stderr)
+        say("cli.admin.none_yet_hint", err=True, hint=hint)
         return 0
-    print("冶湖监管 / Yehu Monitor: no accounts yet. Create the first administrator (Ctrl-C to skip).")
+    say("cli.admin.none_yet_ask")
     for _ in range(3):
         try:
-            name = input("administrator name / 管理员用户名: ").strip()
+            name = input(t("cli.admin.name_prompt", lang())).strip()
             store.create_user(name, _read_password(), "admin", user=console_actor())
         except AuthError as exc:
-            print(f"  {exc}", file=sys.stderr)
+            print(f"  {text_of(exc)}", file=sys.stderr)
             continue
         except (KeyboardInterrupt, EOFError):
-            print(f"\nskipped; later: `{hint}`", file=sys.stderr)
+            print(file=sys.stderr)
+            say("cli.admin.skipped", err=True, hint=hint)
             return 0
-        print(f"created administrator {name}")
+        say("cli.admin.created", name=name)
         return 0
-    print(f"no administrator created; later: `{hint}`", file=sys.stderr)
+    say("cli.admin.not_created", err=True, hint=hint)
     return 0
 
 
@@ -89,25 +119,77 @@ def _users(store, args) -> int:
         if args.action == "ensure-admin":
             return _ensure_admin(store)
         if args.action == "list":
-            df = store.users()
-            print(df[["username", "role", "active", "display_name", "updated_at"]].to_string(index=False))
+            df = store.users()[["username", "role", "active", "display_name", "updated_at"]].copy()
+            df["role"] = [t(f"role.{r}", lang()) for r in df["role"]]
+            df["active"] = [t("value.yes" if v else "value.no", lang()) for v in df["active"]]
+            df.columns = [t(f"cli.users.{c}", lang()) for c in df.columns]
+            print(df.to_string(index=False))
             return 0
         if args.action == "create":
             store.create_user(args.name, _read_password(), args.role, user=actor)
-            print(f"created {args.role} account {args.name}")
+            say("cli.users.created", role=t(f"role.{args.role}", lang()), name=args.name)
         elif args.action == "reset-password":
             store.update_user(args.name, user=actor, password=_read_password())
-            print(f"password of {args.name} reset; its sessions are ended")
+            say("cli.users.password_reset", name=args.name)
         elif args.action in ("disable", "enable"):
             store.update_user(args.name, user=actor, active=args.action == "enable")
-            print(f"{args.name} {args.action}d")
+            say(f"cli.users.{args.action}d", name=args.name)
         elif args.action == "set-role":
             store.update_user(args.name, user=actor, role=args.role)
-            print(f"{args.name} is now {args.role}")
+            say("cli.users.role_set", name=args.name, role=t(f"role.{args.role}", lang()))
     except AuthError as exc:
-        print(f"users {args.action}: {exc}", file=sys.stderr)
+        say("cli.users.failed", err=True, action=args.action, error=text_of(exc))
         return 1
     return 0
+
+
+def _row_error(e) -> str:
+    """One rejected import row (a RowError: row, column as in the file, value, reason)."""
+    return t("cli.import.row", lang(), row=e.row, column=e.column, value=e.value, reason=e.reason)
+
+
+def _progress(fig: dict) -> None:
+    p, a = fig["ponds"], fig["area_mu"]
+    say(
+        "cli.progress.total",
+        today=fig["today"],
+        retired=p["retired"],
+        total=p["total"],
+        mu=a["retired"],
+        mu_total=a["total"],
+    )
+    say("cli.progress.states", in_progress=p["in_progress"], not_started=p["not_started"])
+    for town in fig["by_town"]:
+        say(
+            "cli.progress.town",
+            town=town["town"],
+            retired=town["retired"],
+            n=town["ponds"],
+            mu=town["retired_mu"],
+            mu_total=town["area_mu"],
+        )
+    say("cli.progress.steps")
+    for s in fig["by_step"]:
+        deadline = s["deadline"] or t("cli.progress.ongoing", lang())
+        name = s["name"] if lang() == "zh" else s["name_en"]
+        say("cli.progress.step", name=name, deadline=deadline, done=s["done"], n=s["total"], overdue=s["overdue"])
+    say("cli.progress.overdue", n=len(fig["overdue"]))
+    for o in fig["overdue"]:
+        say(
+            "cli.progress.overdue_item",
+            pid=o["pond_id"],
+            farm=o["farm_name"],
+            step=o["step_name"] if lang() == "zh" else o["step_name_en"],
+            deadline=o["deadline"],
+            n=o["days"],
+            unit=o["unit"],
+        )
+    w = fig["week"]
+    say("cli.progress.week", week=w["week"], due=w["due"], sampled=w["sampled"], exceed=w["exceedances"])
+    say("cli.progress.cases", n=fig["open_cases"])
+    for lk in fig["lake"]:
+        grade = lk["grade"] or t("cli.progress.no_data", lang())
+        say("cli.progress.lake", site=lk["site"], grade=grade, target=lk["target"])
 
 
 def main(argv=None) -> int:
@@ -115,13 +197,14 @@ def main(argv=None) -> int:
 
     A database that cannot be used ends the command with one line naming what to check (rc 1).
     """
+    argv = lang_first(sys.argv[1:] if argv is None else list(argv))
     pre = argparse.ArgumentParser(add_help=False)
     pre.add_argument("--lang", choices=LANGS, default=LANGS[0])
-    lang = pre.parse_known_args(argv)[0].lang
+    _LANG[0] = pre.parse_known_args(argv)[0].lang
     try:
         return _main(argv)
     except DatabaseUnavailable as exc:
-        print(exc.message(lang), file=sys.stderr)
+        print(text_of(exc), file=sys.stderr)
         return 1
 
 
@@ -182,13 +265,13 @@ def _main(argv=None) -> int:
         url = database_url()
         path = sqlite_path(url)
         if args.action == "current" and path is not None and not path.exists():
-            print(f"{public_url(url)}: revision None")  # never creates the file
+            say("cli.db.revision", where=public_url(url), revision=None)  # never creates the file
             return 0
         engine = make_engine(url)
         check_connection(engine)
         if args.action == "upgrade":
             upgrade(engine)
-        print(f"{public_url(url)}: revision {current_revision(engine)}")
+        say("cli.db.revision", where=public_url(url), revision=current_revision(engine))
         return 0
     if args.cmd == "restore":
         from .backup import BackupError, restore
@@ -198,9 +281,9 @@ def _main(argv=None) -> int:
         try:
             m = restore(engine, args.src)
         except BackupError as exc:
-            print(f"restore refused: {exc}", file=sys.stderr)
+            say("cli.restore.refused", err=True, error=text_of(exc))
             return 1
-        print(f"restored {sum(m['tables'].values())} rows at revision {m['revision']}")
+        say("cli.restore.done", n=sum(m["tables"].values()), revision=m["revision"])
         return 0
     store = open_store()
     if args.cmd == "users":
@@ -209,7 +292,8 @@ def _main(argv=None) -> int:
         from .backup import backup
 
         m = backup(store.engine, args.out)
-        print(f"wrote {args.out}: revision {m['revision']}, " + ", ".join(f"{k} {v}" for k, v in m["tables"].items()))
+        tables = t("list.sep", lang()).join(f"{k} {v}" for k, v in m["tables"].items())
+        say("cli.backup.done", path=args.out, revision=m["revision"], tables=tables)
         return 0
     if args.cmd == "import-samples":
         from .auth import PermissionDenied
@@ -218,24 +302,33 @@ def _main(argv=None) -> int:
         try:
             data = args.file.read_bytes()
             result = import_file(store, data, args.file.name, args.user or console_actor())
-        except (OSError, ImportFileError, PermissionDenied) as exc:
-            print(f"import failed: {exc}", file=sys.stderr)
+        except OSError as exc:
+            say(
+                "cli.import.failed",
+                err=True,
+                error=t("cli.file_unreadable", lang(), name=args.file.name, why=exc.strerror),
+            )
+            return 1
+        except (ImportFileError, PermissionDenied) as exc:
+            say("cli.import.failed", err=True, error=text_of(exc))
             return 1
         if result.already_imported:
-            print(f"{args.file.name}: already imported; nothing written")
+            say("cli.import.again", name=args.file.name)
             return 0
         if result.errors:
-            print(f"{args.file.name}: rejected, nothing written; {len(result.errors)} problem(s):", file=sys.stderr)
+            say("cli.import.rejected", err=True, name=args.file.name, n=len(result.errors))
             for e in result.errors:
-                print(f"  row {e.row}, column {e.column!r}, value {e.value!r}: {e.reason}", file=sys.stderr)
+                line = e.message(lang()) if isinstance(e, UserError) else _row_error(e)
+                print(f"  {line}", file=sys.stderr)
             return 1
-        print(f"{args.file.name}: {result.written} samples written, {result.cases_opened} tracing case(s) opened")
+        say("cli.import.done", name=args.file.name, n=result.written)
+        say("cli.import.cases", n=result.cases_opened)
         return 0
     if args.cmd == "weekly":
         try:
             return _weekly(store, args.week, args.format)
         except ValueError as exc:
-            print(str(exc), file=sys.stderr)
+            print(text_of(exc), file=sys.stderr)
             return 2
     if args.cmd == "add-site":
         from sqlalchemy.exc import IntegrityError
@@ -255,12 +348,15 @@ def _main(argv=None) -> int:
                 user=console_actor(),
             )
         except CoordinateError as exc:
-            print(f"--at: {exc}", file=sys.stderr)
+            say("cli.site.bad_coordinate", err=True, error=text_of(exc))
             return 1
-        except (IntegrityError, ValueError) as exc:
-            print(f"site {args.code!r}: {exc}", file=sys.stderr)
+        except IntegrityError:
+            say("cli.site.exists", err=True, code=args.code)
             return 1
-        print(f"site {args.code} ({args.kind}) at {p.lon:.6f}, {p.lat:.6f}")
+        except ValueError as exc:
+            say("cli.site.refused", err=True, code=args.code, error=text_of(exc))
+            return 1
+        say("cli.site.added", code=args.code, kind=t(f"cli.site_kind.{args.kind}", lang()), lon=p.lon, lat=p.lat)
         return 0
     if args.cmd == "export":
         from .export import geo_export, ledger_workbook
@@ -273,7 +369,7 @@ def _main(argv=None) -> int:
                 ds, args.format, store.pond_statuses(), layer=args.layer if args.format == "geojson" else None
             )
         args.out.write_bytes(data)
-        print(f"wrote {args.out} ({len(data):,} bytes)")
+        say("cli.export.done", path=args.out, n=len(data))
         return 0
     if args.cmd == "progress":
         from .progress import progress
@@ -282,33 +378,15 @@ def _main(argv=None) -> int:
         if args.format == "json":
             print(json.dumps(fig, ensure_ascii=False, indent=1))
             return 0
-        p, a = fig["ponds"], fig["area_mu"]
-        print(f"{fig['today']}  已退养销号 {p['retired']}/{p['total']} 个鱼池，{a['retired']:g}/{a['total']:g} 亩")
-        print(f"  退养中 {p['in_progress']}，未开始 {p['not_started']}")
-        for t in fig["by_town"]:
-            print(f"  {t['town']}: {t['retired']}/{t['ponds']} 个，{t['retired_mu']:g}/{t['area_mu']:g} 亩")
-        print("步骤 / steps:")
-        for s in fig["by_step"]:
-            dl = s["deadline"] or "持续推进"
-            print(f"  {s['name']}（{dl}）: {s['done']}/{s['total']}，逾期 {s['overdue']}")
-        print(f"逾期事项 / overdue: {len(fig['overdue'])}")
-        for o in fig["overdue"]:
-            print(f"  {o['pond_id']}号 {o['farm_name']} — {o['step_name']}，期限 {o['deadline']}，", end="")
-            print(f"逾期 {o['days']} 天（{o['unit']}）")
-        w = fig["week"]
-        print(f"本周 {w['week']}: 应采 {w['due']}，已采 {w['sampled']}，超标 {w['exceedances']}；", end="")
-        print(f"溯源案件 {fig['open_cases']} 个进行中")
-        for lk in fig["lake"]:
-            print(f"  湖体 {lk['site']}: 最新 {lk['grade'] or '无数据'}（目标 {lk['target']}）")
+        _progress(fig)
         return 0
     if args.cmd == "demo-data":
         from .demo import load_demo
 
         if args.remove:
-            print(f"removed {store.remove_synthetic(user=console_actor())} synthetic sample rows")
+            say("cli.demo.removed", n=store.remove_synthetic(user=console_actor()))
         else:
-            n = load_demo(store, console_actor())
-            print(f"loaded {n} synthetic samples (marked synthetic; remove with --remove)")
+            say("cli.demo.loaded", n=load_demo(store, console_actor()))
         return 0
     return 2
 

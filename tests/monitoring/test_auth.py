@@ -188,13 +188,15 @@ def test_users_command_reads_the_password_from_stdin(tmp_path):
     def run(*args, stdin=""):
         return users_cli(env, *args, stdin=stdin)
 
-    weak = run("create", "--role", "admin", "boss", stdin="short\n")
+    weak = run("create", "--role", "admin", "boss", "--lang", "en", stdin="short\n")
     assert weak.returncode == 1 and "at least 10" in weak.stderr
     ok = run("create", "--role", "admin", "boss", stdin="a-long-admin-password\n")
-    assert ok.returncode == 0 and "created admin account boss" in ok.stdout
-    listed = run("list")
-    assert "boss" in listed.stdout and "admin" in listed.stdout
-    assert run("disable", "boss").returncode == 0
+    assert ok.returncode == 0 and "已创建管理员账号 boss" in ok.stdout
+    listed = run("list", "--lang", "en")
+    assert "boss" in listed.stdout and "administrator" in listed.stdout and "Username" in listed.stdout
+    assert "用户名" in run("list").stdout
+    disabled = run("disable", "boss")
+    assert disabled.returncode == 0 and "已停用 boss" in disabled.stdout
     from monitoring.store import Store
 
     s = Store(f"sqlite:///{tmp_path / 'cli.sqlite'}")
@@ -212,12 +214,14 @@ def test_first_start_asks_for_the_first_administrator(tmp_path):
     db = tmp_path / "first.sqlite"
     env = {"YEHU_DB": str(db), "PATH": "/usr/bin:/bin"}
     quiet = users_cli(env, "ensure-admin")
-    assert quiet.returncode == 0 and "users create --role admin" in quiet.stderr
+    assert quiet.returncode == 0 and "还没有任何账号" in quiet.stderr and "users create --role admin" in quiet.stderr
+    quiet = users_cli(env, "ensure-admin", "--lang", "en")
+    assert quiet.returncode == 0 and "No accounts yet" in quiet.stderr
 
     pid, fd = pty.fork()
     if pid == 0:  # the child: a terminal session, as when someone runs scripts/run.sh
         os.chdir(ROOT)
-        os.execve(sys.executable, [sys.executable, "-m", "monitoring", "users", "ensure-admin"], env)
+        os.execve(sys.executable, [sys.executable, "-m", "monitoring", "--lang", "en", "users", "ensure-admin"], env)
     out = b""
 
     def wait_for(token):
@@ -236,7 +240,7 @@ def test_first_start_asks_for_the_first_administrator(tmp_path):
         wait_for(prompt)
         time.sleep(0.3)  # getpass flushes typed-ahead input when it turns echo off
         os.write(fd, b"first-admin-password\n")
-    wait_for(b"created administrator boss")
+    wait_for(b"Created administrator boss")
     os.waitpid(pid, 0)
     from monitoring.store import Store
 

@@ -99,6 +99,6 @@ def test_command_line(tmp_path):
     out = tmp_path / "b.zip"
     assert run("backup", str(out), db=tmp_path / "a.sqlite").returncode == 0
     res = run("restore", str(out), db=tmp_path / "b.sqlite")
-    assert res.returncode == 0 and "restored" in res.stdout
-    again = run("restore", str(out), db=tmp_path / "b.sqlite")
+    assert res.returncode == 0 and "已恢复" in res.stdout
+    again = run("restore", str(out), "--lang", "en", db=tmp_path / "b.sqlite")
     assert again.returncode == 1 and "not empty" in again.stderr

@@ -124,13 +124,14 @@ def test_command_line(tmp_path):
 
     up = run("db", "upgrade")
     assert up.returncode == 0 and "0004_accounts_audit" in up.stdout
-    ok = run("import-samples", str(f))
+    ok = run("import-samples", str(f), "--lang", "en")
     assert ok.returncode == 0 and "5 samples written" in ok.stdout
-    assert "already imported" in run("import-samples", str(f)).stdout
+    assert "该文件已导入过" in run("import-samples", str(f)).stdout
     bad = tmp_path / "bad.csv"
     bad.write_bytes(gbk("塘号,采样时间,总磷\n99,2022-04-12,0.1\n"))
-    rej = run("import-samples", str(bad))
+    rej = run("--lang", "en", "import-samples", str(bad))
     assert rej.returncode == 1 and "row 2, column '塘号', value '99': unknown site" in rej.stderr
+    assert "文件被拒绝，未写入任何数据。共 1 处问题" in run("import-samples", str(bad)).stderr
     import json
 
     out = json.loads(run("weekly", "--week", "2022-W15", "--format", "json").stdout)
@@ -152,6 +153,8 @@ def test_progress_and_export_commands(tmp_path):
     fig = json.loads(run("progress", "--format", "json").stdout)
     assert fig["ponds"]["total"] == 17 and fig["area_mu"]["total"] == 1552
     assert "已退养销号 0/17" in run("progress").stdout
+    english = run("progress", "--lang", "en").stdout
+    assert "retired and closed out: 0/17 ponds" in english and "Steps:" in english
     for fmt in ("xlsx", "gpkg", "kml", "geojson"):
         out = tmp_path / f"x.{fmt}"
         res = run("export", "--format", fmt, str(out))
@@ -167,10 +170,11 @@ def test_add_site_command(tmp_path):
         )
 
     ok = run("add-site", "L1", "--name", "湖心", "--at", "东经113°25′22″ 北纬29°39′11″", "--source", "GPS 2026-05")
-    assert ok.returncode == 0 and "site L1 (lake) at 113.42" in ok.stdout
-    assert "exists" in run("add-site", "L1", "--name", "x", "--at", "E113.4 N29.6").stderr
+    assert ok.returncode == 0 and "已添加点位 L1（湖体），位置 113.42" in ok.stdout
+    again = run("add-site", "L1", "--name", "x", "--at", "E113.4 N29.6", "--lang", "en")
+    assert again.returncode == 1 and "exists" in again.stderr and "INSERT" not in again.stderr
     bad = run("add-site", "L2", "--name", "x", "--at", "somewhere")
-    assert bad.returncode == 1 and "somewhere" in bad.stderr
+    assert bad.returncode == 1 and "“somewhere”：无法识别的坐标写法" in bad.stderr
     weekly = run("weekly", "--week", "2022-W15", "--format", "json")
     import json
 

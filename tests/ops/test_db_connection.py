@@ -72,11 +72,11 @@ def test_sqlite_file_that_is_not_a_database(tmp_path):
 def test_db_current_creates_no_sqlite_file(tmp_path):
     db = tmp_path / "nowhere" / "yehu.sqlite"
     res = cli("db", "current", env={"YEHU_DB": str(db)}, tmp_path=tmp_path)
-    assert res.returncode == 0 and "revision None" in res.stdout
+    assert res.returncode == 0 and "版本 None" in res.stdout
     assert not db.exists() and not db.parent.exists()
     assert cli("db", "upgrade", env={"YEHU_DB": str(db)}, tmp_path=tmp_path).returncode == 0
     res = cli("db", "current", env={"YEHU_DB": str(db)}, tmp_path=tmp_path)
-    assert res.returncode == 0 and "revision 000" in res.stdout
+    assert res.returncode == 0 and "版本 000" in res.stdout
 
 
 # --- PostgreSQL with a real password check ------------------------------------------------------------
@@ -116,7 +116,7 @@ def url_of(r, password=None, scheme="postgres"):
 
 def upgraded(res):
     assert res.returncode == 0, res.stderr
-    assert "revision 000" in res.stdout and "***" not in res.stderr
+    assert "版本 000" in res.stdout and "***" not in res.stderr
     return res
 
 
