@@ -120,7 +120,9 @@ def forms(key: str, lang: str) -> list[str]:
 
 
 def _plural(count) -> str:
-    """English plural rule: 'one' for exactly 1, 'other' otherwise."""
+    """English plural rule: 'one' for exactly 1 (a number, or a collection of one), 'other' otherwise."""
+    if isinstance(count, list | tuple | set | frozenset | dict):
+        count = len(count)
     try:
         return "one" if abs(float(count)) == 1 else "other"
     except (TypeError, ValueError):
@@ -187,6 +189,7 @@ def describe_flag(flag, lang: str = "zh") -> str:
                 lang,
                 village=p["village"],
                 mates=_ids(p["mates"], lang),
+                n=len(p["mates"]),
                 mates_km=p["mates_distance_m"] / 1000,
             )
         return text
