@@ -18,6 +18,7 @@ from pathlib import Path
 from i18n import LANGS, lang_first, t
 from i18n.errors import UserError
 
+from . import import_cli
 from .auth import ROLES, AuthError, console_actor
 from .bootstrap import current_dataset, open_store
 from .db import (
@@ -143,11 +144,6 @@ def _users(store, args) -> int:
     return 0
 
 
-def _row_error(e) -> str:
-    """One rejected import row (a RowError: row, column as in the file, value, reason)."""
-    return t("cli.import.row", lang(), row=e.row, column=e.column, value=e.value, reason=e.reason)
-
-
 def _progress(fig: dict) -> None:
     p, a = fig["ponds"], fig["area_mu"]
     say(
@@ -229,9 +225,7 @@ def _main(argv=None) -> int:
             a.add_argument("--role", choices=ROLES, required=action == "set-role", default="viewer")
     db = sub.add_parser("db", help="database schema")
     db.add_argument("action", choices=["upgrade", "current"])
-    imp = sub.add_parser("import-samples", help="import a CSV/XLSX file of samples (all or nothing)")
-    imp.add_argument("file", type=Path)
-    imp.add_argument("--user", default=None, help="act as this account (inspector or admin; default: the console)")
+    import_cli.add_parsers(sub)
     wk = sub.add_parser("weekly", help="weekly TP compliance per site")
     wk.add_argument("--week", required=True, help="ISO week, e.g. 2022-W15")
     wk.add_argument("--format", choices=["table", "json"], default="table")
@@ -285,6 +279,8 @@ def _main(argv=None) -> int:
             return 1
         say("cli.restore.done", n=sum(m["tables"].values()), revision=m["revision"])
         return 0
+    if args.cmd == "sample-template":
+        return import_cli.run_template(args)
     store = open_store()
     if args.cmd == "users":
         return _users(store, args)
@@ -296,34 +292,7 @@ def _main(argv=None) -> int:
         say("cli.backup.done", path=args.out, revision=m["revision"], tables=tables)
         return 0
     if args.cmd == "import-samples":
-        from .auth import PermissionDenied
-        from .importer import ImportFileError, import_file
-
-        try:
-            data = args.file.read_bytes()
-            result = import_file(store, data, args.file.name, args.user or console_actor())
-        except OSError as exc:
-            say(
-                "cli.import.failed",
-                err=True,
-                error=t("cli.file_unreadable", lang(), name=args.file.name, why=exc.strerror),
-            )
-            return 1
-        except (ImportFileError, PermissionDenied) as exc:
-            say("cli.import.failed", err=True, error=text_of(exc))
-            return 1
-        if result.already_imported:
-            say("cli.import.again", name=args.file.name)
-            return 0
-        if result.errors:
-            say("cli.import.rejected", err=True, name=args.file.name, n=len(result.errors))
-            for e in result.errors:
-                line = e.message(lang()) if isinstance(e, UserError) else _row_error(e)
-                print(f"  {line}", file=sys.stderr)
-            return 1
-        say("cli.import.done", name=args.file.name, n=result.written)
-        say("cli.import.cases", n=result.cases_opened)
-        return 0
+        return import_cli.run_import(store, args, args.user or console_actor())
     if args.cmd == "weekly":
         try:
             return _weekly(store, args.week, args.format)
@@ -334,7 +303,13 @@ def _main(argv=None) -> int:
         from sqlalchemy.exc import IntegrityError
 
         from geo.coords import CoordinateError, parse_coordinate
+        from .sitenames import check_site_code
 
+        try:
+            check_site_code(args.code)
+        except UserError as exc:
+            print(text_of(exc), file=sys.stderr)
+            return 1
         try:
             p = parse_coordinate(args.at)
             store.add_site(

@@ -1,44 +1,39 @@
-"""Read sample files (CSV or XLSX, Chinese or English headers) into SampleInputs.
+"""Read sample files (CSV or XLSX, as labs send them) into a preview, then import them whole.
 
-Nothing is written here: :meth:`monitoring.store.Store.import_samples` writes
-a whole file or nothing.
+:func:`parse_file` reads the grid (:mod:`monitoring.sheet`), resolves every point name
+to a site (:mod:`monitoring.sitenames`), reads dates and values, and returns a
+:class:`ParsedFile`: per row the site it resolved to, the time (Asia/Shanghai), the value
+and its censoring, or the row's errors. Nothing is written until :func:`import_file`,
+which writes a whole file or nothing.
 """
 
 from __future__ import annotations
 
 import hashlib
-import io
 import re
-from pathlib import Path
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
 
-import pandas as pd
+from i18n.errors import UserError
 
-from geo.archive import ArchiveError, check_zip
+from .samples import PARAMETERS, SampleInput, SampleValidationError, iso_week, parse_datetime, parse_value
+from .sheet import MAX_BYTES, Header, find_header, read_grid
+from .sitenames import SiteResolver
 
-from .samples import PARAMETERS, ParsedValue, SampleInput, SampleValidationError, parse_datetime, parse_value
-from .store import RowError
+__all__ = [
+    "MAX_BYTES",
+    "NOT_SAMPLED",
+    "ImportFileError",
+    "ParsedFile",
+    "RowIssue",
+    "SampleRow",
+    "file_id",
+    "import_file",
+    "parse_file",
+    "resolver_for",
+]
 
-__all__ = ["HEADERS", "MAX_BYTES", "ImportFileError", "file_id", "parse_file", "read_table"]
-
-#: Largest accepted upload.
-MAX_BYTES = 20 * 1024 * 1024
-
-#: Accepted header spellings (lower-cased, spaces removed) for each field.
-HEADERS = {
-    "site": ["塘号", "点位", "点位编号", "站点", "序号", "site", "site_code", "pond", "pond_id"],
-    "sampled_at": ["采样时间", "采样日期", "时间", "日期", "sampled_at", "date", "datetime", "sampling_time"],
-    "time": ["采样时刻", "time"],
-    "value": ["总磷(mg/l)", "总磷（mg/l）", "总磷", "tp", "tp(mg/l)", "value", "结果", "测定值", "浓度"],
-    "unit": ["单位", "unit"],
-    "detection_limit": ["检出限", "检出限(mg/l)", "检出限（mg/l）", "detection_limit", "dl", "lod"],
-    "parameter": ["指标", "项目", "parameter"],
-    "kind": ["样品类型", "类型", "kind", "sample_kind"],
-    "method": ["方法", "分析方法", "method"],
-    "qc_type": ["质控类型", "qc", "qc_type"],
-    "laboratory": ["实验室", "检测单位", "laboratory", "lab"],
-    "inspector": ["采样人", "采样人员", "inspector", "sampler"],
-    "notes": ["备注", "notes", "remark", "remarks"],
-}
 _KIND = {
     "尾水": "tail_water",
     "塘口尾水": "tail_water",
@@ -49,10 +44,158 @@ _KIND = {
 }
 _QC = {"常规": "regular", "平行样": "field_duplicate", "现场平行": "field_duplicate", "空白": "blank"}
 _PARAM = {"总磷": "TP", "氨氮": "NH3-N", "化学需氧量": "COD", "总氮": "TN"}
+#: Results that say the point was not sampled (the text is kept as the reason).
+NOT_SAMPLED = {"未采", "未采样", "未监测", "未检测", "未取样", "无水", "干塘", "停产", "-", "--", "—", "——", "/", "空"}
+#: Longest text kept per field (the same on SQLite and PostgreSQL).
+TEXT_LIMITS = {"laboratory": 200, "inspector": 100, "notes": 1000, "method": 100, "value": 100}
+
+# SampleValidationError reasons (English, from monitoring.samples) to catalogue codes.
+_REASONS = (
+    ("needs a detection limit", "import.nd_needs_limit"),
+    ("detection limit must be positive", "import.limit_positive"),
+    ("must be positive", "import.limit_positive"),
+    ("unknown unit", "import.unit_unknown"),
+    ("negative", "import.value_negative"),
+    ("unknown site", "import.site_unknown"),
+    ("unknown;", "import.unknown_choice"),
+    ("duplicate", "import.duplicate_in_db"),
+    ("out of range", "import.value_out_of_range"),
+    ("not plausible for", "import.value_implausible"),
+    ("not a plausible date", "import.date_implausible"),
+    ("not a date", "import.date_unreadable"),
+    ("in the future", "import.date_future"),
+    ("before", "import.date_too_early"),
+    ("missing", "import.missing"),
+    ("not a number", "import.value_unreadable"),
+)
 
 
-class ImportFileError(ValueError):
-    """The file as a whole cannot be read (type, size, encoding, headers)."""
+class ImportFileError(UserError):
+    """The file as a whole cannot be used (type, size, encoding, header)."""
+
+    default_code = "import.file"
+
+
+class RowIssue(UserError):
+    """One problem in one row: the row as the spreadsheet numbers it, the file's column, the value.
+
+    Parameters
+    ----------
+    code : str
+        Catalogue key below ``error.``.
+    row : int
+    column : str
+        The column header as the file shows it (the message names it, not an internal field).
+    value : object
+    **params
+    """
+
+    def __init__(self, code=None, /, *, row=None, column="", value=None, field=None, **params):
+        self.column = column
+        super().__init__(code, row=row, field=field, value=value, **params)
+
+    def where(self, lang: str = "zh") -> str:
+        """Row, column (as the file names it) and value."""
+        from i18n import t
+
+        parts = []
+        if self.row is not None:
+            parts.append(t("error.at_row", lang, row=self.row))
+        if self.column:
+            parts.append(t("error.import.column", lang, column=self.column))
+        if self.value is not None and self.value != "":
+            parts.append(t("error.quoted_value", lang, value=_shown(self.value)))
+        return t("error.where_sep", lang).join(parts)
+
+    def __reduce__(self):
+        return (_rebuild_issue, (self.code, self.row, self.column, self.value, self.params))
+
+
+def _rebuild_issue(code, row, column, value, params):
+    return RowIssue(code, row=row, column=column, value=value, **params)
+
+
+def _shown(value) -> str:
+    from i18n.errors import describe_value
+
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    return describe_value(value)
+
+
+@dataclass
+class SampleRow:
+    """One data row of a file as the preview shows it.
+
+    Attributes
+    ----------
+    line : int
+        Row number as the spreadsheet shows it.
+    site_text : str
+        The point name as written.
+    site : str or None
+        The site code it resolved to.
+    sampled_at : datetime.datetime or None
+        Asia/Shanghai.
+    sample : SampleInput or None
+        The sample to write (None for a not-sampled row or a row in error).
+    not_sampled : str or None
+        The reason the file gives (``未采``, ``—``, empty) when the point was not sampled.
+    errors : list of RowIssue
+    """
+
+    line: int
+    site_text: str = ""
+    site: str | None = None
+    sampled_at: datetime | None = None
+    sample: SampleInput | None = None
+    not_sampled: str | None = None
+    errors: list = field(default_factory=list)
+
+
+@dataclass
+class ParsedFile:
+    """A whole file, parsed and checked, before anything is written.
+
+    Attributes
+    ----------
+    filename, batch_id : str
+    header : monitoring.sheet.Header
+    rows : list of SampleRow
+    """
+
+    filename: str
+    batch_id: str
+    header: Header
+    rows: list
+
+    def errors(self, not_sampled: str = "skip") -> list:
+        """Every row error, and the not-sampled rows that cannot be recorded when ``not_sampled='record'``."""
+        out = [e for r in self.rows for e in r.errors]
+        if not self.rows:
+            out.append(RowIssue("import.no_rows"))
+        return out
+
+    @property
+    def samples(self) -> list:
+        """(line, SampleInput) of every row that holds a result."""
+        return [(r.line, r.sample) for r in self.rows if r.sample is not None]
+
+    @property
+    def not_sampled_rows(self) -> list:
+        """The rows marked as not sampled."""
+        return [r for r in self.rows if r.not_sampled is not None and not r.errors]
+
+    def counts(self) -> dict:
+        """Samples per site code, in register order."""
+        c = Counter(r.site for r in self.rows if r.sample is not None)
+        return dict(
+            sorted(c.items(), key=lambda kv: (not kv[0].isdigit(), int(kv[0]) if kv[0].isdigit() else 0, kv[0]))
+        )
+
+
+def _site_order(code: str):
+    return (not code.isdigit(), int(code) if code.isdigit() else 0, code)
 
 
 def file_id(data: bytes) -> str:
@@ -69,195 +212,236 @@ def file_id(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _norm(header) -> str:
-    return re.sub(r"\s+", "", str(header)).lower().replace("（", "(").replace("）", ")")
-
-
-def _decode(data: bytes) -> str:
-    for enc in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(enc)
-        except UnicodeDecodeError:
-            continue
-    raise ImportFileError("the CSV is neither UTF-8 nor GBK/GB18030 encoded")
-
-
-def read_table(data: bytes, filename: str) -> pd.DataFrame:
-    """Read a CSV (UTF-8 or GBK/GB18030) or XLSX file as text cells.
+def resolver_for(store) -> SiteResolver:
+    """A :class:`~monitoring.sitenames.SiteResolver` over a store's sites and aliases.
 
     Parameters
     ----------
-    data : bytes
-    filename : str
-        Its ending chooses the reader (``.csv``, ``.xlsx``).
+    store : monitoring.store.Store
 
     Returns
     -------
-    pandas.DataFrame
-        Every cell as read (strings, or datetimes from Excel date cells).
-
-    Raises
-    ------
-    ImportFileError
-        For another type, an oversized or unreadable file.
+    SiteResolver
     """
-    if len(data) > MAX_BYTES:
-        raise ImportFileError(f"{filename}: {len(data):,} bytes, more than the {MAX_BYTES:,} allowed")
-    suffix = Path(filename).suffix.lower()
-    if suffix == ".csv":
-        text = _decode(data)
-        sep = "\t" if text.count("\t") > text.count(",") else ","
-        if sep == "," and text.count(";") > text.count(","):
-            sep = ";"
-        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, sep=sep)
-    if suffix == ".xlsx":
-        if not data.startswith(b"PK"):
-            raise ImportFileError(f"{filename}: not an XLSX file")
-        try:  # an XLSX is a zip: refuse bombs and odd members before openpyxl opens it
-            check_zip(data, filename)
-        except ArchiveError as exc:
-            raise ImportFileError(str(exc)) from exc
-        try:
-            return pd.read_excel(io.BytesIO(data), dtype=object, engine="openpyxl").fillna("")
-        except Exception as exc:  # openpyxl raises many kinds for broken files
-            raise ImportFileError(f"{filename}: cannot be read as XLSX ({exc})") from exc
-    raise ImportFileError(f"{filename}: only .csv and .xlsx files are accepted")
+    sites = store.sites()
+    aliases = store.site_aliases() if hasattr(store, "site_aliases") else []
+    return SiteResolver(sites.to_dict("records"), aliases)
 
 
-def _columns(df: pd.DataFrame) -> dict:
-    found = {}
-    lookup = {_norm(h): f for f, hs in HEADERS.items() for h in hs}
-    for col in df.columns:
-        field = lookup.get(_norm(col))
-        if field and field not in found:
-            found[field] = col
-    missing = [f for f in ("site", "sampled_at", "value") if f not in found]
-    if missing:
-        names = {f: HEADERS[f][0] for f in missing}
-        raise ImportFileError(
-            "missing column(s): "
-            + ", ".join(f"{f} (e.g. {names[f]})" for f in missing)
-            + f"; found {', '.join(map(str, df.columns))}"
-        )
-    return found
+def _is_empty(v) -> bool:
+    return v is None or (isinstance(v, str) and not v.strip()) or (isinstance(v, float) and v != v)
 
 
-def _cell(row, cols, field, default=""):
-    col = cols.get(field)
-    if col is None:
-        return default
-    v = row[col]
-    return default if v is None or (isinstance(v, str) and not v.strip()) else v
+def _text(v) -> str:
+    return "" if _is_empty(v) else str(v).strip()
 
 
-def _site(value) -> str:
-    text = str(value).strip()
-    m = re.fullmatch(r"(\d+)(?:\.0)?\s*号?(?:塘)?", text)
-    return str(int(m[1])) if m else text
+def _issue(exc, line: int, column: str) -> RowIssue:
+    """A row issue from an error raised while reading one cell."""
+    if isinstance(exc, UserError):
+        return RowIssue(exc.code, row=line, column=column, value=exc.value, **exc.params)
+    code = "import.invalid"
+    for needle, c in _REASONS:
+        if needle in str(exc.reason):
+            code = c
+            break
+    return RowIssue(code, row=line, column=column, value=exc.value)
 
 
-def parse_file(data: bytes, filename: str, default_parameter: str = "TP"):
-    """Parse every row of a sample file.
+def parse_file(data: bytes, filename: str, resolver: SiteResolver, default_parameter: str = "TP", now=None):
+    """Parse and check every row of a sample file; nothing is written.
 
     Parameters
     ----------
     data : bytes
     filename : str
+    resolver : SiteResolver
+        Point names to site codes.
     default_parameter : str
         When the file has no parameter column.
+    now : datetime.datetime, optional
+        "Now" for the future check (tests pin it).
 
     Returns
     -------
-    list of (int, SampleInput or list of RowError)
-        Row numbers are as a spreadsheet shows them (header = 1).
+    ParsedFile
 
     Raises
     ------
     ImportFileError
-        When the file itself cannot be used.
+        When the file itself cannot be used (type, encoding, no header row).
     """
-    df = read_table(data, filename)
-    cols = _columns(df)
-    value_col = str(cols["value"])
-    header_unit = "µg/L" if re.search(r"[µμu]g", value_col, re.I) else None
-    out = []
-    for i, row in enumerate(df.to_dict("records")):
-        line = i + 2
-        if all(str(v).strip() == "" for v in row.values()):
+    try:
+        grid = read_grid(data, filename)
+        header = find_header(grid)
+    except UserError as exc:
+        raise ImportFileError(exc.code, **exc.params) from None
+    cols, names = header.columns, header.names
+    header_unit = "µg/L" if re.search(r"[µμu]g", names["value"], re.I) else None
+    rows = []
+    seen = {}
+    for i in range(header.row + 1, len(grid)):
+        cells = grid[i]
+        line = i + 1
+
+        def cell(f, cells=cells):
+            j = cols.get(f)
+            return cells[j] if j is not None and j < len(cells) else None
+
+        raw_site, raw_when, raw_value = cell("site"), cell("sampled_at"), cell("value")
+        if all(_is_empty(v) for v in (raw_site, raw_when, raw_value)):
+            continue  # blank row (a numbered empty row, a footer beside the table)
+        row = SampleRow(line, site_text=_text(raw_site))
+        rows.append(row)
+
+        def bad(exc, f, row=row, line=line):
+            row.errors.append(_issue(exc, line, names.get(f, "")))
+
+        for f, limit in TEXT_LIMITS.items():
+            v = cell(f)
+            if isinstance(v, str) and len(v) > limit:
+                bad(UserError("import.too_long", value=v[:40], limit=limit), f)
+        if row.errors:
             continue
-        errors = []
-
-        def bad(field, value, reason, errors=errors, line=line):
-            errors.append(RowError(line, field, str(value), reason))
-
-        site = _site(_cell(row, cols, "site"))
-        if not site:
-            bad(str(cols["site"]), "", "missing")
-        when = _cell(row, cols, "sampled_at")
-        clock = _cell(row, cols, "time")
-        if clock and isinstance(when, str):
+        try:
+            row.site = resolver.resolve(raw_site)
+        except UserError as exc:
+            bad(UserError(exc.code, value=row.site_text, **exc.params), "site")
+        when, clock = raw_when, cell("time")
+        if not _is_empty(clock) and isinstance(when, str):
             when = f"{when} {clock}"
         try:
-            sampled_at = parse_datetime(when)
+            row.sampled_at = parse_datetime(when)
         except SampleValidationError as exc:
-            bad(str(cols["sampled_at"]), exc.value, exc.reason)
-            sampled_at = None
-        parameter = str(_cell(row, cols, "parameter", default_parameter)).strip()
+            bad(exc, "sampled_at")
+        value_text = _text(raw_value) if not isinstance(raw_value, bool) else raw_value
+        if isinstance(value_text, str) and (value_text == "" or value_text in NOT_SAMPLED):
+            row.not_sampled = value_text or "空"
+            note = _text(cell("notes"))
+            if note:
+                row.not_sampled = f"{row.not_sampled}（{note}）" if value_text else note
+            continue
+        parameter = _text(cell("parameter")) or default_parameter
         parameter = _PARAM.get(parameter, parameter.upper() if parameter.upper() in PARAMETERS else parameter)
-        unit = _cell(row, cols, "unit", header_unit) or None
-        raw = _cell(row, cols, "value")
+        unit = _text(cell("unit")) or header_unit
         value = None
         try:
-            value = parse_value(raw, unit, _cell(row, cols, "detection_limit", None))
+            value = parse_value(raw_value, unit, cell("detection_limit"))
         except SampleValidationError as exc:
-            column = cols.get("unit") if exc.field == "unit" else cols.get(exc.field, cols["value"])
-            bad(str(column), exc.value, exc.reason)
-        kind = str(_cell(row, cols, "kind", "")).strip()
-        qc = str(_cell(row, cols, "qc_type", "")).strip()
-        if errors:
-            out.append((line, errors))
+            bad(exc, {"unit": "unit", "detection_limit": "detection_limit"}.get(exc.field, "value"))
+        if row.errors:
             continue
+        kind, qc = _text(cell("kind")), _text(cell("qc_type"))
         inp = SampleInput(
-            site=site,
-            sampled_at=sampled_at,
-            value=value if isinstance(value, ParsedValue) else value,
+            site=row.site,
+            sampled_at=row.sampled_at,
+            value=value,
             parameter=parameter,
             kind=_KIND.get(kind, kind) or "tail_water",
-            method=str(_cell(row, cols, "method", "")).strip() or None,
+            method=_text(cell("method")) or None,
             qc_type=_QC.get(qc, qc) or "regular",
-            laboratory=str(_cell(row, cols, "laboratory")).strip(),
-            inspector=str(_cell(row, cols, "inspector")).strip(),
-            notes=str(_cell(row, cols, "notes")).strip(),
+            laboratory=_text(cell("laboratory")),
+            inspector=_text(cell("inspector")),
+            notes=_text(cell("notes")),
             unit_entered=unit or "mg/L",
-            value_entered=str(raw).strip(),
+            value_entered=_text(raw_value) if not isinstance(raw_value, int | float) else f"{raw_value:g}",
         )
-        out.append((line, inp))
+        try:
+            inp.check(now)
+        except SampleValidationError as exc:
+            f = {"parameter": "parameter", "kind": "kind", "qc_type": "qc_type", "sampled_at": "sampled_at"}
+            bad(exc, f.get(exc.field, "value"))
+            continue
+        key = (inp.site, inp.sampled_at, inp.parameter, inp.qc_type)
+        if key in seen:
+            bad(UserError("import.duplicate_row", value=_shown(inp.sampled_at), other=seen[key]), "sampled_at")
+            continue
+        seen[key] = line
+        row.sample = inp
+    return ParsedFile(filename, file_id(data), header, rows)
+
+
+def not_sampled_errors(parsed: ParsedFile) -> list:
+    """Errors of the not-sampled rows that cannot be recorded (no site or no date)."""
+    out = []
+    for r in parsed.not_sampled_rows:
+        if r.sampled_at is None or r.site is None:
+            out.append(RowIssue("import.not_sampled_incomplete", row=r.line, column=parsed.header.names["value"]))
     return out
 
 
-def import_file(store, data: bytes, filename: str, user: str, progress=None):
-    """Parse and import a file, all or nothing; errors name the file's own column headers.
+@dataclass
+class ImportOutcome:
+    """What an import did: samples written, not-sampled entries recorded, counts per site, errors."""
+
+    written: int = 0
+    not_sampled: int = 0
+    skipped: int = 0
+    cases_opened: int = 0
+    already_imported: bool = False
+    counts: dict = field(default_factory=dict)
+    errors: list = field(default_factory=list)
+
+
+def import_file(store, data: bytes, filename: str, user, not_sampled: str = "skip", progress=None, parsed=None):
+    """Parse and import a file, all or nothing.
 
     Parameters
     ----------
     store : monitoring.store.Store
     data : bytes
     filename : str
-    user : str
+    user : str or monitoring.auth.Actor
+    not_sampled : {'skip', 'record'}
+        What to do with rows marked 未采 / — / empty: leave them out, or record an
+        explicit "not sampled" entry with the file's reason.
     progress : callable, optional
         Called with 0..1.
+    parsed : ParsedFile, optional
+        The preview the user confirmed (parsed again when not given).
 
     Returns
     -------
-    monitoring.store.ImportResult
+    ImportOutcome
 
     Raises
     ------
     ImportFileError
         When the file itself cannot be used.
     """
-    parsed = parse_file(data, filename)
-    cols = _columns(read_table(data, filename))
-    result = store.import_samples(parsed, file_id(data), filename, user, progress)
-    result.errors = [RowError(e.row, str(cols.get(e.column, e.column)), e.value, e.reason) for e in result.errors]
-    return result
+    if not_sampled not in ("skip", "record"):
+        raise UserError("import.not_sampled_choice", value=not_sampled)
+    parsed = parsed or parse_file(data, filename, resolver_for(store))
+    out = ImportOutcome()
+    out.errors = parsed.errors()
+    if not_sampled == "record":
+        out.errors += not_sampled_errors(parsed)
+    if out.errors:
+        return out
+    if not parsed.samples and not (not_sampled == "record" and parsed.not_sampled_rows):
+        out.errors.append(RowIssue("import.no_samples"))
+        return out
+    entries = []
+    if not_sampled == "record":
+        entries = [
+            {"site_code": r.site, "week": iso_week(r.sampled_at), "day": r.sampled_at.date(), "reason": r.not_sampled}
+            for r in parsed.not_sampled_rows
+        ]
+    else:
+        out.skipped = len(parsed.not_sampled_rows)
+    kwargs = {"not_sampled": entries} if entries else {}
+    result = store.import_samples(parsed.samples, parsed.batch_id, filename, user, progress, **kwargs)
+    out.already_imported = result.already_imported
+    out.cases_opened = result.cases_opened
+    names = parsed.header.names
+    for e in result.errors:  # checks made by the store (e.g. a sample already in the database)
+        column = names.get(e.column, e.column)
+        if isinstance(e, UserError):
+            out.errors.append(RowIssue(e.code, row=e.row, column=column, value=e.value, **e.params))
+        else:
+            out.errors.append(_issue(SampleValidationError(e.column, e.value, e.reason), e.row, column))
+    if not out.errors and not out.already_imported:
+        out.written = result.written
+        out.not_sampled = len(entries)
+        out.counts = parsed.counts()
+    return out

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -165,6 +166,8 @@ def parse_value(text, unit: str | None = None, detection_limit=None) -> ParsedVa
     ParsedValue(value=0.01, censored=True, detection_limit=0.01)
     >>> parse_value("0,18")
     ParsedValue(value=0.18, censored=False, detection_limit=None)
+    >>> parse_value("０.１８")
+    ParsedValue(value=0.18, censored=False, detection_limit=None)
     """
     factor = unit_factor(unit)
     dl = None
@@ -174,10 +177,12 @@ def parse_value(text, unit: str | None = None, detection_limit=None) -> ParsedVa
             raise SampleValidationError("detection_limit", detection_limit, "must be positive")
     if text is None or (isinstance(text, float) and math.isnan(text)) or str(text).strip() == "":
         raise SampleValidationError("value", text, "missing")
+    if isinstance(text, bool):  # an Excel TRUE/FALSE cell is not a result
+        raise SampleValidationError("value", text, "not a number, '<DL', 'DLL' or 'ND'")
     if isinstance(text, int | float):
         raw = repr(float(text))
     else:
-        raw = str(text).strip().replace("＜", "<").replace("﹤", "<").replace("．", ".")
+        raw = unicodedata.normalize("NFKC", str(text)).strip().replace("﹤", "<")
     if raw.upper() in ("ND", "N.D.", "未检出", "<DL", "<LOD"):
         if dl is None:
             raise SampleValidationError("value", text, "'not detected' needs a detection limit")
@@ -192,7 +197,10 @@ def parse_value(text, unit: str | None = None, detection_limit=None) -> ParsedVa
         raise SampleValidationError("value", text, "negative concentration")
     if not re.fullmatch(_NUMBER + r"(?:[eE][-+]?\d+)?", raw):
         raise SampleValidationError("value", text, "not a number, '<DL', 'DLL' or 'ND'")
-    return ParsedValue(_number(raw, "value") * factor, False, dl)
+    number = _number(raw, "value")
+    if not math.isfinite(number) or (number == 0 and re.search(r"[1-9]", raw.split("e")[0].split("E")[0])):
+        raise SampleValidationError("value", text, "out of range")
+    return ParsedValue(number * factor, False, dl)
 
 
 _DATE_FORMATS = (
@@ -269,6 +277,8 @@ def parse_datetime(value, field: str = "sampled_at") -> datetime:
                     continue
         if dt is None:
             raise SampleValidationError(field, value, "not a date/time (e.g. 2022-04-12 09:30)")
+    if not 1900 <= dt.year <= 2100:  # also keeps time-zone arithmetic away from year 1 and 9999
+        raise SampleValidationError(field, value, "not a plausible date")
     if dt.tzinfo is None:
         return dt.replace(tzinfo=TZ)
     return dt.astimezone(TZ)
