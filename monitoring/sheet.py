@@ -193,7 +193,7 @@ def _read_xlsx(data: bytes, filename: str) -> list[list]:
     try:  # an XLSX is a zip: refuse bombs and odd members before openpyxl opens it
         check_zip(data, filename)
     except ArchiveError:
-        raise UserError("import.not_xlsx") from None
+        raise UserError("import.archive_refused") from None
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
         ws = wb.worksheets[0]

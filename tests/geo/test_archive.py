@@ -65,8 +65,10 @@ def test_boundary_upload_of_a_zip_without_shapefile():
 
 
 def test_xlsx_bomb_is_refused_before_openpyxl():
-    from monitoring.importer import ImportFileError, read_table
+    from i18n.errors import UserError
+    from monitoring.sheet import read_grid
 
     bomb = make_zip([("xl/worksheets/sheet1.xml", b" " * 50_000_000)], compression=zipfile.ZIP_DEFLATED)
-    with pytest.raises(ImportFileError, match="zip bomb"):
-        read_table(bomb, "samples.xlsx")
+    with pytest.raises(UserError) as err:
+        read_grid(bomb, "samples.xlsx")
+    assert err.value.code == "import.archive_refused"

@@ -5,10 +5,10 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from monitoring.importer import ImportFileError, import_file
 from monitoring.samples import KINDS, PARAMETERS, QC_TYPES, TZ, SampleInput, SampleValidationError, iso_week
 from monitoring.samples import parse_value as read_value
 from monitoring.store import CaseError
+from ui import sample_import
 from ui.auth import can, denied, read_only_note, user_name
 from ui.data import store, weekly, weekly_grid
 from ui.i18n import labeller, lang, tr
@@ -122,38 +122,9 @@ with tab_entry:
     else:
         st.dataframe(history_table(hist), hide_index=True, width="stretch")
 
-# --- import ------------------------------------------------------------------------------
+# --- import: preview, then confirm ------------------------------------------------------
 with tab_import:
-    st.caption(tr("s.upload_help"))
-    upload = st.file_uploader(tr("s.upload"), type=["csv", "xlsx"], key="upload")
-    if upload is not None and st.button(tr("s.import"), key="do_import", type="primary"):
-        if not can("sample.import"):
-            st.error(denied("sample.import"))
-        else:
-            bar = st.progress(0.0)
-            try:
-                result = import_file(db, upload.getvalue(), upload.name, operator, progress=bar.progress)
-            except ImportFileError as exc:
-                st.error(plain(tr("s.import_failed", error=exc)))
-            else:
-                if result.already_imported:
-                    st.info(tr("s.import_again"))
-                elif result.errors:
-                    st.error(tr("s.import_rejected", n=len(result.errors)))
-                    st.dataframe(
-                        pd.DataFrame(
-                            {
-                                tr("s.row"): [e.row for e in result.errors],
-                                tr("s.column"): [e.column for e in result.errors],
-                                tr("s.value"): [e.value for e in result.errors],
-                                tr("s.reason"): [e.reason for e in result.errors],
-                            }
-                        ),
-                        hide_index=True,
-                        width="stretch",
-                    )
-                else:
-                    st.success(tr("s.import_ok", n=result.written, cases=result.cases_opened))
+    sample_import.render(db, operator)
 
 # --- weekly compliance ----------------------------------------------------------------
 STATUS_COLOURS = {
