@@ -429,6 +429,8 @@ def import_file(store, data: bytes, filename: str, user, not_sampled: str = "ski
         ]
     else:
         out.skipped = len(parsed.not_sampled_rows)
+    if entries and not hasattr(store, "record_not_sampled"):
+        raise UserError("import.not_sampled_unavailable")
     kwargs = {"not_sampled": entries} if entries else {}
     result = store.import_samples(parsed.samples, parsed.batch_id, filename, user, progress, **kwargs)
     out.already_imported = result.already_imported

@@ -190,6 +190,10 @@ def _read_xlsx(data: bytes, filename: str) -> list[list]:
 
     if not data.startswith(b"PK"):
         raise UserError("import.not_xlsx")
+    try:
+        zipfile.ZipFile(io.BytesIO(data)).close()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise UserError("import.not_xlsx") from None
     try:  # an XLSX is a zip: refuse bombs and odd members before openpyxl opens it
         check_zip(data, filename)
     except ArchiveError:
@@ -237,7 +241,7 @@ def read_grid(data: bytes, filename: str) -> list[list]:
 
     Examples
     --------
-    >>> read_grid("塘号,日期\\n1,2022-04-12\\n".encode("gbk"), "a.csv")
+    >>> read_grid("塘号,日期\n1,2022-04-12\n".encode("gbk"), "a.csv")
     [['塘号', '日期'], ['1', '2022-04-12']]
     """
     if len(data) > MAX_BYTES:

@@ -101,7 +101,7 @@ def render(db, operator) -> None:
     if parsed.not_sampled_rows:
         choice = st.radio(
             tr("imp.not_sampled_choice", n=len(parsed.not_sampled_rows)),
-            ["skip", "record"],
+            ["skip", "record"] if hasattr(db, "record_not_sampled") else ["skip"],
             format_func=lambda c: tr(f"imp.not_sampled.{c}"),
             key="import_not_sampled",
         )
