@@ -303,6 +303,7 @@ def _main(argv=None) -> int:
         from sqlalchemy.exc import IntegrityError
 
         from geo.coords import CoordinateError, parse_coordinate
+
         from .sitenames import check_site_code
 
         try:
