@@ -302,6 +302,10 @@ def load_register(path=None) -> gpd.GeoDataFrame:
         raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise RegisterError(path=path, problems=[RegisterProblem(0, "", "", "", "register.not_utf8")]) from exc
+    except pd.errors.EmptyDataError:
+        raise RegisterError(path=path, problems=[RegisterProblem(0, "", "", "", "register.no_header")]) from None
+    except pd.errors.ParserError:
+        raise RegisterError(path=path, problems=[RegisterProblem(0, "", "", "", "register.not_a_table")]) from None
     missing = [c for c in COLUMNS if c not in raw.columns]
     if missing:
         problems = [RegisterProblem(1, "", "", "", "register.column_missing", {"column": c}) for c in missing]

@@ -368,4 +368,6 @@ def _main(argv=None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from i18n.incident import run_cli
+
+    sys.exit(run_cli(main, name="python -m monitoring"))

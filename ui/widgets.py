@@ -51,3 +51,35 @@ def unit_options() -> list[str]:
     from monitoring.ledger import load_units
 
     return ["", *(u["name"] for u in load_units())]
+
+
+class error_boundary:  # noqa: N801 - used as a context manager, like a function
+    """The page's error boundary: a user error shows its message, anything else an incident id.
+
+    ``st.stop``/``st.rerun``/``st.switch_page`` pass through; every other
+    exception is caught, logged on the server with its traceback
+    (:func:`i18n.incident.incident`) and replaced by one line in the user's
+    language, and the run stops there.  No traceback, SQL or server path
+    reaches the page.
+    """
+
+    def __init__(self, where: str):
+        self.where = where
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, exc, tb):
+        if exc is None or not isinstance(exc, Exception):
+            return False
+        from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlException
+
+        if isinstance(exc, ScriptControlException):
+            return False
+        import streamlit as st
+
+        from i18n.incident import incident
+        from ui.i18n import lang
+
+        st.error(plain(incident(exc, where=f"page {self.where}").message(lang())))
+        st.stop()  # raises Streamlit's own stop: nothing after the failed part runs
