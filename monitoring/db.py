@@ -126,8 +126,8 @@ def public_url(url: str | None = None) -> str:
 
     Examples
     --------
-    >>> public_url("postgresql+psycopg://yehu:s3cret@db.local/yehu")
-    'postgresql+psycopg://yehu:***@db.local/yehu'
+    >>> public_url("postgresql+psycopg://user:password@db.local/yehu")
+    'postgresql+psycopg://user:***@db.local/yehu'
     """
     url = url or database_url()
     try:

@@ -1,5 +1,6 @@
 """The database as an operator meets it: unreachable servers, wrong passwords, every documented password source."""
 
+import json
 import os
 import secrets
 import socket
@@ -169,14 +170,14 @@ def test_password_from_pgpass_file(pg_role, tmp_path):
 
 def test_password_from_secrets_file(pg_role, tmp_path):
     secrets_file = tmp_path / "secrets.toml"
-    secrets_file.write_text(f'database_password = "{pg_role["password"]}"\n')
+    secrets_file.write_text("database_password = " + json.dumps(pg_role["password"]) + "\n")
     env = {"DATABASE_URL": url_of(pg_role), "YEHU_SECRETS": str(secrets_file)}
     upgraded(cli("db", "upgrade", env=env, tmp_path=tmp_path))
 
 
 def test_database_url_from_secrets_file(pg_role, tmp_path):
     secrets_file = tmp_path / "secrets.toml"
-    secrets_file.write_text(f'DATABASE_URL = "{url_of(pg_role, pg_role["password"])}"\n')
+    secrets_file.write_text("DATABASE_URL = " + json.dumps(url_of(pg_role, pg_role["password"])) + "\n")
     res = upgraded(cli("db", "upgrade", env={"YEHU_SECRETS": str(secrets_file)}, tmp_path=tmp_path))
     assert "postgresql" in res.stdout and not (tmp_path / "default.sqlite").exists()
 
