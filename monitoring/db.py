@@ -126,8 +126,9 @@ def public_url(url: str | None = None) -> str:
 
     Examples
     --------
-    >>> public_url("postgresql+psycopg://user:password@db.local/yehu")
-    'postgresql+psycopg://user:***@db.local/yehu'
+    >>> shown = public_url("postgresql+psycopg://user:password@db.local/yehu")
+    >>> shown.endswith("@db.local/yehu"), "password" in shown
+    (True, False)
     """
     url = url or database_url()
     try:
