@@ -73,7 +73,7 @@ def _check_geometry(ds, lang: str, head) -> None:
         print()
         print(t("cli.outlines", lang, n=int((c.basis == "outline").sum()), total=len(c)))
         if stray:
-            print(t("cli.outline_stray", lang, ids="、".join(map(str, stray))))
+            print(t("cli.outline_stray", lang, ids=t("list.sep", lang).join(map(str, stray))))
         for r in c[c.area_check.isin(["larger", "smaller"])].itertuples():
             print(head(r.pond_id))
             print(

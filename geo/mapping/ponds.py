@@ -188,7 +188,7 @@ def add_shared_points(group, pos: gpd.GeoDataFrame, lang: str, gcj: bool) -> Non
     shared = pos[pos.shared]
     for _, grp in shared.groupby(["true_lon", "true_lat"]):
         lon, lat = shifted(grp.true_lon.iloc[0], grp.true_lat.iloc[0], gcj)
-        members = "、".join(str(i) for i in grp.index)
+        members = t("list.sep", lang).join(str(i) for i in grp.index)
         tip = esc(t("map.shared_point", lang, ponds=members))
         for p in grp.geometry:
             end = geometry_to_gcj02([p])[0] if gcj else p
