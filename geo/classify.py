@@ -12,7 +12,7 @@ import pandas as pd
 import shapely
 
 from .config import ZoneConfig
-from .crs import metric_geometries, metric_xy, to_metric
+from .crs import CRSError, metric_xy, project_xy, to_metric
 from .parallel import run_parallel, thread_count
 from .register import MU_M2
 
@@ -405,10 +405,14 @@ def classify_ponds(
         if config.nofish_shape == "circle":
             in_nofish[pos] = sec_dist[pos] <= config.nofish_radius_m
         else:  # any overlap with a square
-            squares = shapely.box(sec_x - half, sec_y - half, sec_x + half, sec_y + half)
-            hit = shapely.STRtree(squares).query(polys, predicate="intersects")[0]
-            in_nofish[pos[np.unique(hit)]] = True
-        outline_area[pos] = shapely.area(polys)
+            b = polys.bounds()
+            for sx, sy in zip(sec_x, sec_y, strict=True):
+                near = np.flatnonzero(
+                    (b[:, 0] <= sx + half) & (b[:, 2] >= sx - half) & (b[:, 1] <= sy + half) & (b[:, 3] >= sy - half)
+                )
+                square = shapely.box(sx - half, sy - half, sx + half, sy + half)
+                in_nofish[pos[near[shapely.intersects(square, polys.metric(near))]]] = True
+        outline_area[pos] = polys.area()
     in_lake = dist == 0
     in_ban = dist <= config.ban_distance_m
 
@@ -440,10 +444,12 @@ def classify_ponds(
     )
 
 
-def _outline_positions(ponds, outlines) -> tuple[np.ndarray, np.ndarray]:
-    """Row positions of the ponds that have an outline, and their outlines in EPSG:4547."""
+def _outline_positions(ponds, outlines):
+    """Row positions of the ponds that have an outline, and their outlines in EPSG:4547 (or None)."""
+    from .outlines import Outlines
+
     if outlines is None or not len(outlines):
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=object)
+        return np.zeros(0, dtype=np.int64), None
     if not isinstance(outlines, gpd.GeoDataFrame):
         raise TypeError(f"outlines must be a GeoDataFrame, got {type(outlines).__name__}")
     if "pond_id" not in outlines.columns:
@@ -451,7 +457,13 @@ def _outline_positions(ponds, outlines) -> tuple[np.ndarray, np.ndarray]:
     types = shapely.get_type_id(outlines.geometry.values)
     if not np.isin(types, [3, 6]).all():
         raise ValueError("outlines must be polygons")
+    if outlines.crs is None:
+        raise CRSError("crs.missing")
+    geoms = np.asarray(outlines.geometry.values)
     at = pd.Index(ponds["pond_id"].to_numpy()).get_indexer(outlines["pond_id"].to_numpy())
-    keep = at >= 0
-    polys = metric_geometries(outlines.geometry.values[keep], outlines.crs, "outlines")
-    return at[keep], polys
+    keep = (at >= 0) & ~shapely.is_empty(geoms)
+    if not keep.any():
+        return np.zeros(0, dtype=np.int64), None
+    crs = outlines.crs
+    project = None if crs.to_epsg() == 4547 else (lambda xy: np.column_stack(project_xy(xy[:, 0], xy[:, 1], crs)))
+    return at[keep], Outlines(geoms[keep], project)

@@ -32,7 +32,7 @@ __all__ = [
     "METRIC",
     "CRSError",
     "gcj02_to_wgs84",
-    "metric_geometries",
+    "project_xy",
     "metric_xy",
     "geometry_to_gcj02",
     "to_geographic",
@@ -143,11 +143,19 @@ def metric_xy(gdf, name: str = "layer") -> tuple[np.ndarray, np.ndarray]:
     geoms = np.asarray(gdf.geometry.values if isinstance(gdf, gpd.GeoDataFrame) else gdf.values)
     if len(geoms) and not (shapely.get_type_id(geoms) == 0).all():
         raise ValueError(f"{name} must be points")
-    return _project(shapely.get_x(geoms), shapely.get_y(geoms), gdf.crs)
+    return project_xy(shapely.get_x(geoms), shapely.get_y(geoms), gdf.crs)
 
 
-def _project(x, y, crs) -> tuple[np.ndarray, np.ndarray]:
-    """Coordinate arrays from ``crs`` to EPSG:4547, on several threads for large inputs."""
+def project_xy(x, y, crs) -> tuple[np.ndarray, np.ndarray]:
+    """Coordinate arrays from ``crs`` (anything pyproj reads) to EPSG:4547, on several threads for large inputs.
+
+    Examples
+    --------
+    >>> x, y = project_xy(np.array([114.0]), np.array([29.6]), GEOGRAPHIC)
+    >>> round(float(x[0]))
+    500000
+    """
+    crs = pyproj.CRS.from_user_input(crs)
     if crs.to_epsg() == 4547:
         return x, y
     src = crs.to_wkt()
@@ -163,40 +171,6 @@ def _project(x, y, crs) -> tuple[np.ndarray, np.ndarray]:
     bounds = np.linspace(0, len(x), threads + 1).astype(int)
     run_parallel(work, list(zip(bounds[:-1], bounds[1:], strict=True)), threads)
     return out_x, out_y
-
-
-def metric_geometries(geoms, crs, name: str = "layer") -> np.ndarray:
-    """Geometries projected to EPSG:4547, through their coordinate arrays (like :func:`metric_xy`).
-
-    Parameters
-    ----------
-    geoms : numpy.ndarray of shapely geometries
-    crs : pyproj.CRS or str
-        Their CRS.
-    name : str
-        Used in error messages.
-
-    Returns
-    -------
-    numpy.ndarray of shapely geometries
-
-    Raises
-    ------
-    CRSError
-        If ``crs`` is None.
-
-    Examples
-    --------
-    >>> g = metric_geometries(np.array([shapely.box(114.0, 29.6, 114.01, 29.61)]), GEOGRAPHIC)
-    >>> round(float(shapely.bounds(g)[0, 0]))
-    500000
-    """
-    if crs is None:
-        raise CRSError("crs.missing")
-    geoms = np.asarray(geoms, dtype=object)
-    xy = shapely.get_coordinates(geoms)
-    x, y = _project(xy[:, 0].copy(), xy[:, 1].copy(), pyproj.CRS.from_user_input(crs))
-    return shapely.set_coordinates(geoms.copy(), np.column_stack([x, y]))
 
 
 def to_geographic(gdf, name: str = "layer"):

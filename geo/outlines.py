@@ -15,18 +15,27 @@ import shapely
 from .classify import _cell_candidates, _min_d2, _segments
 from .parallel import run_parallel, thread_count
 
-__all__ = ["AREA_TOLERANCE", "area_check", "outline_edges", "polygon_point_distance", "polygon_shore_distance"]
+__all__ = [
+    "AREA_TOLERANCE",
+    "Outlines",
+    "area_check",
+    "outline_edges",
+    "polygon_point_distance",
+    "polygon_shore_distance",
+]
 
 #: Relative difference between the measured and the registered area beyond which the area is flagged.
 AREA_TOLERANCE = 0.20
 
 
-def outline_edges(polys) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def outline_edges(polys, project=None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Edges of every polygon, grouped by polygon (holes and multipolygon parts included).
 
     Parameters
     ----------
     polys : numpy.ndarray of shapely.Polygon or shapely.MultiPolygon
+    project : callable, optional
+        Applied to the (n, 2) coordinate array first (a change of CRS).
 
     Returns
     -------
@@ -44,13 +53,72 @@ def outline_edges(polys) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     if (shapely.get_type_id(polys) == 3).all() and not shapely.get_num_interior_rings(polys).any():
         # Simple polygons: one ring each, read without building ring objects.
         xy, owner = shapely.get_coordinates(polys, return_index=True)
+        xy = project(xy) if project is not None else xy
         same = owner[:-1] == owner[1:]
         return xy[:-1][same], xy[1:][same], owner[:-1][same]
     parts, part_owner = shapely.get_parts(polys, return_index=True)
     rings, ring_part = shapely.get_rings(parts, return_index=True)
     xy, ring_idx = shapely.get_coordinates(rings, return_index=True)
+    xy = project(xy) if project is not None else xy
     same = ring_idx[:-1] == ring_idx[1:]
     return xy[:-1][same], xy[1:][same], part_owner[ring_part[ring_idx[:-1][same]]]
+
+
+class Outlines:
+    """Polygons as edge arrays in a metric CRS, grouped by polygon.
+
+    Built once from the stored (geographic) polygons by projecting their
+    coordinate arrays: no projected geometry is built except for the few
+    polygons an exact overlap test needs (:meth:`metric`).
+
+    Parameters
+    ----------
+    polys : numpy.ndarray of shapely.Polygon or shapely.MultiPolygon
+        None of them empty.
+    project : callable, optional
+        Maps an (n, 2) array of coordinates to the metric CRS; None when
+        ``polys`` are metric already.
+
+    Examples
+    --------
+    >>> o = Outlines(np.array([shapely.box(0, 0, 2, 3), shapely.box(5, 5, 6, 6)]))
+    >>> o.n, o.area().tolist(), o.bounds()[1].tolist()
+    (2, [6.0, 1.0], [5.0, 5.0, 6.0, 6.0])
+    """
+
+    def __init__(self, polys, project=None):
+        self.polys = np.asarray(polys, dtype=object)
+        self.n = len(self.polys)
+        self._project = project
+        self.start, self.end, self.owner = outline_edges(self.polys, project)
+        self.first = np.r_[0, np.flatnonzero(np.diff(self.owner)) + 1]
+        self.simple = bool(
+            (shapely.get_type_id(self.polys) == 3).all() and not shapely.get_num_interior_rings(self.polys).any()
+        )
+
+    def bounds(self) -> np.ndarray:
+        """Bounding boxes (minx, miny, maxx, maxy), one row per polygon."""
+        out = np.empty((self.n, 4))
+        out[:, 0] = np.minimum.reduceat(np.minimum(self.start[:, 0], self.end[:, 0]), self.first)
+        out[:, 1] = np.minimum.reduceat(np.minimum(self.start[:, 1], self.end[:, 1]), self.first)
+        out[:, 2] = np.maximum.reduceat(np.maximum(self.start[:, 0], self.end[:, 0]), self.first)
+        out[:, 3] = np.maximum.reduceat(np.maximum(self.start[:, 1], self.end[:, 1]), self.first)
+        return out
+
+    def metric(self, idx) -> np.ndarray:
+        """The polygons ``idx`` as geometries in the metric CRS."""
+        sub = self.polys[np.asarray(idx, dtype=np.int64)]
+        if self._project is None or not len(sub):
+            return sub
+        return shapely.set_coordinates(sub.copy(), self._project(shapely.get_coordinates(sub)))
+
+    def area(self) -> np.ndarray:
+        """Areas in square metres (shoelace over the edges, relative to each polygon's first vertex)."""
+        if not self.simple:
+            return shapely.area(self.metric(np.arange(self.n)))
+        o = self.start[self.first][self.owner]
+        s, e = self.start - o, self.end - o
+        return np.abs(np.add.reduceat(s[:, 0] * e[:, 1] - e[:, 0] * s[:, 1], self.first)) / 2
 
 
 def _convex_starts(polygon) -> tuple[np.ndarray, np.ndarray]:
@@ -98,8 +166,8 @@ def polygon_shore_distance(polys, lake_polygon, ponds_per_cell: int = 96, thread
 
     Parameters
     ----------
-    polys : numpy.ndarray of shapely.Polygon or shapely.MultiPolygon
-        In a metric CRS.
+    polys : Outlines or numpy.ndarray of shapely.Polygon or shapely.MultiPolygon
+        In a metric CRS (or as :class:`Outlines`).
     lake_polygon : shapely.Polygon or shapely.MultiPolygon
         In the same CRS.
     ponds_per_cell : int
@@ -117,8 +185,8 @@ def polygon_shore_distance(polys, lake_polygon, ponds_per_cell: int = 96, thread
     >>> polygon_shore_distance(np.array([shapely.box(12, 0, 14, 2), shapely.box(8, 8, 12, 12)]), lake).tolist()
     [2.0, 0.0]
     """
-    polys = np.asarray(polys, dtype=object)
-    n = len(polys)
+    outl = polys if isinstance(polys, Outlines) else Outlines(polys)
+    n = outl.n
     dist = np.zeros(n)
     if not n:
         return dist
@@ -131,7 +199,7 @@ def polygon_shore_distance(polys, lake_polygon, ponds_per_cell: int = 96, thread
     inv_len2 = 1.0 / np.where(len2 == 0, 1.0, len2)
     convex, prev_edge = _convex_starts(lake_polygon)
 
-    bounds = shapely.bounds(polys)
+    bounds = outl.bounds()
     bounds[:, [0, 2]] -= lx
     bounds[:, [1, 3]] -= ly
     cx, cy = (bounds[:, 0] + bounds[:, 2]) / 2, (bounds[:, 1] + bounds[:, 3]) / 2
@@ -144,9 +212,11 @@ def polygon_shore_distance(polys, lake_polygon, ponds_per_cell: int = 96, thread
     order = np.argsort(cell, kind="stable")
     sorted_cells = cell[order]
 
-    start, end, owner = outline_edges(polys[order])
-    start -= (lx, ly)
-    end -= (lx, ly)
+    # The edges regrouped polygon by polygon in cell order.
+    counts = np.diff(np.r_[outl.first, len(outl.owner)])[order]
+    pos = np.arange(counts.sum()) + np.repeat(outl.first[order] - np.r_[0, np.cumsum(counts)[:-1]], counts)
+    start, end = outl.start[pos] - (lx, ly), outl.end[pos] - (lx, ly)
+    owner = np.repeat(np.arange(n), counts)
     edge_cell = sorted_cells[owner]
     bnd = np.r_[0, np.flatnonzero(np.diff(edge_cell)) + 1, len(owner)]
     cells = edge_cell[bnd[:-1]]
@@ -191,16 +261,20 @@ def polygon_shore_distance(polys, lake_polygon, ponds_per_cell: int = 96, thread
     box_hit &= (bounds[:, 1] <= lmaxy - ly) & (bounds[:, 3] >= lminy - ly)
     maybe = np.flatnonzero(box_hit | (dist <= long_edge))
     shapely.prepare(lake_polygon)
-    dist[maybe[shapely.intersects(lake_polygon, polys[maybe])]] = 0.0
+    dist[maybe[shapely.intersects(lake_polygon, outl.metric(maybe))]] = 0.0
     return dist
 
 
 def polygon_point_distance(polys, tx, ty) -> tuple[np.ndarray, np.ndarray]:
     """Index of and exact distance to the nearest target point for each polygon (0 inside).
 
+    Each polygon lies within ``R`` (its farthest vertex) of the centre ``c`` of
+    its bounding box, so target ``j`` is computed exactly only when
+    ``|c - t_j| - R`` does not exceed the smallest ``|c - t_k| + R``.
+
     Parameters
     ----------
-    polys : numpy.ndarray of shapely.Polygon or shapely.MultiPolygon
+    polys : Outlines or numpy.ndarray of shapely.Polygon or shapely.MultiPolygon
         In a metric CRS.
     tx, ty : numpy.ndarray of float
         Target coordinates in the same CRS; at least one.
@@ -208,6 +282,7 @@ def polygon_point_distance(polys, tx, ty) -> tuple[np.ndarray, np.ndarray]:
     Returns
     -------
     (numpy.ndarray of int, numpy.ndarray of float)
+        The lowest index among equally near targets.
 
     Examples
     --------
@@ -215,43 +290,36 @@ def polygon_point_distance(polys, tx, ty) -> tuple[np.ndarray, np.ndarray]:
     >>> idx.tolist(), d.tolist()
     ([1], [0.0])
     """
-    polys = np.asarray(polys, dtype=object)
-    n = len(polys)
-    start, end, owner = outline_edges(polys)
+    outl = polys if isinstance(polys, Outlines) else Outlines(polys)
+    n = outl.n
     tx, ty = np.asarray(tx, dtype=float), np.asarray(ty, dtype=float)
-    # Relative to the targets' centre, for precision.
-    ox, oy = tx.mean(), ty.mean()
-    px, py = start[:, 0] - ox, start[:, 1] - oy
-    edx, edy = end[:, 0] - start[:, 0], end[:, 1] - start[:, 1]
-    elen2 = edx * edx + edy * edy
-    einv = 1.0 / np.where(elen2 == 0, 1.0, elen2)
-    starts = np.r_[0, np.flatnonzero(np.diff(owner)) + 1]
-    bounds = shapely.bounds(polys)
-    best = np.full(n, np.inf)
-    idx = np.zeros(n, dtype=np.int64)
-    t, ux, uy = np.empty(len(px)), np.empty(len(px)), np.empty(len(px))
-    for j, (x, y) in enumerate(zip(tx - ox, ty - oy, strict=True)):
-        np.subtract(x, px, out=ux)
-        np.subtract(y, py, out=uy)
-        np.multiply(ux, edx, out=t)
-        t += uy * edy
-        t *= einv
+    bounds = outl.bounds()
+    cx, cy = (bounds[:, 0] + bounds[:, 2]) / 2, (bounds[:, 1] + bounds[:, 3]) / 2
+    reach = np.maximum.reduceat(
+        np.hypot(outl.start[:, 0] - cx[outl.owner], outl.start[:, 1] - cy[outl.owner]), outl.first
+    )
+    centre_d = np.hypot(cx[:, None] - tx[None, :], cy[:, None] - ty[None, :])
+    cand = centre_d - reach[:, None] <= (centre_d + reach[:, None]).min(axis=1)[:, None] + 1e-6
+    d2 = np.full((n, len(tx)), np.inf)
+    for j in range(len(tx)):
+        ponds = np.flatnonzero(cand[:, j])
+        edges = np.flatnonzero(cand[outl.owner, j])
+        # Relative to the target, for precision.
+        px, py = outl.start[edges, 0] - tx[j], outl.start[edges, 1] - ty[j]
+        edx, edy = outl.end[edges, 0] - outl.start[edges, 0], outl.end[edges, 1] - outl.start[edges, 1]
+        len2 = edx * edx + edy * edy
+        t = -(px * edx + py * edy) / np.where(len2 == 0, 1.0, len2)
         np.clip(t, 0, 1, out=t)
-        ux -= t * edx
-        uy -= t * edy
-        ux *= ux
-        uy *= uy
-        ux += uy
-        d2 = np.full(n, np.inf)
-        d2[owner[starts]] = np.minimum.reduceat(ux, starts)
-        around = np.flatnonzero(
-            (bounds[:, 0] <= tx[j]) & (bounds[:, 2] >= tx[j]) & (bounds[:, 1] <= ty[j]) & (bounds[:, 3] >= ty[j])
-        )
-        d2[around[shapely.intersects_xy(polys[around], tx[j], ty[j])]] = 0.0
-        closer = d2 < best
-        idx[closer] = j
-        np.minimum(best, d2, out=best)
-    return idx, np.sqrt(best)
+        px += t * edx
+        py += t * edy
+        e2 = px * px + py * py
+        first = np.r_[0, np.flatnonzero(np.diff(outl.owner[edges])) + 1]
+        d2[ponds, j] = np.minimum.reduceat(e2, first) if len(edges) else np.inf
+        b = bounds[ponds]
+        around = ponds[(b[:, 0] <= tx[j]) & (b[:, 2] >= tx[j]) & (b[:, 1] <= ty[j]) & (b[:, 3] >= ty[j])]
+        d2[around[shapely.intersects_xy(outl.metric(around), tx[j], ty[j])], j] = 0.0
+    idx = d2.argmin(axis=1)
+    return idx, np.sqrt(d2[np.arange(n), idx])
 
 
 def area_check(measured_m2, registered_m2, tolerance: float = AREA_TOLERANCE) -> np.ndarray:
