@@ -235,6 +235,13 @@ def _main(argv=None) -> int:
     site.add_argument("--name", required=True)
     site.add_argument("--at", required=True, help="coordinates, e.g. 'E113.4229 N29.6532'")
     site.add_argument("--source", default="", help="where the position comes from")
+    site.add_argument(
+        "--datum",
+        choices=["wgs84", "gcj02"],
+        default="wgs84",
+        help="wgs84: WGS84/CGCS2000 (GPS, Beidou, Tianditu; the default); gcj02: copied from Gaode or Tencent maps, "
+        "converted on entry; the datum and the original are kept in the site's source",
+    )
     site.add_argument("--verified", action="store_true", help="the position was checked on site")
     bk = sub.add_parser("backup", help="write every table to a zip file")
     bk.add_argument("out", type=Path)
@@ -302,7 +309,8 @@ def _main(argv=None) -> int:
     if args.cmd == "add-site":
         from sqlalchemy.exc import IntegrityError
 
-        from geo.coords import CoordinateError, parse_coordinate
+        from geo.coords import CoordinateError
+        from geo.datum import enter_coordinate
 
         from .sitenames import check_site_code
 
@@ -312,14 +320,14 @@ def _main(argv=None) -> int:
             print(text_of(exc), file=sys.stderr)
             return 1
         try:
-            p = parse_coordinate(args.at)
+            p = enter_coordinate(args.at, args.datum)
             store.add_site(
                 args.code,
                 args.kind,
                 args.name,
                 p.lon,
                 p.lat,
-                args.source or "command line",
+                f"{args.source or 'command line'}; {p.record('en')}",
                 not args.verified,
                 user=console_actor(),
             )

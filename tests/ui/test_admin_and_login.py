@@ -110,12 +110,19 @@ def test_admin_corrects_and_verifies_a_pond(fresh_app):
     at.selectbox(key="rg_pond").set_value(9).run()
     at.text_input(key="rg_coord").set_value("E113.4143 N29.6399")
     next(b for b in at.button if "correct_pond" in str(b.proto.id)).click().run()
+    assert "GCJ\\-02" in at.error[0].value  # a typed coordinate needs its datum
+    at.text_input(key="rg_coord").set_value("E113.4143 N29.6399")
+    at.radio(key="rg_datum.zh").set_value("wgs84")
+    next(b for b in at.button if "correct_pond" in str(b.proto.id)).click().run()
     assert "reason" in at.error[0].value  # a correction needs its reason
     at.text_input(key="rg_coord").set_value("E113.4143 N29.6399")
     at.text_input(key="rg_reason").set_value("村委会核对")
+    at.radio(key="rg_datum.zh").set_value("wgs84")
     next(b for b in at.button if "correct_pond" in str(b.proto.id)).click().run()
     assert not at.exception and at.success
+    assert the_store().register_edits(9).reason.iloc[-1] == "村委会核对；坐标按 WGS84/CGCS2000 录入：E113.4143 N29.6399"
     at.text_input(key="rg_gps").set_value("E113.41431 N29.63992")
+    at.radio(key="rg_gps_datum.zh").set_value("wgs84")
     at.text_input(key="rg_by").set_value("李四")
     next(b for b in at.button if "verify_pond" in str(b.proto.id)).click().run()
     assert not at.exception
@@ -124,6 +131,19 @@ def test_admin_corrects_and_verifies_a_pond(fresh_app):
     at.run()
     table = next(df.value for df in at.dataframe if "原表" in df.value.columns)
     assert table.iloc[0]["原表"] == "E113.4143 N29.3699" and table.iloc[0]["当前"] == "E113.41431 N29.63992"
+    # A position copied from Gaode (GCJ-02) is converted on entry; the original is kept in the reason.
+    at.selectbox(key="rg_pond").set_value(1).run()
+    at.text_input(key="rg_coord").set_value("E113.4200 N29.6610")
+    at.text_input(key="rg_reason").set_value("高德地图")
+    at.radio(key="rg_datum.zh").set_value("gcj02")
+    next(b for b in at.button if "correct_pond" in str(b.proto.id)).click().run()
+    assert not at.exception
+    from geo.crs import gcj02_to_wgs84
+
+    lon, lat = gcj02_to_wgs84(113.42, 29.661)
+    edit = the_store().register_edits(1).iloc[-1]
+    assert edit.changes["coord_text"] == f"E{lon:.6f} N{lat:.6f}"
+    assert edit.reason == f"高德地图；坐标按 GCJ-02 录入：E113.4200 N29.6610，已换算为 CGCS2000：E{lon:.6f} N{lat:.6f}"
     # The map page now shows pond 9 as verified (green ring) and no longer suspect.
     at.switch_page("ui/pages/map.py").run()
     assert not at.exception

@@ -75,9 +75,26 @@ def test_patrol_and_tip_forms(app):
     app.text_area(key="t_what").set_value("夜间投饵")
     app.text_input(key="t_loc").set_value("东经113.42517 北纬29.6439")
     next(b for b in app.button if "tip_form" in str(b.proto.id)).click().run()
+    assert "GCJ\\-02" in app.error[0].value  # a typed coordinate needs its datum
+    app.radio(key="t_datum.zh").set_value("wgs84")
+    next(b for b in app.button if "tip_form" in str(b.proto.id)).click().run()
     assert not app.exception
     assert any("最近鱼池 8号" in s.value for s in app.success)
-    assert bool(the_store().tips().iloc[0].in_ban_zone)
+    tip = the_store().tips().iloc[0]
+    assert bool(tip.in_ban_zone) and "坐标按 WGS84/CGCS2000 录入：东经113.42517 北纬29.6439" in tip.what
+    # Copied from Gaode: converted on entry (about 640 m), the original kept with the tip.
+    app.text_area(key="t_what").set_value("排污")
+    app.text_input(key="t_loc").set_value("E113.43100 N29.64150")
+    app.radio(key="t_datum.zh").set_value("gcj02")
+    next(b for b in app.button if "tip_form" in str(b.proto.id)).click().run()
+    assert not app.exception
+    from geo.crs import wgs84_to_gcj02
+
+    tip = the_store().tips().sort_values("id").iloc[-1]
+    lon, lat = (float(v[1:]) for v in tip.location_text.split())
+    back = wgs84_to_gcj02(lon, lat)
+    assert abs(back[0] - 113.431) < 1e-6 and abs(back[1] - 29.6415) < 1e-6
+    assert "坐标按 GCJ-02 录入：E113.43100 N29.64150" in tip.what
 
 
 def test_pages_follow_the_pond_selected_elsewhere(app):

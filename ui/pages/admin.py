@@ -5,10 +5,12 @@ import streamlit as st
 
 from geo.boundaries import EXTENSIONS, KINDS, MAX_UPLOAD_BYTES, BoundaryError
 from geo.cells import csv_bytes
+from i18n.errors import UserError
 from monitoring.auth import ROLES, AuthError, PermissionDenied
 from monitoring.samples import TZ
 from monitoring.store import RegisterEditError
 from ui.auth import actor, denied
+from ui.coords import datum_radio, entered
 from ui.data import current_dataset, store
 from ui.i18n import labeller, lang, tr
 from ui.widgets import keep, keyed, plain
@@ -189,30 +191,37 @@ with tab_register:
     with r1.form("correct_pond", clear_on_submit=True):
         st.markdown(f"**{tr('adm.correct')}**")
         c_coord = st.text_input(tr("adm.coord"), help=tr("adm.coord_help"), key="rg_coord")
+        c_datum = datum_radio("rg_datum")
         c_uses = st.text_input(tr("adm.uses"), help=tr("adm.uses_help"), key="rg_uses")
         c_reason = st.text_input(tr("adm.reason"), key="rg_reason")
         do_correct = st.form_submit_button(tr("adm.save_correction"))
     if do_correct:
         try:
-            db.correct_pond(
-                pid, user=me.name, reason=c_reason, coord_text=c_coord.strip() or None, uses=c_uses.strip() or None
-            )
+            coord, reason = entered(c_coord, c_datum, c_reason)
+            reason = reason if c_reason.strip() else ""  # the datum record is no reason: the store refuses
+            db.correct_pond(pid, user=me.name, reason=reason, coord_text=coord, uses=c_uses.strip() or None)
             done("register", tr("adm.saved"))
         except (RegisterEditError, PermissionDenied) as exc:
             r1.error(plain(str(exc)))
+        except UserError as exc:
+            r1.error(plain(exc.message(lang())))
     with r2.form("verify_pond", clear_on_submit=True):
         st.markdown(f"**{tr('adm.verify')}**")
         v_coord = st.text_input(tr("adm.gps"), help=tr("adm.coord_help"), key="rg_gps")
+        v_datum = datum_radio("rg_gps_datum")
         v_by = st.text_input(tr("adm.gps_by"), key="rg_by")
         v_on = st.date_input(tr("adm.gps_on"), value=today, max_value=today, key="rg_on")
         v_note = st.text_input(tr("adm.note"), key="rg_note")
         do_verify = st.form_submit_button(tr("adm.save_verification"))
     if do_verify:
         try:
-            db.verify_pond(pid, v_coord, user=me.name, verified_by=v_by, verified_on=v_on, note=v_note)
+            coord, v_note = entered(v_coord, v_datum, v_note)
+            db.verify_pond(pid, coord or "", user=me.name, verified_by=v_by, verified_on=v_on, note=v_note)
             done("register", tr("adm.saved"))
         except (RegisterEditError, PermissionDenied) as exc:
             r2.error(plain(str(exc)))
+        except UserError as exc:
+            r2.error(plain(exc.message(lang())))
     edits = db.register_edits(pid)
     st.markdown(f"**{tr('adm.edit_history')}**")
     if edits.empty:

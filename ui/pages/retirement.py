@@ -3,10 +3,12 @@ from datetime import datetime
 import pandas as pd
 import streamlit as st
 
+from i18n.errors import UserError
 from monitoring.field import FINDINGS, FieldError
 from monitoring.ledger import LedgerError, load_units, overdue
 from monitoring.samples import TZ
 from ui.auth import can, denied, read_only_note, user_name
+from ui.coords import datum_radio, entered
 from ui.data import current_dataset, store
 from ui.i18n import lang, tr
 from ui.widgets import plain, unit_options
@@ -293,12 +295,9 @@ with tab_tips:
     with st.form("tip_form"):
         t_date = st.date_input(tr("t.date"), value=today, max_value=today, format="YYYY-MM-DD", key="t_date")
         t_what = st.text_area(tr("t.what"), key="t_what")
-        t_loc = st.text_input(
-            tr("t.location"),
-            value=f"{point[1]:.6f}, {point[0]:.6f}" if point else "",
-            help=tr("t.location_help"),
-            key="t_loc",
-        )
+        t_prefill = f"{point[1]:.6f}, {point[0]:.6f}" if point else ""
+        t_loc = st.text_input(tr("t.location"), value=t_prefill, help=tr("t.location_help"), key="t_loc")
+        t_datum = datum_radio("t_datum")
         t_contact = st.text_input(tr("t.contact"), key="t_contact")
         t_submit = st.form_submit_button(tr("r.save"), type="primary")
     if t_submit:
@@ -306,7 +305,11 @@ with tab_tips:
             st.error(denied("tip.add"))
         else:
             try:
-                tid = db.add_tip(t_date, t_what, t_loc, ds, operator, contact=t_contact)
+                if point and t_loc.strip() == t_prefill and t_datum is None:
+                    t_datum = "wgs84"  # picked on the map, already converted from the basemap's datum
+                t_loc, t_record = entered(t_loc, t_datum, "")
+                t_what = f"{t_what.strip()}\n（{t_record}）" if t_record else t_what
+                tid = db.add_tip(t_date, t_what, t_loc or "", ds, operator, contact=t_contact)
                 tip = db.tips().set_index("id").loc[tid]
                 st.success(
                     tr(
@@ -319,6 +322,8 @@ with tab_tips:
                 )
             except FieldError as exc:
                 st.error(plain(tr("s.error", field=exc.field, value=exc.value, reason=exc.reason)))
+            except UserError as exc:
+                st.error(plain(exc.message(lang())))
     st.subheader(tr("t.list"))
     tp = db.tips()
     if tp.empty:
