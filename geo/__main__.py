@@ -7,7 +7,7 @@ import sys
 
 import numpy as np
 
-from i18n import describe_flag, describe_hypothesis, lang_first, t
+from i18n import LANGS, describe_flag, describe_hypothesis, lang_first, t
 
 from .admin import admin_mismatches
 from .boundaries import BoundaryError
@@ -151,14 +151,22 @@ def _name(exc: FileNotFoundError) -> str:
 
 def main(argv=None) -> int:
     """Run the command line; returns the exit status."""
-    parser = argparse.ArgumentParser(prog="python -m geo", description="Yehu Monitor geospatial core")
-    parser.add_argument("--lang", choices=["zh", "en"], default="zh", help="output language (default zh)")
-    parser.add_argument("--data", help="data folder (default: data/ or $YEHU_DATA_DIR)")
+    argv = lang_first(sys.argv[1:] if argv is None else list(argv))
+    pre = argparse.ArgumentParser(add_help=False)
+    pre.add_argument("--lang", choices=LANGS, default=LANGS[0])
+    lang = pre.parse_known_args(argv)[0].lang
+
+    def h(key: str) -> str:
+        return t(f"cli.help.geo.{key}", lang)
+
+    parser = argparse.ArgumentParser(prog="python -m geo", description=h("description"))
+    parser.add_argument("--lang", choices=LANGS, default=LANGS[0], help=h("lang"))
+    parser.add_argument("--data", help=h("data"))
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("check", help="data QA report; exit 1 when the register or a boundary fails to load")
-    cl = sub.add_parser("classify", help="per-pond classification")
-    cl.add_argument("--format", choices=["table", "csv", "json"], default="table")
-    args = parser.parse_args(lang_first(sys.argv[1:] if argv is None else list(argv)))
+    sub.add_parser("check", help=h("check"))
+    cl = sub.add_parser("classify", help=h("classify"))
+    cl.add_argument("--format", choices=["table", "csv", "json"], default="table", help=h("format"))
+    args = parser.parse_args(argv)
     try:
         ds = load_dataset(args.data)
     except (RegisterError, BoundaryError, ConfigError) as exc:

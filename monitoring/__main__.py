@@ -205,60 +205,57 @@ def main(argv=None) -> int:
 
 
 def _main(argv=None) -> int:
-    p = argparse.ArgumentParser(prog="python -m monitoring", description="Yehu Monitor data commands")
-    p.add_argument("--lang", choices=LANGS, default=LANGS[0], help="language of the output (zh, en)")
+    def h(key: str) -> str:
+        return t(f"cli.help.{key}", lang())
+
+    p = argparse.ArgumentParser(prog="python -m monitoring", description=h("description"))
+    p.add_argument("--lang", choices=LANGS, default=LANGS[0], help=h("lang"))
     sub = p.add_subparsers(dest="cmd", required=True)
-    us = sub.add_parser("users", help="accounts: create (password prompted or read from stdin), list, ...")
+    us = sub.add_parser("users", help=h("users"))
     us_sub = us.add_subparsers(dest="action", required=True)
-    us_sub.add_parser("list", help="every account")
-    us_sub.add_parser("ensure-admin", help="no account yet: ask on the terminal for the first administrator")
+    us_sub.add_parser("list", help=h("users_list"))
+    us_sub.add_parser("ensure-admin", help=h("ensure_admin"))
     for action, helptext in [
-        ("create", "create an account; the password is prompted, or read from standard input"),
-        ("reset-password", "set a new password (prompted or from stdin); ends the account's sessions"),
-        ("disable", "disable an account; ends its sessions"),
-        ("enable", "enable a disabled account"),
-        ("set-role", "change an account's role"),
+        ("create", h("create")),
+        ("reset-password", h("reset_password")),
+        ("disable", h("disable")),
+        ("enable", h("enable")),
+        ("set-role", h("set_role")),
     ]:
         a = us_sub.add_parser(action, help=helptext)
         a.add_argument("name")
         if action in ("create", "set-role"):
             a.add_argument("--role", choices=ROLES, required=action == "set-role", default="viewer")
-    db = sub.add_parser("db", help="database schema")
+    db = sub.add_parser("db", help=h("db"))
     db.add_argument("action", choices=["upgrade", "current"])
     import_cli.add_parsers(sub)
-    wk = sub.add_parser("weekly", help="weekly TP compliance per site")
-    wk.add_argument("--week", required=True, help="ISO week, e.g. 2022-W15")
+    wk = sub.add_parser("weekly", help=h("weekly"))
+    wk.add_argument("--week", required=True, help=h("week"))
     wk.add_argument("--format", choices=["table", "json"], default="table")
-    site = sub.add_parser("add-site", help="add a lake or other monitoring site (coordinates in any accepted notation)")
-    site.add_argument("code", help="site code, e.g. L1")
+    site = sub.add_parser("add-site", help=h("add_site"))
+    site.add_argument("code", help=h("site_code"))
     site.add_argument("--kind", choices=["lake", "section"], default="lake")
     site.add_argument("--name", required=True)
-    site.add_argument("--at", required=True, help="coordinates, e.g. 'E113.4229 N29.6532'")
-    site.add_argument("--source", default="", help="where the position comes from")
-    site.add_argument(
-        "--datum",
-        choices=["wgs84", "gcj02"],
-        default="wgs84",
-        help="wgs84: WGS84/CGCS2000 (GPS, Beidou, Tianditu; the default); gcj02: copied from Gaode or Tencent maps, "
-        "converted on entry; the datum and the original are kept in the site's source",
-    )
-    site.add_argument("--verified", action="store_true", help="the position was checked on site")
-    bk = sub.add_parser("backup", help="write every table to a zip file")
+    site.add_argument("--at", required=True, help=h("at"))
+    site.add_argument("--source", default="", help=h("source"))
+    site.add_argument("--datum", choices=["wgs84", "gcj02"], default="wgs84", help=h("datum"))
+    site.add_argument("--verified", action="store_true", help=h("verified"))
+    bk = sub.add_parser("backup", help=h("backup"))
     bk.add_argument("out", type=Path)
-    rs = sub.add_parser("restore", help="load a backup into an empty database (DATABASE_URL or YEHU_DB)")
+    rs = sub.add_parser("restore", help=h("restore"))
     rs.add_argument("src", type=Path)
-    pr = sub.add_parser("progress", help="retirement progress, overdue steps, this week's sampling")
+    pr = sub.add_parser("progress", help=h("progress"))
     pr.add_argument("--format", choices=["table", "json"], default="table")
-    ex = sub.add_parser("export", help="export the ledger (xlsx) or the geometry (gpkg, kml, geojson)")
+    ex = sub.add_parser("export", help=h("export"))
     ex.add_argument("--format", choices=["xlsx", "gpkg", "kml", "geojson"], required=True)
     ex.add_argument(
         "--layer",
         choices=["ponds", "lake", "ban_zone", "nofish_zones", "sections"],
         default=None,
-        help="geojson only: just this layer as one .geojson (default: a zip of one file per layer)",
+        help=h("layer"),
     )
     ex.add_argument("out", type=Path)
-    demo = sub.add_parser("demo-data", help="load (or --remove) a clearly labelled synthetic data set")
+    demo = sub.add_parser("demo-data", help=h("demo"))
     demo.add_argument("--remove", action="store_true")
     args = p.parse_args(argv)
 
