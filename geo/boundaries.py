@@ -151,15 +151,109 @@ def _gdal_warnings_logged(name: str):
         log.info("boundary file %s: %s", name, w.message)
 
 
-def _read(path: Path, name: str, ext: str, limit: int) -> gpd.GeoDataFrame:
-    """Read every layer of a file with the drivers its extension allows; refuse anything else."""
+#: Layer names taken first for each kind in a multi-layer file (the project's own exports included).
+LAYER_NAMES = {
+    "lake": ("lake", "lakes", "yehu", "map.layer.lake"),
+    "sections": ("sections", "section", "x.kml.sections"),
+    "ponds": ("ponds", "pond_outlines", "map.layer.ponds"),
+    "admin": ("admin", "admin_areas"),
+}
+
+
+def _layer_names(kind: str) -> set:
+    from i18n import LANGS, t
+
+    out = set()
+    for n in LAYER_NAMES[kind]:
+        out |= {t(n, lang).lower() for lang in LANGS} if "." in n else {n}
+    return out
+
+
+def _fits(path: Path, layer: str, gtype, kind: str) -> bool:
+    """Whether a layer's geometries are of the kind's type (reading them when the file does not say)."""
+    allowed = set(KINDS[kind]) | {"Multi" + k for k in KINDS[kind]}
+    if gtype and str(gtype).replace(" Z", "").replace("3D ", "") in allowed:
+        return True
+    if gtype and str(gtype) not in ("Unknown", "Geometry", "GeometryCollection"):
+        return False
+    try:
+        geoms = pyogrio.read_dataframe(path, layer=layer, columns=[], max_features=10_000).geometry
+    except Exception:  # an unreadable layer is not a candidate
+        return False
+    types = set(geoms.dropna().geom_type)
+    return bool(types) and types <= allowed
+
+
+def choose_layer(layers: list, kind: str, path: Path, layer: str | None = None) -> str:
+    """The layer to load: the one asked for, else one named after the kind, else the first of the right type.
+
+    Parameters
+    ----------
+    layers : list of (str, str)
+        Layer names and geometry types as the file lists them.
+    kind : str
+    path : pathlib.Path
+    layer : str, optional
+        Asked for by name.
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    BoundaryError
+        ``boundary.layer_not_found`` (the asked-for layer is not in the file) or
+        ``boundary.no_fitting_layer`` (no layer holds the kind's geometry type).
+    """
+    names = [n for n, _ in layers]
+    if layer is not None:
+        if layer not in names:
+            raise BoundaryError("boundary.layer_not_found", file=path.name, layer=describe_value(layer))
+        return layer
+    if len(layers) == 1:
+        return names[0]
+    wanted = _layer_names(kind)
+    fitting = [n for n, g in layers if _fits(path, n, g, kind)]
+    named = [n for n in fitting if n.strip().lower() in wanted or n.strip().lower().removeprefix("yehu-") in wanted]
+    if named:
+        return named[0]
+    if fitting:
+        return fitting[0]
+    raise BoundaryError("boundary.no_fitting_layer", file=path.name, allowed=" / ".join(KINDS[kind]))
+
+
+def list_layers(path) -> list:
+    """Layers of a boundary file: ``[(name, geometry type), ...]`` (empty when it cannot be read).
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+
+    Returns
+    -------
+    list of (str, str)
+    """
+    try:
+        ensure_locked()
+        with _gdal_warnings_logged(Path(path).name):
+            return [(str(n), str(g)) for n, g in pyogrio.list_layers(path) if g is not None]
+    except Exception:  # noqa: BLE001 - the caller reports the file as unreadable when it loads it
+        return []
+
+
+def _read(path: Path, name: str, ext: str, limit: int, kind: str = "lake", layer: str | None = None):
+    """Read the chosen layer of a file with the drivers its extension allows; refuse anything else.
+
+    Returns the frame and the chosen layer's name (None for a single-layer file).
+    """
     drivers = FORMATS[ext][1]
     unreadable = BoundaryError("boundary.unreadable", file=name, expected=FORMATS[ext][0])
     try:
         ensure_locked()
         with _gdal_warnings_logged(name):
-            layers = [str(n) for n, gtype in pyogrio.list_layers(path) if gtype is not None]
-            infos = [pyogrio.read_info(path, layer=layer) for layer in layers]
+            listed = [(str(n), gtype) for n, gtype in pyogrio.list_layers(path) if gtype is not None]
+            infos = [pyogrio.read_info(path, layer=n) for n, _ in listed]
     except Exception as exc:  # GdalLockError, or GDAL raises a variety of errors for unreadable files
         log.warning("boundary file %s (%s) unreadable: %r", name, path, exc)
         raise unreadable from None
@@ -169,6 +263,10 @@ def _read(path: Path, name: str, ext: str, limit: int) -> gpd.GeoDataFrame:
     counted = sum(max(int(info["features"]), 0) for info in infos)
     if counted > limit:
         raise BoundaryError("boundary.too_many_features", file=name, n=counted, limit=limit)
+    if not listed:
+        raise BoundaryError("boundary.no_features", file=name)
+    chosen = choose_layer(listed, kind, path, layer) if (len(listed) > 1 or layer is not None) else None
+    layers = [chosen] if chosen is not None else [listed[0][0]]
     try:
         with _gdal_warnings_logged(name):
             frames = [gpd.read_file(path, layer=layer, engine="pyogrio") for layer in layers]
@@ -184,10 +282,11 @@ def _read(path: Path, name: str, ext: str, limit: int) -> gpd.GeoDataFrame:
     for f in frames:
         if f.crs.to_epsg(min_confidence=70) is None and f.crs.to_authority(min_confidence=70) is None:
             raise BoundaryError("boundary.unknown_crs", file=name, crs=describe_value(f.crs.name))
-    return gpd.GeoDataFrame(pd.concat([f.to_crs(crs) for f in frames], ignore_index=True), crs=crs)
+    gdf = gpd.GeoDataFrame(pd.concat([f.to_crs(crs) for f in frames], ignore_index=True), crs=crs)
+    return gdf, (chosen if len(listed) > 1 else None)
 
 
-def load_boundary(path, kind: str, *, name: str | None = None) -> Boundary:
+def load_boundary(path, kind: str, *, name: str | None = None, layer: str | None = None) -> Boundary:
     """Load and validate one boundary layer.
 
     The content must be what the extension says (checked before GDAL reads
@@ -201,6 +300,10 @@ def load_boundary(path, kind: str, *, name: str | None = None) -> Boundary:
         ``sections`` takes points, the others polygons.
     name : str, optional
         The file's name in messages (default: the path's last part).
+    layer : str, optional
+        In a multi-layer file (GeoPackage, KML with folders), the layer to load;
+        by default the one named after the kind (``lake``, ``sections`` and the
+        project's own export names), else the first with the kind's geometry type.
 
     Returns
     -------
@@ -234,9 +337,12 @@ def load_boundary(path, kind: str, *, name: str | None = None) -> Boundary:
         raise BoundaryError("boundary.not_found", file=name)
     limit = cfg.max_pond_features if kind == "ponds" else cfg.max_features
     check_content(path.read_bytes(), name, ext, limit)
-    gdf = _read(path, name, ext, limit)
+    gdf, chosen = _read(path, name, ext, limit, kind, layer)
     gdf = gdf.rename(columns={k: v for k, v in ALIASES.items() if k in gdf.columns and v not in gdf.columns})
     warnings: list[str] = []
+    if chosen is not None:
+        others = [n for n, _ in list_layers(path) if n != chosen]
+        warnings.append(f"layer {chosen!r} loaded; the file's other layers were not read: {', '.join(others)}")
 
     geoms = gdf.geometry.values
     empty = shapely.is_missing(geoms) | shapely.is_empty(geoms)
@@ -421,7 +527,7 @@ def load_optional_boundary(kind: str, folder=None) -> Boundary | None:
     return load_boundary(find_boundary_file(kind, folder), kind)
 
 
-def load_boundary_bytes(content: bytes, filename: str, kind: str) -> Boundary:
+def load_boundary_bytes(content: bytes, filename: str, kind: str, layer: str | None = None) -> Boundary:
     """Validate an uploaded boundary file, as :func:`load_boundary` does for a file on disk.
 
     The upload is checked before any GIS library reads it: size (at most
@@ -436,6 +542,8 @@ def load_boundary_bytes(content: bytes, filename: str, kind: str) -> Boundary:
         As uploaded; only its extension is used, and it is kept for display.
     kind : str
         One of :data:`KINDS`.
+    layer : str, optional
+        See :func:`load_boundary`.
 
     Returns
     -------
@@ -463,5 +571,5 @@ def load_boundary_bytes(content: bytes, filename: str, kind: str) -> Boundary:
     with tempfile.TemporaryDirectory(prefix="yehu-upload-") as tmp:
         path = Path(tmp) / f"{kind}{ext}"
         path.write_bytes(content)
-        b = load_boundary(path, kind, name=name)
+        b = load_boundary(path, kind, name=name, layer=layer)
     return Boundary(b.kind, Path(name), b.gdf, b.warnings)

@@ -143,7 +143,15 @@ class Header:
 
 
 def _decode(data: bytes) -> str:
-    """Decode UTF-8 (with or without BOM) or GBK/GB18030; a mix of both is refused."""
+    """Decode UTF-8 (with or without BOM), UTF-16 with a BOM (Excel's Unicode text) or GBK/GB18030.
+
+    A file mixing UTF-8 and GBK lines is refused.
+    """
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise UserError("import.encoding") from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -223,6 +223,13 @@ def test_unusable_files(data, name, code, store):
     assert store.count_samples() == 0
 
 
+def test_excel_unicode_text_is_read():
+    """Excel's 'Unicode text' export: UTF-16 with a BOM, tab-separated."""
+    data = "点位名称\t采样日期\t总磷(mg/L)\n５号塘\t2022/4/12\t0.01L\n".encode("utf-16")
+    parsed = parse_file(data, "u.csv", resolver_for_codes("5"))
+    assert parsed.errors() == [] and parsed.rows[0].site == "5" and parsed.rows[0].sample.value.censored
+
+
 def test_ragged_rows_are_read():
     data = "点位,日期,总磷\n1,2022-04-12\n2,2022-04-12,0.1,extra,cells\n".encode()
     parsed = parse_file(data, "r.csv", resolver_for_codes("1", "2"))

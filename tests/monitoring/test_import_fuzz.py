@@ -1,0 +1,28 @@
+"""Import fuzzing in the suite (a seeded share; bench/fuzz_import.py runs 2,000+ files and prints figures)."""
+
+from i18n.errors import UserError
+from monitoring.importer import import_file
+from tests.monitoring.fuzzfiles import files
+
+
+def test_generated_files_give_user_errors_only_and_never_a_partial_write(store):
+    outcomes = {"imported": 0, "refused": 0}
+    for data, name in files(120, seed=7):
+        before = store.count_samples()
+        try:
+            result = import_file(store, data, name, "u")
+        except UserError as exc:  # a refusal of the whole file: in the user's language, no traceback
+            assert exc.message("zh") and exc.message("en")
+            outcomes["refused"] += 1
+            assert store.count_samples() == before
+            continue
+        after = store.count_samples()
+        if result.errors or result.already_imported:
+            assert after == before and result.written == 0
+            for e in result.errors:
+                assert e.message("zh") and e.message("en")
+            outcomes["refused"] += 1
+        else:
+            assert after == before + result.written
+            outcomes["imported"] += 1
+    assert outcomes["refused"] > 50
