@@ -26,6 +26,8 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
 from i18n.errors import UserError
 
+from .textguard import install as install_text_guard
+
 __all__ = [
     "DEFAULT_SQLITE",
     "DatabaseUnavailable",
@@ -156,6 +158,9 @@ def sqlite_path(url: str) -> Path | None:
 def make_engine(url: str | None = None, create: bool = True) -> Engine:
     """Create an engine; SQLite gets WAL, foreign keys and a busy timeout.
 
+    Every engine checks text before the database sees it (:mod:`monitoring.textguard`):
+    no NUL character, no string longer than its column, alike on SQLite and PostgreSQL.
+
     Parameters
     ----------
     url : str, optional
@@ -190,12 +195,15 @@ def make_engine(url: str | None = None, create: bool = True) -> Engine:
             cur.execute("PRAGMA busy_timeout=30000")
             cur.close()
 
+        install_text_guard(engine)
         return engine
     try:
         args = {"connect_timeout": CONNECT_TIMEOUT} if url.startswith("postgresql") else {}
-        return create_engine(url, pool_pre_ping=True, connect_args=args)
+        engine = create_engine(url, pool_pre_ping=True, connect_args=args)
     except (ArgumentError, NoSuchModuleError) as exc:
         raise DatabaseUnavailable("db.bad_url") from exc
+    install_text_guard(engine)
+    return engine
 
 
 def explain(exc: BaseException, url: str) -> DatabaseUnavailable:
