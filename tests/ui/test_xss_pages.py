@@ -4,9 +4,12 @@ import json
 from datetime import date, datetime
 
 from monitoring.samples import TZ, ParsedValue, SampleInput
-from tests.test_hardening import PAYLOADS
+from tests.test_hardening import PAYLOADS as HTML_PAYLOADS
 from tests.ui.conftest import the_store
 
+#: A markdown link in a name must render as text, not as a link, for every role.
+MD_LINK = "[点我领取补贴](http://evil.example/x)"
+PAYLOADS = [*HTML_PAYLOADS, MD_LINK]
 PAGES = ["map", "samples", "retirement", "dashboard", "admin", "account"]
 MARKDOWN_KINDS = ("markdown", "caption", "info", "success", "warning", "error", "title", "subheader", "header")
 
@@ -20,8 +23,8 @@ def sections_with(payload):
     return json.dumps({"type": "FeatureCollection", "features": [feat]}).encode()
 
 
-def fill_with_payloads(s):
-    p = iter(PAYLOADS * 4)
+def fill_with_payloads(s, payloads=PAYLOADS):
+    p = iter(payloads * (40 // len(payloads)))
     s.add_site("L1", "lake", next(p), 113.4229, 29.6532, next(p), user="u")
     for site, value in (("9", 0.5), ("L1", 0.3)):
         s.add_sample(
@@ -76,3 +79,20 @@ def test_payloads_never_reach_markdown_raw(fresh_app):
     at.switch_page("ui/pages/retirement.py").run()
     shown = " ".join(str(df.value.to_numpy().tolist()) for df in at.dataframe)
     assert PAYLOADS[0] in shown or any(p in shown for p in PAYLOADS)
+
+
+def test_a_markdown_link_in_every_user_supplied_name_is_text(fresh_app):
+    """Every name, note and source filled with a markdown link: no page renders it as a link."""
+    at = fresh_app
+    fill_with_payloads(the_store(), [MD_LINK])
+    from ui.data import dataset
+
+    dataset.clear()
+    escaped = 0
+    for page in PAGES:
+        at.switch_page(f"ui/pages/{page}.py").run()
+        assert not at.exception, (page, at.exception)
+        for kind, text in markdown_sources(at):
+            assert MD_LINK not in text and "](http://evil" not in text, f"{page} {kind}: {text!r}"
+            escaped += "点我领取补贴" in text
+    assert escaped  # the names were shown, as text
