@@ -1,26 +1,28 @@
-"""Build and draw pond maps of 1k and 10k ponds; compare with a naive one-Marker-per-pond map.
+"""How fast the Map page draws its ponds, next to the framework's floor and Leaflet's; large maps.
 
-For each size it prints the payload (bytes of the map page), the Python build
-time, and the time until drawn in headless Chromium (navigation start to the
-second animation frame after the load event), for:
+Default run, in one Debian Chromium (/usr/bin/chromium), warm servers, median of 5:
 
-* ours: ``geo.mapping.build_map`` (one GeoJson layer of circle markers, canvas
-  rendering from 2,000 ponds, styles deduplicated, 6-decimal coordinates);
-* naive: ``folium.Marker`` with a tooltip per pond (no popup: ``folium.Popup``
-  needs jQuery, which is not served offline).
+* map page: a logged-in reload of the app's Map page, navigation start to the ponds drawn
+  (the map is embedded with Streamlit components v2, no iframe, see ``ui/map_component.py``);
+* one-line page: a Streamlit page holding one line of text, navigation start to the text shown
+  (the floor of Streamlit itself);
+* bare Leaflet: the same folium map as a plain HTML page, navigation start to the ponds drawn;
 
-Pages are served from a local HTTP server with the vendored Leaflet; Chromium
-is Debian's (/usr/bin/chromium).  Also prints the draw time of the real
-17-pond app page (warm server, page load to map drawn).
+then the ratios map / one-line (target at most 1.5) and map / bare Leaflet.
 
-    python bench/bench_map.py [--sizes 1000 10000]
+``--sizes 1000 10000`` also builds and draws synthetic maps of that many ponds next to a naive
+one-Marker-per-pond map (payload, Python build time, time until drawn).
+
+    python bench/bench_map.py [--runs 5] [--sizes 1000 10000]
 """
 
 import argparse
+import contextlib
 import functools
 import http.server
 import shutil
 import socketserver
+import statistics
 import sys
 import tempfile
 import threading
@@ -61,8 +63,15 @@ def draw_time(page, url, runs=3):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 10_000])
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--sizes", type=int, nargs="*", default=[])
     args = ap.parse_args()
+    pages(args.runs)
+    if args.sizes:
+        large_maps(args.sizes)
+
+
+def large_maps(sizes):
     from playwright.sync_api import sync_playwright
 
     from geo.mapping import build_map
@@ -78,126 +87,139 @@ def main():
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1400, "height": 900})
             print(f"{'ponds':>7} {'map':>6} {'payload KB':>11} {'build s':>8} {'drawn s':>8}")
-            # The real 17-pond map on its own page (no Streamlit around it).
-            from geo.dataset import load_dataset
-
-            t0 = time.perf_counter()
-            html = build_map(load_dataset(), asset_prefix="/leaflet").get_root().render()
-            build = time.perf_counter() - t0
-            (tmp / "real17.html").write_text(html, encoding="utf-8")
-            drawn = draw_time(page, f"http://127.0.0.1:{port}/real17.html")
-            print(
-                f"{17:>7,} {'ours':>6} {len(html.encode()) / 1024:>11,.0f} {build:>8.2f} {drawn:>8.2f}  (the real map)"
-            )
-            for n in args.sizes:
+            for n in sizes:
                 ds = synthetic_dataset(n)
-                sizes = {}
+                size = {}
                 for kind in ("ours", "naive"):
                     t0 = time.perf_counter()
                     m = build_map(ds, asset_prefix="/leaflet") if kind == "ours" else naive_map(ds, "/leaflet")
                     html = m.get_root().render()
                     build = time.perf_counter() - t0
                     (tmp / f"{kind}{n}.html").write_text(html, encoding="utf-8")
-                    sizes[kind] = len(html.encode())
+                    size[kind] = len(html.encode())
                     drawn = draw_time(page, f"http://127.0.0.1:{port}/{kind}{n}.html")
-                    print(f"{n:>7,} {kind:>6} {sizes[kind] / 1024:>11,.0f} {build:>8.2f} {drawn:>8.2f}")
-                print(f"{'':>7} payload ours/naive = {sizes['ours'] / sizes['naive']:.2f}")
+                    print(f"{n:>7,} {kind:>6} {size[kind] / 1024:>11,.0f} {build:>8.2f} {drawn:>8.2f}")
+                print(f"{'':>7} payload ours/naive = {size['ours'] / size['naive']:.2f}")
             browser.close()
-    app_page_draw()
-    print("targets: 10k ponds drawn within 2 s of page load, payload at most 1/3 of naive;")
-    print("         the 17-pond app map drawn within 1 s of the page's load")
+    print("targets: 10k ponds drawn within 2 s of page load, payload at most 1/3 of naive")
 
 
-def app_page_draw():
-    """The real app: warm server, time from navigation to the map's SVG paths drawn."""
-    from tests.browser import log_in, make_account, map_frame, offline_browser, streamlit_server
-
-    tmp = tempfile.mkdtemp(prefix="bench-map-")
-    env = make_account(Path(tmp) / "bench.sqlite")
-    with streamlit_server(env) as url, offline_browser() as (context, _outside):
-        page = context.new_page()
-        log_in(page, url)  # the session cookie then opens the map directly in new pages
-        map_frame(page, timeout=60_000)  # warm-up: first run imports and builds
-        page.wait_for_timeout(1500)
-        times = []
-        for _ in range(3):
-            page = context.new_page()
-            page.goto(url, wait_until="load")
-            loaded = page.evaluate("() => performance.timing.loadEventEnd - performance.timing.navigationStart")
-            t0 = time.perf_counter()
-            map_frame(page, timeout=60_000)
-            times.append((time.perf_counter() - t0, loaded / 1000))
-            page.close()
-        after, loaded = sorted(times)[1]
-        print(f"app page, 17 ponds: page load {loaded:.2f} s, map drawn {after:.2f} s after the load event")
-    bare_page_draw()
-
-
-BARE = """
-import copy
-
+ONE_LINE = """
 import streamlit as st
-from streamlit_folium import st_folium
 
-from geo.dataset import load_dataset
-from geo.mapping import build_map
-
-
-@st.cache_resource
-def built():
-    return build_map(load_dataset())
-
-
-# A copy per run: st_folium mutates the map it renders (see DEVELOPERS.md).
-st_folium(copy.deepcopy(built()), key="m", height=620, width="stretch", returned_objects=["last_object_clicked"])
+st.write("冶湖监管")
 """
 
+#: Interactive paths on the default map: 17 ponds, the shared point's dot and its 3 lines, 4 areas.
+PATHS = 25
 
-def bare_page_draw():
-    """The floor: a Streamlit page holding nothing but st_folium with the same map."""
+
+def drawn_after_navigation(page, url, condition, runs):
+    """Median seconds from navigation start until ``condition`` (a JS expression) holds."""
+    times = []
+    for _ in range(runs):
+        page.goto(url, wait_until="commit")
+        handle = page.wait_for_function(f"() => ({condition}) && performance.now()", polling="raf", timeout=60_000)
+        times.append(handle.json_value() / 1000)
+    return statistics.median(times)
+
+
+def one_line_server():
+    """A `streamlit run` of a page holding one line of text (same config as the app)."""
     import os
     import subprocess
     import urllib.request
 
-    from tests.browser import free_port, offline_browser
+    from tests.browser import free_port
 
-    visible = 'iframe[title="streamlit_folium.st_folium"][height="620"]'
+    @contextlib.contextmanager
+    def serve():
+        script = ROOT / ".bench_one_line.py"
+        script.write_text(ONE_LINE, encoding="utf-8")
+        port = free_port()
+        cmd = [sys.executable, "-m", "streamlit", "run", script.name, "--server.port", str(port)]
+        cmd += ["--server.address", "127.0.0.1", "--server.headless", "true"]
+        proc = subprocess.Popen(
+            cmd, cwd=ROOT, env=dict(os.environ), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            for _ in range(200):
+                try:
+                    urllib.request.urlopen(f"{url}/_stcore/health", timeout=2)
+                    break
+                except OSError:
+                    time.sleep(0.3)
+            yield url
+        finally:
+            proc.terminate()
+            proc.wait()
+            script.unlink(missing_ok=True)
 
-    def drawn(page):
-        page.wait_for_selector(visible, timeout=60_000)
-        page.frame_locator(visible).locator("path.leaflet-interactive").first.wait_for(timeout=60_000)
+    return serve()
 
-    script = ROOT / ".bench_bare_map.py"
-    script.write_text(BARE, encoding="utf-8")
-    port = free_port()
-    cmd = [sys.executable, "-m", "streamlit", "run", script.name, "--server.port", str(port)]
-    cmd += ["--server.address", "127.0.0.1", "--server.headless", "true"]
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=dict(os.environ), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(200):
-            try:
-                urllib.request.urlopen(f"{url}/_stcore/health", timeout=2)
-                break
-            except OSError:
-                time.sleep(0.3)
-        with offline_browser() as (context, _outside):
-            page = context.new_page()
-            page.goto(url)
-            drawn(page)
-            times = []
-            for _ in range(3):
-                page = context.new_page()
-                page.goto(url, wait_until="load")
-                t0 = time.perf_counter()
-                drawn(page)
-                times.append(time.perf_counter() - t0)
-                page.close()
-        print(f"bare st_folium page, same map: drawn {sorted(times)[1]:.2f} s after the load event (the stack's floor)")
-    finally:
-        proc.terminate()
-        proc.wait()
-        script.unlink(missing_ok=True)
+
+@contextlib.contextmanager
+def cached_browser():
+    """Chromium as a user has it on a reload: HTTP cache on; outside hosts unresolvable (offline).
+
+    (Request interception, used by the tests to list outside requests, turns the cache off.)
+    """
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser import CHROMIUM, CHROMIUM_ARGS
+
+    args = [*CHROMIUM_ARGS, "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost"]
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=args)
+        context = browser.new_context(viewport={"width": 1500, "height": 1100}, locale="zh-CN")
+        try:
+            yield context
+        finally:
+            context.close()
+            browser.close()
+
+
+def pages(runs):
+    """The Map page, the one-line page and the bare Leaflet page, timed in one browser run."""
+    from geo.dataset import load_dataset
+    from geo.mapping import build_map
+    from tests.browser import log_in, make_account, streamlit_server
+
+    tmp = Path(tempfile.mkdtemp(prefix="bench-map-"))
+    shutil.copytree(ROOT / "static" / "vendor" / "leaflet", tmp / "leaflet")
+    html = build_map(load_dataset(), asset_prefix="/leaflet").get_root().render()
+    (tmp / "real17.html").write_text(html, encoding="utf-8")
+    handler = functools.partial(Quiet, directory=str(tmp))
+    env = make_account(tmp / "bench.sqlite")
+    with (
+        socketserver.TCPServer(("127.0.0.1", 0), handler) as httpd,
+        streamlit_server(env) as app_url,
+        one_line_server() as line_url,
+        cached_browser() as context,
+    ):
+        threading.Thread(target=httpd.serve_forever, daemon=True).start()
+        page = context.new_page()
+        log_in(page, app_url)  # the session cookie then opens the map directly on a reload
+        page.locator(".yehu-map path.leaflet-interactive").first.wait_for(timeout=90_000)
+        page.wait_for_timeout(1500)
+        ponds = f"document.querySelectorAll('.yehu-map path.leaflet-interactive').length >= {PATHS}"
+        text = (
+            "[...document.querySelectorAll('[data-testid=stMarkdownContainer]')]"
+            ".some(e => e.textContent.includes('冶湖监管'))"
+        )
+        bare = f"document.querySelectorAll('path.leaflet-interactive').length >= {PATHS}"
+        drawn_after_navigation(page, line_url, text, 1)  # warm-up
+        drawn_after_navigation(page, f"http://127.0.0.1:{httpd.server_address[1]}/real17.html", bare, 1)
+        t_map = drawn_after_navigation(page, app_url + "/map", ponds, runs)
+        t_line = drawn_after_navigation(page, line_url, text, runs)
+        t_bare = drawn_after_navigation(page, f"http://127.0.0.1:{httpd.server_address[1]}/real17.html", bare, runs)
+        httpd.shutdown()
+    print(f"navigation -> drawn, median of {runs} (headless Chromium, browser cache on, warm servers):")
+    print(f"  map page (17 ponds, logged in)  {t_map:6.2f} s")
+    print(f"  one-line Streamlit page         {t_line:6.2f} s")
+    print(f"  bare Leaflet page, same map     {t_bare:6.2f} s")
+    print(f"  map / one-line = {t_map / t_line:.2f} (target <= 1.5);  map / bare Leaflet = {t_map / t_bare:.1f}")
 
 
 if __name__ == "__main__":

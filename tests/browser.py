@@ -91,12 +91,11 @@ def offline_browser():
 
 
 def map_frame(page, timeout=30_000):
-    """The streamlit-folium iframe, once Leaflet has drawn into it."""
-    page.wait_for_selector('iframe[title="streamlit_folium.st_folium"]', timeout=timeout)
-    frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
-    frame.locator(".leaflet-container").wait_for(timeout=timeout)
-    frame.locator("path.leaflet-interactive").first.wait_for(timeout=timeout)
-    return frame
+    """The map (embedded in the page, no iframe), once Leaflet has drawn into it."""
+    box = page.locator(".yehu-map")
+    box.locator(".leaflet-container").wait_for(timeout=timeout)
+    box.locator("path.leaflet-interactive").first.wait_for(timeout=timeout)
+    return box
 
 
 BROWSER_USER, BROWSER_PASSWORD = "browser-admin", "browser-password-1"

@@ -3,11 +3,9 @@
 The Store checks every write again; these helpers only decide what to show.
 """
 
-import json
 import re
 
 import streamlit as st
-import streamlit.components.v1 as components
 
 from monitoring.auth import ACTIONS, Actor
 from ui.data import store
@@ -65,24 +63,18 @@ def remember(token: str) -> None:
     st.session_state.pop("_logged_out", None)
 
 
-def sync_cookie() -> None:
-    """Write or clear the session cookie once, through a zero-height same-origin frame.
+def cookie_update() -> dict | None:
+    """The session cookie to write or clear on this run, once (for ``ui.page_script``), or None.
 
-    The token is URL-safe base64 (``secrets.token_urlsafe``) and JSON-quoted; nothing else is
-    written into the script.
+    The token is URL-safe base64 (``secrets.token_urlsafe``); anything else is never written.
     """
     value = st.session_state.pop("_cookie", None)
     if value is None:
-        return
+        return None
     if value and not re.fullmatch(r"[A-Za-z0-9_-]{20,100}", value):
-        return
+        return None
     age = 0 if not value else int(store().auth.session_idle_hours * 3600 * 3)
-    script = (
-        "<script>const secure = window.parent.location.protocol === 'https:' ? '; Secure' : '';"
-        f"document.cookie = {json.dumps(COOKIE)} + '=' + {json.dumps(value)} + "
-        f"'; Path=/; Max-Age={age}; SameSite=Strict' + secure;</script>"
-    )
-    components.html(script, height=0)
+    return {"name": COOKIE, "value": value, "max_age": age}
 
 
 def actor() -> Actor | None:

@@ -1,18 +1,18 @@
 """Cached loaders: data by file version, the map by its inputs.
 
-The built map is cached once per input set and never handed out itself:
-st_folium mutates the map it renders, so each run gets a deep copy (a few
-milliseconds; same element ids, so the browser does not redraw an unchanged map).
+The map is built and rendered to its embeddable parts once per input set (data version,
+language, basemap, statuses, open cases); every run hands out the same parts, so the page
+sends the browser an unchanged element that Streamlit's message cache replaces by a reference.
 """
 
-import copy
+import hashlib
 import os
 
 import streamlit as st
 
 from geo.config import config_path
 from geo.dataset import Dataset
-from geo.mapping import build_map
+from geo.mapping import build_map, default_bounds, map_parts
 from geo.register import data_dir
 
 # How many times the map was actually built in this process (tests read it).
@@ -41,18 +41,20 @@ def current_dataset() -> Dataset:
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def _built_map(version: tuple, lang: str, basemap: str, tianditu_key: str | None, statuses: tuple, cases: tuple):
-    MAP_BUILDS["count"] += 1
-    return build_map(
-        dataset(version), lang, basemap, dict(statuses) or None, tianditu_key, open_cases=dict(cases) or None
-    )
-
-
-def pond_map(
+def pond_map_parts(
     version: tuple, lang: str, basemap: str, tianditu_key: str | None, statuses: tuple = (), cases: tuple = ()
-):
-    """A private copy of the cached map for this run (st_folium mutates what it renders)."""
-    return copy.deepcopy(_built_map(version, lang, basemap, tianditu_key, statuses, cases))
+) -> tuple[str, dict, list]:
+    """``(key, parts, home)`` of the map for these inputs: built once, never changed afterwards.
+
+    ``key`` names the content (a digest of the map's script), ``parts`` is
+    ``geo.mapping.map_parts`` of the built map, ``home`` the default view's bounds.
+    """
+    MAP_BUILDS["count"] += 1
+    ds = dataset(version)
+    m = build_map(ds, lang, basemap, dict(statuses) or None, tianditu_key, open_cases=dict(cases) or None)
+    parts = map_parts(m)
+    key = hashlib.sha256((parts["css"] + parts["html"] + parts["script"]).encode()).hexdigest()[:16]
+    return key, parts, default_bounds(ds, gcj=basemap == "gaode")
 
 
 def open_case_sites() -> tuple:

@@ -20,10 +20,12 @@ Modules, by what they draw:
 - ``legend``: the legend and the stylesheet.
 - ``controls``: scale bar, fixed-HTML controls, layer switcher.
 - ``view``: default frame, all-pond bounds, centre and zoom for a viewport.
+- ``embed``: a built map as parts to embed in a page without an iframe.
 - ``palette``: every colour.
 """
 
 from .build import ASSET_PREFIX, build_map
+from .embed import map_parts
 from .large import CANVAS_FROM
 from .layers import BASEMAPS, selection_layer
 from .palette import (
@@ -34,8 +36,8 @@ from .palette import (
     VERIFIED_COLOUR,
     ZONE_COLOURS,
 )
-from .ponds import FAN_RADIUS_M, display_positions, pond_at, pond_table
-from .view import all_ponds_bounds, view_for
+from .ponds import FAN_RADIUS_M, display_positions, drawn_position, pond_at, pond_table
+from .view import all_ponds_bounds, default_bounds, view_for
 
 __all__ = [
     "ASSET_PREFIX",
@@ -50,7 +52,10 @@ __all__ = [
     "ZONE_COLOURS",
     "all_ponds_bounds",
     "build_map",
+    "default_bounds",
     "display_positions",
+    "drawn_position",
+    "map_parts",
     "pond_at",
     "pond_table",
     "selection_layer",

@@ -6,7 +6,7 @@ import folium
 
 from i18n import t
 
-from ..crs import GEOGRAPHIC, geometry_to_gcj02
+from ..crs import GEOGRAPHIC
 from .common import esc, geojson, shifted
 from .palette import AREA_STYLES, CASE_COLOUR, HIGHLIGHT_COLOUR, SECTION_STYLE
 
@@ -173,14 +173,11 @@ def selection_layer(ds, pond_id: int, lang: str = "zh", basemap: str = "none") -
     -------
     folium.FeatureGroup
     """
-    from .ponds import display_positions
+    from .ponds import drawn_position
 
-    pos = display_positions(ds.register).set_index("pond_id")
-    p = pos.loc[pond_id].geometry
-    if basemap == "gaode":
-        p = geometry_to_gcj02([p])[0]
+    lat, lon = drawn_position(ds, pond_id, basemap)
     group = folium.FeatureGroup(name=esc(t("map.selected", lang)))
     folium.CircleMarker(
-        [p.y, p.x], radius=16, color=HIGHLIGHT_COLOUR, weight=4, fill=False, tooltip=esc(t("map.selected", lang))
+        [lat, lon], radius=16, color=HIGHLIGHT_COLOUR, weight=4, fill=False, tooltip=esc(t("map.selected", lang))
     ).add_to(group)
     return group

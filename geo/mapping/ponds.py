@@ -22,7 +22,7 @@ from .palette import (
     ZONE_COLOURS,
 )
 
-__all__ = ["FAN_RADIUS_M", "add_ponds", "display_positions", "pond_at", "pond_style", "pond_table"]
+__all__ = ["FAN_RADIUS_M", "add_ponds", "display_positions", "drawn_position", "pond_at", "pond_style", "pond_table"]
 
 #: Ponds printed at one point are drawn on a ring of this radius around it.
 FAN_RADIUS_M = 200.0
@@ -221,6 +221,25 @@ def add_ponds(group, ds, lang: str, statuses: dict | None, gcj: bool, large: boo
         highlight_function=lambda f: {"weight": 4, "color": HIGHLIGHT_COLOUR},
         **detail,
     ).add_to(group)
+
+
+def drawn_position(ds, pond_id: int, basemap: str = "none") -> tuple[float, float]:
+    """``(lat, lon)`` where a pond is drawn: fanned out if it shares a point, GCJ-02 on Gaode.
+
+    Parameters
+    ----------
+    ds : geo.dataset.Dataset
+    pond_id : int
+    basemap : str
+
+    Returns
+    -------
+    (float, float)
+    """
+    p = display_positions(ds.register).set_index("pond_id").loc[pond_id].geometry
+    if basemap == "gaode":
+        p = geometry_to_gcj02([p])[0]
+    return float(p.y), float(p.x)
 
 
 def pond_at(ds, lat: float, lng: float, basemap: str = "none", tolerance_m: float = 40.0) -> int | None:

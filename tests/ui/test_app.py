@@ -22,17 +22,23 @@ def app():
     return login_as(AppTest.from_file(str(ROOT / "app.py"), default_timeout=90).run())
 
 
-def component_args(at):
+def component_data(at, name="yehu.pond_map"):
+    """The data a components-v2 element (the map, its view, the page script) was given."""
+
     def walk(node):
         yield node
         for child in getattr(node, "children", {}).values():
             yield from walk(child)
 
-    for el in walk(at.main):
+    for el in walk(at._tree):
         proto = getattr(el, "proto", None)
-        if proto is not None and getattr(proto, "json_args", ""):
-            return json.loads(proto.json_args)
-    raise AssertionError("no st_folium component on the page")
+        if proto is not None and getattr(proto, "component_name", "") == name:
+            return json.loads(proto.json)
+    raise AssertionError(f"no {name} component on the page")
+
+
+def view(at):
+    return component_data(at, "yehu.pond_map_view")
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -45,13 +51,16 @@ def test_every_page_runs(app, page):
 def test_map_page_in_chinese_with_local_assets(app):
     assert app.title[0].value == "地图"
     assert "暂定" in app.warning[0].value
-    args = component_args(app)
-    assert args["js_links"] == ["/app/static/vendor/leaflet/leaflet.js"]
-    assert args["css_links"] == ["/app/static/vendor/leaflet/leaflet.css"]
-    assert (
-        "冶湖" in args["script"].encode().decode("unicode_escape", errors="ignore")
-        or "\\u51b6\\u6e56" in args["script"]
-    )
+    data = component_data(app)
+    assert data["leaflet"] == {
+        "js": ["/app/static/vendor/leaflet/leaflet.js"],
+        "css": ["/app/static/vendor/leaflet/leaflet.css"],
+    }
+    script = data["parts"]["script"]
+    assert "冶湖" in script.encode().decode("unicode_escape", errors="ignore") or "\\u51b6\\u6e56" in script
+    # Embedded in the page: folium's page-level rules stay out of it.
+    assert "html, body" not in data["parts"]["css"]
+    assert data["parts"]["name"] in data["parts"]["html"]
 
 
 def test_language_switch(app):
@@ -64,6 +73,7 @@ def test_language_switch(app):
 
 
 def test_filters_survive_a_language_switch(app):
+    app.toggle(key="show_table").set_value(True).run()
     app.selectbox(key="filter_flag.zh").set_value("suspect").run()
     app.sidebar.selectbox(key="lang").set_value("en").run()
     assert app.selectbox(key="filter_flag.en").value == "suspect"
@@ -79,12 +89,14 @@ def test_selecting_a_pond_shows_its_details(app):
     assert any("距冶湖轮廓" in e.value for e in app.error)
     texts = " ".join(m.value for m in app.markdown)
     assert "E113\\.4143 N29\\.6399" in texts  # typo hypothesis (markdown-escaped)
-    # The selection ring is added without rebuilding the map.
-    assert component_args(app)["feature_group"]
+    # The selection ring is drawn by the small view element; the map's payload is unchanged.
+    assert view(app)["selected"]["lat"] == pytest.approx(29.3699, abs=1e-3)
 
 
 def test_table_filters(app):
     table = lambda: app.dataframe[-1].value  # noqa: E731
+    assert len(app.dataframe) == 0  # off the first paint
+    app.toggle(key="show_table").set_value(True).run()
     assert len(table()) == 17
     app.selectbox(key="filter_flag.zh").set_value("suspect").run()
     assert sorted(table()["序号"]) == [2, 3, 4, 9, 10, 11, 15, 16, 17]
@@ -100,8 +112,7 @@ def test_table_filters(app):
 def test_far_pond_jump_selects_it(app):
     app.button(key="jump_11").click().run()
     assert app.session_state["selected_pond"] == 11
-    assert app.session_state["map_zoom"] == 14
-    assert component_args(app)["center"] == [29.2392, 113.3555]
+    assert view(app)["view"] == {"center": [29.2392, 113.3555], "zoom": 14}
 
 
 def test_rerun_does_not_rebuild_the_map(app):
@@ -120,12 +131,15 @@ def test_rerun_does_not_rebuild_the_map(app):
 
 
 def test_show_all_then_back_to_the_lake(app):
+    before = component_data(app)
     app.button(key="show_all").click().run()
-    lat, lon = component_args(app)["center"]
+    lat, lon = view(app)["view"]["center"]
     assert 29.2 < lat < 29.7 and 113.2 < lon < 113.5
-    assert component_args(app)["zoom"] <= 11
+    assert view(app)["view"]["zoom"] <= 11
+    seq = view(app)["seq"]
     app.button(key="reset_view").click().run()
-    assert component_args(app)["center"] is None
+    assert view(app)["view"] is None and view(app)["seq"] == seq + 1
+    assert component_data(app) == before  # the map itself is sent unchanged
 
 
 def test_english_details_have_no_chinese_labels(app):

@@ -74,7 +74,7 @@ def test_escaped_farm_name_in_a_real_page(tmp_path):
         click_pond(page, frame, payload)
         assert frame.locator(".leaflet-tooltip").first.inner_text().count(payload) == 1
         assert frame.locator("img[src=x]").count() == 0
-        assert frame.locator(":root").evaluate("() => window.__xss === undefined")
+        assert page.evaluate("() => window.__xss === undefined")
         assert outside == []
 
 
@@ -83,7 +83,10 @@ def test_selecting_a_table_row_selects_the_pond(server):
         page = context.new_page()
         log_in(page, server)
         map_frame(page)
+        assert page.locator('[data-testid="stDataFrame"]').count() == 0  # off the first paint
+        page.get_by_text("显示池塘列表").click()
         grid = page.locator('[data-testid="stDataFrame"]').last
+        grid.wait_for(timeout=20_000)
         grid.scroll_into_view_if_needed()
         page.wait_for_timeout(800)
         box = grid.bounding_box()
@@ -99,7 +102,7 @@ def test_login_wrong_password_then_right_then_logout(server):
         page.goto(server)
         # Anonymous: the login page only, no map, no other pages in the navigation.
         page.get_by_role("button", name="登录").wait_for(timeout=30_000)
-        assert page.locator('iframe[title="streamlit_folium.st_folium"]').count() == 0
+        assert page.locator(".yehu-map").count() == 0
         assert page.get_by_text("退养台账").count() == 0
         # A wrong password is refused.
         log_in(page, server, password="wrong-password-1")
@@ -119,5 +122,5 @@ def test_login_wrong_password_then_right_then_logout(server):
         page.get_by_role("button", name="登录").wait_for(timeout=20_000)
         page.reload()
         page.get_by_role("button", name="登录").wait_for(timeout=30_000)
-        assert page.locator('iframe[title="streamlit_folium.st_folium"]').count() == 0
+        assert page.locator(".yehu-map").count() == 0
         assert outside == []

@@ -1,13 +1,15 @@
+import html
+
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from geo.classify import ZONE_CLASSES
 from geo.crs import gcj02_to_wgs84
-from geo.mapping import BASEMAPS, all_ponds_bounds, pond_at, pond_table, selection_layer, view_for
+from geo.mapping import BASEMAPS, all_ponds_bounds, drawn_position, pond_table, view_for
 from i18n import describe_flag, describe_hypothesis
-from ui.data import data_version, dataset, known_statuses, open_case_sites, pond_map, tianditu_key
+from ui.data import data_version, dataset, known_statuses, open_case_sites, pond_map_parts, tianditu_key
 from ui.i18n import labeller, lang, tr
+from ui.map_component import pond_map
 from ui.widgets import keep, keyed, plain
 
 version = data_version()  # once per run: it reads the file times and the database stamp
@@ -47,29 +49,35 @@ if "_pick" in st.session_state:
     st.session_state["pond_select"] = st.session_state.pop("_pick")
 
 
+def move_view(view):
+    """Show ``view`` ({"center", "zoom"}, or None for the default) on the next run, even if unchanged."""
+    if view is None:
+        st.session_state.pop("map_view", None)
+    else:
+        st.session_state["map_view"] = view
+    st.session_state["map_view_seq"] = st.session_state.get("map_view_seq", 0) + 1
+
+
 def jump(pid):
     r = rows.loc[pid]
     select(pid)
-    st.session_state["map_center"] = (float(r.lat), float(r.lon))
-    st.session_state["map_zoom"] = 14
+    move_view({"center": [float(r.lat), float(r.lon)], "zoom": 14})
 
 
 def show_all():
     centre, zoom = view_for(all_ponds_bounds(ds), 600, 620)
-    st.session_state["map_center"] = centre
-    st.session_state["map_zoom"] = zoom
+    move_view({"center": list(centre), "zoom": zoom})
 
 
 def reset_view():
-    st.session_state.pop("map_center", None)
-    st.session_state.pop("map_zoom", None)
+    move_view(None)
 
 
 selected = st.session_state.get("selected_pond")
 col_map, col_info = st.columns([3, 2], gap="medium")
 
 with col_map:
-    fmap = pond_map(
+    map_key, parts, home = pond_map_parts(
         version,
         LANG,
         basemap,
@@ -77,29 +85,23 @@ with col_map:
         statuses=known_statuses(),
         cases=open_case_sites(),
     )
-    out = st_folium(
-        fmap,
-        key="pond_map",
-        height=620,
-        width="stretch",
-        returned_objects=["last_object_clicked", "last_clicked"],
-        feature_group_to_add=selection_layer(ds, selected, LANG, basemap) if selected else None,
-        center=st.session_state.get("map_center"),
-        zoom=st.session_state.get("map_zoom"),
+    clicked = pond_map(
+        map_key,
+        parts,
+        home,
+        drawn_position(ds, selected, basemap) if selected else None,
+        html.escape(tr("map.selected")),
+        st.session_state.get("map_view"),
+        st.session_state.get("map_view_seq", 0),
     )
-    point = (out or {}).get("last_clicked")
-    if point and point != st.session_state.get("last_point_raw"):
-        st.session_state["last_point_raw"] = point
-        lat, lng = point["lat"], point["lng"]
+    if clicked:
+        lat, lng = clicked["lat"], clicked["lng"]
         if basemap == "gaode":
             lng, lat = gcj02_to_wgs84(lng, lat)
         st.session_state["map_point"] = (float(lat), float(lng))
-    clicked = (out or {}).get("last_object_clicked")
-    if clicked and clicked != st.session_state.get("last_click"):
-        st.session_state["last_click"] = clicked
-        pid = pond_at(ds, clicked["lat"], clicked["lng"], basemap)
-        if pid is not None and pid != selected:
-            select(pid)
+        pid = clicked.get("pond")
+        if pid is not None and int(pid) in rows.index and int(pid) != selected:
+            select(int(pid))
             st.rerun()
 
     far = [p for p, r in ds.qa.items() if any(f.code == "far" for f in r.flags)]
@@ -205,68 +207,70 @@ with col_info:
                 st.write(plain(tr("qa.no_hypothesis", km=ds.qa_config.hypothesis_radius_m / 1000)))
 
 # --- the table ---------------------------------------------------------------
-st.subheader(tr("map.table"))
-f1, f2, f3 = st.columns(3)
-towns = f1.multiselect(
-    tr("map.filter.town"), sorted(table.town.unique()), key="filter_town", placeholder=tr("map.flag.all")
-)
-zones = keep(
-    "filter_zone",
-    f2.multiselect(
-        tr("map.filter.zone"),
-        ZONE_CLASSES,
-        format_func=labeller("zone"),
-        key=keyed("filter_zone"),
-        placeholder=tr("map.flag.all"),
-    ),
-)
-flag = keep(
-    "filter_flag",
-    f3.selectbox(
-        tr("map.filter.flag"),
-        ["all", "suspect", "noted", "clean"],
-        format_func=labeller("map.flag"),
-        key=keyed("filter_flag"),
-    ),
-)
-shown = table
-if towns:
-    shown = shown[shown.town.isin(towns)]
-if zones:
-    shown = shown[shown.zone_class.astype(str).isin(zones)]
-if flag == "suspect":
-    shown = shown[shown.suspect]
-elif flag == "noted":
-    shown = shown[shown.noted]
-elif flag == "clean":
-    shown = shown[~shown.noted]
-st.caption(tr("map.count", n=len(shown), total=len(table)) + " · " + tr("map.table_hint"))
-view = pd.DataFrame(
-    {
-        tr("field.pond_id"): shown.pond_id,
-        tr("field.town"): shown.town,
-        tr("field.village"): shown.village,
-        tr("field.farm_name"): shown.farm_name,
-        tr("field.area_mu"): shown.area_mu,
-        tr("field.zone_class"): [tr(f"zone.{z}") for z in shown.zone_class],
-        tr("field.shore_distance_m"): shown.shore_distance_m.round(0),
-        tr("field.flags"): shown["qa_text"],
-    }
-)
-event = st.dataframe(
-    view,
-    hide_index=True,
-    width="stretch",
-    on_select="rerun",
-    selection_mode="single-row",
-    key="pond_table",
-    column_config={tr("field.area_mu"): st.column_config.NumberColumn(help=tr("map.area_help"), format="%g")},
-)
-chosen = event.selection.rows if event is not None and hasattr(event, "selection") else []
-if chosen:
-    pid = int(shown.pond_id.iloc[chosen[0]])
-    if st.session_state.get("last_table_pick") != pid:
-        st.session_state["last_table_pick"] = pid
-        if pid != selected:
-            select(pid)
-            st.rerun()
+# Off the first paint: the list is drawn when asked for (its grid costs about a second to draw).
+if st.toggle(tr("map.table.show"), key="show_table"):
+    st.subheader(tr("map.table"))
+    f1, f2, f3 = st.columns(3)
+    towns = f1.multiselect(
+        tr("map.filter.town"), sorted(table.town.unique()), key="filter_town", placeholder=tr("map.flag.all")
+    )
+    zones = keep(
+        "filter_zone",
+        f2.multiselect(
+            tr("map.filter.zone"),
+            ZONE_CLASSES,
+            format_func=labeller("zone"),
+            key=keyed("filter_zone"),
+            placeholder=tr("map.flag.all"),
+        ),
+    )
+    flag = keep(
+        "filter_flag",
+        f3.selectbox(
+            tr("map.filter.flag"),
+            ["all", "suspect", "noted", "clean"],
+            format_func=labeller("map.flag"),
+            key=keyed("filter_flag"),
+        ),
+    )
+    shown = table
+    if towns:
+        shown = shown[shown.town.isin(towns)]
+    if zones:
+        shown = shown[shown.zone_class.astype(str).isin(zones)]
+    if flag == "suspect":
+        shown = shown[shown.suspect]
+    elif flag == "noted":
+        shown = shown[shown.noted]
+    elif flag == "clean":
+        shown = shown[~shown.noted]
+    st.caption(tr("map.count", n=len(shown), total=len(table)) + " · " + tr("map.table_hint"))
+    view = pd.DataFrame(
+        {
+            tr("field.pond_id"): shown.pond_id,
+            tr("field.town"): shown.town,
+            tr("field.village"): shown.village,
+            tr("field.farm_name"): shown.farm_name,
+            tr("field.area_mu"): shown.area_mu,
+            tr("field.zone_class"): [tr(f"zone.{z}") for z in shown.zone_class],
+            tr("field.shore_distance_m"): shown.shore_distance_m.round(0),
+            tr("field.flags"): shown["qa_text"],
+        }
+    )
+    event = st.dataframe(
+        view,
+        hide_index=True,
+        width="stretch",
+        on_select="rerun",
+        selection_mode="single-row",
+        key="pond_table",
+        column_config={tr("field.area_mu"): st.column_config.NumberColumn(help=tr("map.area_help"), format="%g")},
+    )
+    chosen = event.selection.rows if event is not None and hasattr(event, "selection") else []
+    if chosen:
+        pid = int(shown.pond_id.iloc[chosen[0]])
+        if st.session_state.get("last_table_pick") != pid:
+            st.session_state["last_table_pick"] = pid
+            if pid != selected:
+                select(pid)
+                st.rerun()

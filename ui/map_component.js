@@ -1,0 +1,107 @@
+// The pond map in the page itself (no iframe). Leaflet is loaded once per page from the app's
+// own static files and kept by the browser's cache; the map is built once per map key (data
+// version, language, basemap, statuses, cases) and kept while the page stays open.
+//
+// Two components share this module:
+// - "map" (data: {key, parts, home, leaflet}) builds the map and reports clicks;
+// - "view" (data: {key, selected, view}) moves the selection ring and the view without
+//   touching the map's payload, so a selection sends a few bytes, not the map again.
+
+const registry = (window.__yehuMaps = window.__yehuMaps || { maps: {}, waiting: {}, leaflet: null });
+
+function loadLeaflet(urls) {
+  if (window.L) return Promise.resolve();
+  if (!registry.leaflet) {
+    registry.leaflet = new Promise((resolve, reject) => {
+      for (const href of urls.css) {
+        const link = document.createElement("link");
+        link.rel = "stylesheet";
+        link.href = href;
+        document.head.appendChild(link);
+      }
+      const script = document.createElement("script");
+      script.src = urls.js[0];
+      script.onload = resolve;
+      script.onerror = () => reject(new Error("Leaflet did not load"));
+      document.head.appendChild(script);
+    });
+  }
+  return registry.leaflet;
+}
+
+function mapFor(key) {
+  if (registry.maps[key]) return Promise.resolve(registry.maps[key]);
+  return new Promise((resolve) => {
+    (registry.waiting[key] = registry.waiting[key] || []).push(resolve);
+  });
+}
+
+function publish(key, entry) {
+  registry.maps[key] = entry;
+  for (const resolve of registry.waiting[key] || []) resolve(entry);
+  delete registry.waiting[key];
+}
+
+async function buildMap({ data, parentElement, setTriggerValue }) {
+  const host = parentElement;
+  const old = host.__yehuMap;
+  if (old && old.key === data.key) {
+    old.trigger = setTriggerValue;
+    return;
+  }
+  await loadLeaflet(data.leaflet);
+  if (old) {
+    old.map.remove();
+    old.box.remove();
+    if (registry.maps[old.key] === old) delete registry.maps[old.key];
+  }
+  const box = document.createElement("div");
+  box.className = "yehu-map";
+  const style = document.createElement("style");
+  style.textContent = data.parts.css;
+  box.appendChild(style);
+  const holder = document.createElement("div");
+  holder.className = "yehu-map-holder";
+  holder.innerHTML = data.parts.html; // the map's own <div>, made by folium (no user text)
+  box.appendChild(holder);
+  host.appendChild(box);
+  // folium's script builds the map in that <div>; every user text in it is escaped (geo.mapping).
+  const map = new Function("L", data.parts.script + "\nreturn " + data.parts.name + ";")(window.L);
+  const entry = { key: data.key, map, box, home: data.home, trigger: setTriggerValue, ring: null, seq: null };
+  host.__yehuMap = entry;
+  map.eachLayer((layer) => {
+    const props = layer.feature && layer.feature.properties;
+    if (props && props.pond_id !== undefined) {
+      layer.on("click", (e) => {
+        L.DomEvent.stopPropagation(e);
+        entry.trigger("clicked", { pond: props.pond_id, lat: e.latlng.lat, lng: e.latlng.lng });
+      });
+    }
+  });
+  map.on("click", (e) => entry.trigger("clicked", { pond: null, lat: e.latlng.lat, lng: e.latlng.lng }));
+  new ResizeObserver(() => map.invalidateSize()).observe(box);
+  publish(data.key, entry);
+}
+
+async function applyView({ data }) {
+  const entry = await mapFor(data.key);
+  const map = entry.map;
+  if (entry.ring) {
+    entry.ring.remove();
+    entry.ring = null;
+  }
+  if (data.selected) {
+    const s = data.selected;
+    entry.ring = L.circleMarker([s.lat, s.lng], s.style).bindTooltip(s.tip).addTo(map);
+  }
+  if (data.seq !== entry.seq) {
+    entry.seq = data.seq;
+    if (data.view) map.setView(data.view.center, data.view.zoom);
+    else if (entry.home) map.fitBounds(entry.home);
+  }
+}
+
+export default function (component) {
+  const run = component.data && component.data.parts ? buildMap : applyView;
+  run(component).catch((err) => console.error("pond map:", err));
+}
