@@ -12,7 +12,17 @@ from datetime import date
 
 from geo.config import load_config
 
-__all__ = ["LedgerError", "Step", "check_event", "load_steps", "load_units", "overdue", "pond_status", "replay"]
+__all__ = [
+    "LedgerError",
+    "Step",
+    "check_event",
+    "load_steps",
+    "load_units",
+    "map_status",
+    "overdue",
+    "pond_status",
+    "replay",
+]
 
 
 class LedgerError(ValueError):
@@ -206,6 +216,36 @@ def pond_status(done: dict, steps: list[Step]) -> str:
     if steps and steps[-1].key in done:
         return "retired"
     return "in_progress" if done else "not_started"
+
+
+def map_status(done: dict, steps: list[Step], today: date) -> str:
+    """The status a pond is coloured by: ``retired``, ``overdue``, ``in_progress`` or ``not_started``.
+
+    ``overdue`` when any step is past its deadline and not done, whether or not the pond has a
+    ledger entry yet (the ledger lists it as overdue either way); a retired pond is never overdue.
+
+    Parameters
+    ----------
+    done : dict
+        From :func:`replay` (empty for a pond without entries).
+    steps : list of Step
+    today : datetime.date
+        In Asia/Shanghai.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> steps = load_steps()
+    >>> map_status({}, steps, date(2022, 1, 5)), map_status({}, steps, date(2026, 11, 30))
+    ('not_started', 'overdue')
+    """
+    status = pond_status(done, steps)
+    if status != "retired" and any(state == "overdue" for _, state, _ in overdue(done, steps, today)):
+        return "overdue"
+    return status
 
 
 def overdue(done: dict, steps: list[Step], today: date) -> list[tuple[Step, str, int]]:

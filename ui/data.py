@@ -7,6 +7,7 @@ sends the browser an unchanged element that Streamlit's message cache replaces b
 
 import hashlib
 import os
+from datetime import datetime
 
 import streamlit as st
 
@@ -108,9 +109,16 @@ def weekly_grid(stamp: tuple, weeks: tuple):
     return store().weekly_grid(list(weeks))
 
 
-def known_statuses() -> tuple:
-    """Retirement status of ponds with at least one ledger entry (others keep their zone colour)."""
-    ledger = store().ledger()
-    from monitoring.ledger import pond_status
+def pond_statuses() -> tuple:
+    """Retirement status of every pond, for the map: ((pond_id, status), ...).
 
-    return tuple(sorted((int(code), pond_status(done, store().steps)) for code, done in ledger.items() if done))
+    ``overdue`` too for ponds without a ledger entry whose steps are past their deadlines (the
+    ledger lists them as overdue), so no pond on the map reads 未知.
+    """
+    from monitoring.ledger import map_status
+    from monitoring.samples import TZ
+
+    today = datetime.now(TZ).date()
+    steps = store().steps
+    ledger = store().ledger()
+    return tuple(sorted((int(code), map_status(done, steps, today)) for code, done in ledger.items() if code.isdigit()))

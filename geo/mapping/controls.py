@@ -11,7 +11,11 @@ from i18n import t
 from .common import esc
 from .legend import legend_html
 
-__all__ = ["FixedControl", "MetricScale", "add_controls"]
+__all__ = ["WIDE_PX", "CollapseWhenNarrow", "FixedControl", "MetricScale", "add_controls"]
+
+#: From this map width on, the legend opens and the layer list shows; below it (a phone) both
+#: stay buttons, so no control covers a pond.
+WIDE_PX = 600
 
 
 class MetricScale(MacroElement):
@@ -36,6 +40,13 @@ class FixedControl(MacroElement):
         {{ this.get_name() }}.onAdd = function () {
             var div = L.DomUtil.create('div', {{ this.css_class|tojson }});
             div.innerHTML = {{ this.html|tojson }};
+            {% if this.open_from_px %}
+            // Open on a wide map; on a phone it stays a one-line button over the map's corner.
+            var details = div.querySelector('details');
+            if (details && {{ this._parent.get_name() }}.getSize().x >= {{ this.open_from_px }}) {
+                details.open = true;
+            }
+            {% endif %}
             L.DomEvent.disableClickPropagation(div);
             return div;
         };
@@ -44,18 +55,41 @@ class FixedControl(MacroElement):
         """
     )
 
-    def __init__(self, html_text: str, position: str, css_class: str):
+    def __init__(self, html_text: str, position: str, css_class: str, open_from_px: int | None = None):
         super().__init__()
         self._name = "Control"
         self.html = html_text
         self.position = position
         self.css_class = css_class
+        self.open_from_px = open_from_px
+
+
+class CollapseWhenNarrow(MacroElement):
+    """Collapse a layer control to its button on a map narrower than ``width_px`` (a phone)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        if ({{ this._parent.get_name() }}.getSize().x < {{ this.width_px }}) {
+            {{ this.control.get_name() }}.collapse();
+        }
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, control, width_px: int):
+        super().__init__()
+        self._name = "CollapseWhenNarrow"
+        self.control = control
+        self.width_px = width_px
 
 
 def add_controls(m: folium.Map, ds, lang: str, statuses: bool, cases: bool) -> None:
     """Layer switcher, legend and (for provisional boundaries) the banner."""
-    folium.LayerControl(collapsed=False).add_to(m)
+    layers = folium.LayerControl(collapsed=False).add_to(m)
+    m.add_child(CollapseWhenNarrow(layers, WIDE_PX))
     # Bottom left: the west of the default view is nearly empty, the ponds lie east and centre.
-    m.add_child(FixedControl(legend_html(lang, statuses, ds.provisional, cases), "bottomleft", "yehu-legend"))
+    legend = legend_html(lang, statuses, ds.provisional, cases)
+    m.add_child(FixedControl(legend, "bottomleft", "yehu-legend", open_from_px=WIDE_PX))
     if ds.provisional:
         m.add_child(FixedControl(esc(t("map.banner.short", lang)), "topleft", "yehu-banner"))

@@ -8,7 +8,7 @@ from i18n import t
 
 from ..crs import GEOGRAPHIC
 from .common import esc, geojson, shifted
-from .palette import AREA_STYLES, CASE_COLOUR, HIGHLIGHT_COLOUR, SECTION_STYLE
+from .palette import AREA_STYLES, CASE_STYLE, HIGHLIGHT_COLOUR, SECTION_STYLE
 
 __all__ = [
     "BASEMAPS",
@@ -147,15 +147,9 @@ def add_cases(group, open_cases: dict, lang: str, gcj: bool) -> None:
     """A ring at each site with open source-tracing cases: ``{site_code: (lon, lat, count)}``."""
     for code, (lon, lat, count) in sorted(open_cases.items()):
         lon, lat = shifted(lon, lat, gcj)
-        folium.CircleMarker(
-            [lat, lon],
-            radius=14,
-            color=CASE_COLOUR,
-            weight=3,
-            fill=False,
-            dash_array="2 4",
-            tooltip=esc(t("map.case_tip", lang, site=code, n=count)),
-        ).add_to(group)
+        folium.CircleMarker([lat, lon], **CASE_STYLE, tooltip=esc(t("map.case_tip", lang, site=code, n=count))).add_to(
+            group
+        )
 
 
 def selection_layer(ds, pond_id: int, lang: str = "zh", basemap: str = "none") -> folium.FeatureGroup:

@@ -5,6 +5,7 @@ from __future__ import annotations
 __all__ = [
     "AREA_STYLES",
     "CASE_COLOUR",
+    "CASE_STYLE",
     "HIGHLIGHT_COLOUR",
     "POND_OUTLINE",
     "SECTION_STYLE",
@@ -17,16 +18,22 @@ __all__ = [
 
 #: Pond fill by zone class (also the outline of the matching area layer).
 ZONE_COLOURS = {"nofish": "#7b2cbf", "lake": "#1d4ed8", "ban": "#ea580c", "outside": "#15803d"}
-#: Pond fill by retirement status, used when statuses are known (see monitoring).
+#: Pond fill by retirement status (``monitoring.ledger.map_status``): overdue first, it is the one
+#: to act on; retired ponds fade.
 STATUS_COLOURS = {
-    "not_started": "#dc2626",
-    "in_progress": "#f59e0b",
-    "retired": "#6b7280",
+    "overdue": "#dc2626",
+    "not_started": "#f97316",
+    "in_progress": "#0ea5e9",
+    "retired": "#9ca3af",
 }
+#: A pond whose printed coordinate is suspect: a dashed dark-red outline on the pond itself.
 SUSPECT_COLOUR = "#b91c1c"
 SHARED_COLOUR = "#111827"
 VERIFIED_COLOUR = "#15803d"
-CASE_COLOUR = "#dc2626"
+#: An open source-tracing case: a solid magenta ring around the monitoring site (not dashed, not red,
+#: so it never reads as a suspect coordinate).
+CASE_COLOUR = "#c026d3"
+CASE_STYLE = {"radius": 14, "color": CASE_COLOUR, "weight": 3, "fill": False}
 #: The selected pond's ring and a hovered pond's outline.
 HIGHLIGHT_COLOUR = "#facc15"
 POND_OUTLINE = "#ffffff"

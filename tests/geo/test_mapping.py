@@ -7,7 +7,15 @@ import pytest
 from pyproj import Geod
 
 from geo.dataset import load_dataset
-from geo.mapping import build_map, display_positions, pond_at, pond_table
+from geo.mapping import (
+    CASE_COLOUR,
+    STATUS_COLOURS,
+    SUSPECT_COLOUR,
+    build_map,
+    display_positions,
+    pond_at,
+    pond_table,
+)
 
 XSS = "<img src=x onerror=alert(1)>"
 
@@ -95,7 +103,30 @@ def test_styles_for_zone_suspect_and_shared(ds):
     assert style(6)["fillColor"] == "#15803d"  # outside it
     assert style(15)["color"] == "#111827"
     by_status = pond_styles(build_map(ds, statuses={1: "retired"}).get_root().render())
-    assert by_status.get(1, by_status["default"])["fillColor"] == "#6b7280"
+    assert by_status.get(1, by_status["default"])["fillColor"] == STATUS_COLOURS["retired"]
+
+
+def test_legend_distinguishes_statuses_suspect_coordinates_and_cases(ds):
+    html = build_map(ds, statuses={1: "overdue", 2: "retired"}, open_cases={"9": (113.4143, 29.3699, 2)})
+    html = html.get_root().render()
+    legend = json.loads(re.search(r'div.innerHTML = ("\\u003cdetails.*?");', html).group(1))
+    for label in ("逾期", "未退养", "退养中", "已退养销号"):
+        assert label in legend
+    assert "断面禁捕区内" not in legend  # zone fills are not used when ponds carry statuses
+    suspect = re.search(r'<i class="" style="([^"]*)"></i>坐标存疑', legend).group(1)
+    case = re.search(r'<i class="ring" style="([^"]*)"></i>进行中的溯源案件', legend).group(1)
+    assert "dashed" in suspect and SUSPECT_COLOUR in suspect
+    assert "solid" in case and CASE_COLOUR in case and CASE_COLOUR != SUSPECT_COLOUR
+    # The case ring on the map is solid, the suspect outline dashed.
+    ring = re.search(r"L.circleMarker\(\s*\[29.3699, 113.4143\],\s*(\{.*?\})\s*\)", html, re.S).group(1)
+    assert json.loads(ring)["color"] == CASE_COLOUR and json.loads(ring)["dashArray"] is None
+
+
+def test_legend_and_layer_list_stay_buttons_on_a_narrow_map(ds):
+    html = build_map(ds).get_root().render()
+    assert "<details open" not in html  # closed in the HTML ...
+    assert re.search(r"\.getSize\(\)\.x >= 600\) \{\s*details\.open = true;", html)  # ... opened when wide
+    assert re.search(r"\.getSize\(\)\.x < 600\) \{\s*layer_control_\w+\.collapse\(\);", html)
 
 
 def test_shared_point_ponds_are_fanned_out_not_stacked(ds):

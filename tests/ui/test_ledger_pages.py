@@ -2,8 +2,10 @@ from datetime import date
 
 import pytest
 
+from geo.mapping import STATUS_COLOURS
+from tests.geo.test_mapping import pond_layer, pond_styles
 from tests.ui.conftest import login_as, the_store
-from tests.ui.test_app import component_args
+from tests.ui.test_app import component_data
 
 
 @pytest.fixture
@@ -41,10 +43,15 @@ def test_recording_a_step_moves_the_dashboard_and_the_map(app):
     assert not app.exception
     metrics = {m.label: m.value for m in app.metric}
     assert metrics["已退养销号"] == "1 / 17" and metrics["退养面积（亩）"] == "200 / 1552"
-    # The map colours pond 5 as retired.
+    # The map colours pond 5 as retired, and ponds without a ledger entry as overdue (the plan's
+    # deadlines are past), not as unknown.
     app.switch_page("ui/pages/map.py").run()
-    script = component_args(app)["script"]
-    assert "#6b7280" in script
+    styles = pond_styles(component_data(app)["parts"]["script"])
+    style = lambda p: styles.get(p, styles["default"])  # noqa: E731
+    assert style(5)["fillColor"] == STATUS_COLOURS["retired"]
+    assert style(1)["fillColor"] == STATUS_COLOURS["overdue"]
+    ponds = pond_layer(component_data(app)["parts"]["script"])["features"]
+    assert {f["properties"]["status"] for f in ponds} == {"已退养销号", "逾期"}
 
 
 def test_dashboard_click_through_selects_the_pond(app):

@@ -7,7 +7,7 @@ from geo.classify import ZONE_CLASSES
 from geo.crs import gcj02_to_wgs84
 from geo.mapping import BASEMAPS, all_ponds_bounds, drawn_position, pond_table, view_for
 from i18n import describe_flag, describe_hypothesis
-from ui.data import data_version, dataset, known_statuses, open_case_sites, pond_map_parts, tianditu_key
+from ui.data import data_version, dataset, open_case_sites, pond_map_parts, pond_statuses, tianditu_key
 from ui.i18n import labeller, lang, tr
 from ui.map_component import pond_map
 from ui.widgets import keep, keyed, plain
@@ -33,7 +33,7 @@ if basemap != "none":
 if basemap == "gaode":
     st.sidebar.caption(tr("map.gcj_note"))
 
-table = pond_table(ds, LANG, dict(known_statuses()))
+table = pond_table(ds, LANG, dict(pond_statuses()))
 ids = table.pond_id.tolist()
 rows = table.set_index("pond_id")
 
@@ -82,7 +82,7 @@ with col_map:
         LANG,
         basemap,
         key if basemap.startswith("tianditu") else None,
-        statuses=known_statuses(),
+        statuses=pond_statuses(),
         cases=open_case_sites(),
     )
     clicked = pond_map(
