@@ -33,11 +33,15 @@ def free_port() -> int:
 
 
 @contextmanager
-def streamlit_server(env_extra=None, timeout=60):
+def streamlit_server(env_extra=None, timeout=60, net_log=None, address="127.0.0.1"):
+    """`streamlit run app.py` on a free port; with ``net_log``, every outbound network attempt of
+    the server process is appended to that file (``tests/netaudit.py``). ``address=None`` leaves
+    the listening address to the configuration, as ``scripts/run.sh`` does."""
     port = free_port()
     env = {**os.environ, **(env_extra or {})}
-    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port)]
-    cmd += ["--server.address", "127.0.0.1", "--server.headless", "true"]
+    launcher = [sys.executable, "tests/netaudit.py", str(net_log)] if net_log else [sys.executable]
+    cmd = [*launcher, "-m", "streamlit", "run", "app.py", "--server.port", str(port)]
+    cmd += ["--server.headless", "true", *(["--server.address", address] if address else [])]
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -62,8 +66,11 @@ def streamlit_server(env_extra=None, timeout=60):
 
 
 @contextmanager
-def offline_browser():
-    """Chromium with every request to a non-loopback host blocked; yields (browser, outside_requests)."""
+def offline_browser(**context_options):
+    """Chromium with every request to a non-loopback host blocked; yields (context, outside_requests).
+
+    ``context_options`` go to ``new_context`` (e.g. a phone's viewport, ``is_mobile``, ``has_touch``).
+    """
     require(shutil.which("chromium") is not None or os.path.exists(CHROMIUM), "Debian chromium is not installed")
     try:
         from playwright.sync_api import sync_playwright
@@ -72,7 +79,8 @@ def offline_browser():
     outside: list[str] = []
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1500, "height": 1100}, locale="zh-CN")
+        options = {"viewport": {"width": 1500, "height": 1100}, "locale": "zh-CN", **context_options}
+        context = browser.new_context(**options)
 
         def guard(route):
             host = urlparse(route.request.url).hostname or ""

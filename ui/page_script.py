@@ -1,12 +1,15 @@
 """A script that runs in the app page on every page (components v2: no iframe, not deprecated).
 
-It writes or clears the session cookie when the login state changed, and closes the sidebar on a
-phone once a page was chosen from it.
+It writes or clears the session cookie when the login state changed, closes the sidebar on a
+phone once a page was chosen from it, and shows Streamlit's own fixed texts (the uploader's
+"Upload" and "Drag and drop", "Choose an option", the date placeholder) in the user's language.
 """
 
 from pathlib import Path
 
 import streamlit as st
+
+from i18n import t
 
 #: Below this width Streamlit lays the sidebar over the page.
 NARROW_PX = 768
@@ -19,7 +22,29 @@ _page_script = st.components.v2.component(
 )
 
 
-def page_script(page: str, cookie: dict | None = None) -> None:
+#: Streamlit's fixed English texts and the catalogue keys that say them in the user's language.
+STREAMLIT_TEXTS = {
+    "Upload": "streamlit.upload",
+    "Drag and drop files here": "streamlit.drop_files",
+    "Drag and drop a file here": "streamlit.drop_file",
+    "Choose an option": "streamlit.choose_option",
+    "Choose options": "streamlit.choose_options",
+    "No results": "streamlit.no_results",
+    "YYYY-MM-DD": "streamlit.date_format",
+}
+
+
+def streamlit_texts(lang: str) -> dict | None:
+    """``{"exact": {english: text}, "perFile": "... {size} ..."}`` for ``lang``; None in English."""
+    if lang == "en":
+        return None
+    return {
+        "exact": {en: t(key, lang) for en, key in STREAMLIT_TEXTS.items()},
+        "perFile": t("streamlit.per_file", lang, size="{size}"),
+    }
+
+
+def page_script(page: str, cookie: dict | None = None, lang: str = "zh") -> None:
     """Mount the page script (in the sidebar, hidden).
 
     Parameters
@@ -28,6 +53,9 @@ def page_script(page: str, cookie: dict | None = None) -> None:
         The page being shown (its URL path).
     cookie : dict, optional
         ``{"name", "value", "max_age"}`` to write (an empty value with ``max_age`` 0 clears it).
+    lang : {'zh', 'en'}
+        The language Streamlit's own texts are shown in.
     """
     with st.sidebar:
-        _page_script(key="yehu_page_script", data={"page": page, "cookie": cookie, "narrow_px": NARROW_PX})
+        data = {"page": page, "cookie": cookie, "narrow_px": NARROW_PX, "texts": streamlit_texts(lang)}
+        _page_script(key="yehu_page_script", data=data)

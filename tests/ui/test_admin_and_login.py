@@ -147,9 +147,9 @@ def test_admin_corrects_and_verifies_a_pond(fresh_app):
     # The map page now shows pond 9 as verified (green ring) and no longer suspect.
     at.switch_page("ui/pages/map.py").run()
     assert not at.exception
-    from tests.ui.test_app import component_args
+    from tests.ui.test_app import component_data
 
-    assert "#15803d" in component_args(at)["script"]
+    assert "#15803d" in component_data(at)["parts"]["script"]
 
 
 def test_account_page_changes_the_password(fresh_app):

@@ -92,10 +92,10 @@ def test_demo_data_banner_on_every_page(page):
 def test_open_cases_show_on_the_map(page):
     import json as _json
 
-    from tests.ui.test_app import component_args
+    from tests.ui.test_app import component_data
 
     the_store().add_sample(SampleInput("9", datetime(2022, 4, 12, 9, tzinfo=TZ), ParsedValue(0.35, False, None)), "u")
     page.switch_page("ui/pages/map.py").run()
-    script = component_args(page)["script"]
+    script = component_data(page)["parts"]["script"]
     text = "9 点位：1 个进行中的溯源案件"
     assert text in script or _json.dumps(text)[1:-1] in script
