@@ -255,6 +255,9 @@ def _main(argv=None) -> int:
         help=h("layer"),
     )
     ex.add_argument("out", type=Path)
+    rp = sub.add_parser("report", help=h("report"))
+    rp.add_argument("--week", required=True, help=h("week"))
+    rp.add_argument("out", type=Path)
     demo = sub.add_parser("demo-data", help=h("demo"))
     demo.add_argument("--remove", action="store_true")
     args = p.parse_args(argv)
@@ -338,6 +341,26 @@ def _main(argv=None) -> int:
             say("cli.site.refused", err=True, code=args.code, error=text_of(exc))
             return 1
         say("cli.site.added", code=args.code, kind=t(f"cli.site_kind.{args.kind}", lang()), lon=p.lon, lat=p.lat)
+        return 0
+    if args.cmd == "report":
+        from i18n import t as msg
+        from i18n.errors import UserError
+
+        from .report import weekly_report
+        from .samples import week_bounds
+
+        try:
+            week_bounds(args.week)
+        except ValueError:
+            print(msg("rep.bad_week", args.lang, week=args.week), file=sys.stderr)
+            return 2
+        try:
+            data = weekly_report(store, current_dataset(store), args.week, lang=args.lang)
+        except UserError as exc:
+            print(exc.message(args.lang), file=sys.stderr)
+            return 1
+        args.out.write_bytes(data)
+        print(msg("rep.wrote", args.lang, path=args.out.name, week=args.week, kb=round(len(data) / 1024)))
         return 0
     if args.cmd == "export":
         from .export import geo_export, ledger_workbook

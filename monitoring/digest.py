@@ -1,0 +1,124 @@
+"""What the weekly report (周报) and the Dashboard summarise, as plain data.
+
+:func:`group_overdue` turns the flat overdue list (ponds x steps) into groups
+by step and town with counts; :func:`weekly_digest` gathers everything the
+report for one ISO week shows.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from .progress import progress
+from .samples import TZ, week_bounds
+from .trend import load_trend_config, site_trends
+
+__all__ = ["group_overdue", "weekly_digest"]
+
+
+def group_overdue(items: list[dict]) -> list[dict]:
+    """Overdue items grouped by step, then town, with counts.
+
+    Parameters
+    ----------
+    items : list of dict
+        :func:`monitoring.progress.progress`'s ``overdue`` list.
+
+    Returns
+    -------
+    list of dict
+        One per step and town, in step order: ``step``, ``step_name``,
+        ``step_name_en``, ``town``, ``count``, ``max_days``, ``deadline``,
+        ``unit`` and ``ponds`` (each with ``pond_id``, ``farm_name``, ``days``).
+
+    Examples
+    --------
+    >>> rows = [
+    ...     {"step": "a", "step_name": "甲", "step_name_en": "A", "town": "江南镇", "pond_id": 2,
+    ...      "farm_name": "x", "days": 3, "deadline": "2022-04-10", "unit": "江南镇"},
+    ...     {"step": "a", "step_name": "甲", "step_name_en": "A", "town": "江南镇", "pond_id": 1,
+    ...      "farm_name": "y", "days": 3, "deadline": "2022-04-10", "unit": "江南镇"},
+    ... ]
+    >>> g = group_overdue(rows)
+    >>> (g[0]["count"], [p["pond_id"] for p in g[0]["ponds"]])
+    (2, [1, 2])
+    """
+    order: dict[str, int] = {}
+    groups: dict[tuple[str, str], dict] = {}
+    for it in items:
+        order.setdefault(it["step"], len(order))
+        g = groups.setdefault(
+            (it["step"], it["town"]),
+            {
+                "step": it["step"],
+                "step_name": it["step_name"],
+                "step_name_en": it["step_name_en"],
+                "town": it["town"],
+                "deadline": it["deadline"],
+                "unit": it["unit"],
+                "ponds": [],
+            },
+        )
+        g["ponds"].append({"pond_id": it["pond_id"], "farm_name": it["farm_name"], "days": it["days"]})
+    out = []
+    for _key, g in sorted(groups.items(), key=lambda kv: (order[kv[0][0]], kv[0][1])):
+        g["ponds"].sort(key=lambda p: p["pond_id"])
+        g["count"] = len(g["ponds"])
+        g["max_days"] = max(p["days"] for p in g["ponds"])
+        out.append(g)
+    return out
+
+
+def report_day(week: str, today: date | None = None) -> date:
+    """The day a week's report is taken at: the week's Sunday, or today while the week runs."""
+    _, end = week_bounds(week)
+    sunday = (end - timedelta(days=1)).date()
+    today = today or datetime.now(TZ).date()
+    return min(sunday, today)
+
+
+def weekly_digest(store, ds, week: str, today: date | None = None) -> dict:
+    """Everything the weekly report for ``week`` shows.
+
+    Parameters
+    ----------
+    store : monitoring.store.Store
+    ds : geo.dataset.Dataset
+    week : str
+        ``YYYY-Www``.
+    today : datetime.date, optional
+
+    Returns
+    -------
+    dict
+        ``week``, ``start``, ``end`` (dates), ``day`` (the day figures are
+        taken at), ``progress`` (see :func:`monitoring.progress.progress`, at
+        that day), ``sampling`` (the week's per-site status), ``exceedances``,
+        ``cases`` (open tracing cases), ``overdue_groups``, ``trend``,
+        ``trend_weeks``, ``statuses`` (retirement status per pond).
+
+    Raises
+    ------
+    ValueError
+        For a malformed week.
+    """
+    start, end = week_bounds(week)
+    day = report_day(week, today)
+    fig = progress(store, ds.register, today=day)
+    sampling = store.weekly(week)
+    cfg = load_trend_config()
+    return {
+        "week": week,
+        "start": start.date(),
+        "end": (end - timedelta(days=1)).date(),
+        "day": day,
+        "progress": fig,
+        "sampling": sampling,
+        "exceedances": sampling[sampling.status == "exceeds"],
+        "cases": store.cases("open"),
+        "overdue_groups": group_overdue(fig["overdue"]),
+        "trend": site_trends(store, week, config=cfg),
+        "trend_weeks": cfg.weeks,
+        "trend_alpha": cfg.alpha,
+        "statuses": store.pond_statuses(),
+    }
