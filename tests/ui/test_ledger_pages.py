@@ -56,7 +56,7 @@ def test_recording_a_step_moves_the_dashboard_and_the_map(app):
 
 def test_dashboard_click_through_selects_the_pond(app):
     app.switch_page("ui/pages/dashboard.py").run()
-    app.button(key="open_0").click().run()
+    app.button(key="open_stop_inputs_1").click().run()
     assert app.session_state["selected_pond"] == 1
 
 
@@ -108,7 +108,7 @@ def test_pages_follow_the_pond_selected_elsewhere(app):
     app.switch_page("ui/pages/retirement.py").run()
     app.switch_page("ui/pages/samples.py").run()  # both pond widgets exist before the pick
     app.switch_page("ui/pages/dashboard.py").run()
-    app.button(key="open_2").click().run()  # overdue list, third row: pond 3
+    app.button(key="open_stop_inputs_3").click().run()  # overdue group 停止投苗… · 江南镇: pond 3
     chosen = app.session_state["selected_pond"]
     assert chosen == 3
     app.switch_page("ui/pages/retirement.py").run()

@@ -1,11 +1,15 @@
-from datetime import date
+from datetime import date, datetime, timedelta
 
 import altair as alt
 import pandas as pd
 import streamlit as st
 
+from monitoring.digest import group_overdue
 from monitoring.export import geo_export, ledger_workbook
 from monitoring.progress import progress
+from monitoring.report import weekly_report
+from monitoring.samples import TZ, iso_week
+from monitoring.trend import load_trend_config, site_trends
 from ui.data import current_dataset, store
 from ui.i18n import lang, tr
 from ui.widgets import plain
@@ -13,6 +17,7 @@ from ui.widgets import plain
 db = store()
 ds = current_dataset()
 LANG = lang()
+TREND = load_trend_config()
 st.title(tr("page.dashboard"))
 
 
@@ -72,18 +77,45 @@ with left:
                 "d.lake_line", site=plain(lk["site"]), grade=lk["grade"], target=lk["target"], when=lk["latest_at"][:10]
             )
             (st.success if lk["meets_target"] else st.error)(text)
+    trend = site_trends(db, config=TREND)
+    st.subheader(tr("trend.title", weeks=TREND.weeks))
+    if trend.empty:
+        st.caption(tr("trend.none", weeks=TREND.weeks))
+    else:
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    tr("trend.site"): trend.site,
+                    tr("trend.direction"): [
+                        tr("trend.line", direction=tr(f"trend.{d}"), p=f"{p:.3f}")
+                        if p is not None
+                        else tr(f"trend.{d}")
+                        for d, p in zip(trend.direction, trend.p, strict=True)
+                    ],
+                    tr("trend.slope"): trend.slope,
+                    tr("trend.n"): trend.n,
+                    tr("trend.latest"): trend.latest,
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+            column_config={tr("trend.slope"): st.column_config.NumberColumn(format="%.4f")},
+        )
+        st.caption(tr("trend.help", alpha=TREND.alpha))
 with right:
     st.subheader(tr("d.overdue_list"))
     if not fig["overdue"]:
         st.success(tr("d.none_overdue"))
-    for i, o in enumerate(fig["overdue"][:40]):
-        col_text, col_btn = st.columns([4, 1])
-        step = o["step_name"] if LANG == "zh" else o["step_name_en"]
-        col_text.write(f"**{o['pond_id']}** {plain(o['farm_name'])} · {step} · {tr('r.overdue', days=o['days'])}")
-        if col_btn.button(tr("d.open"), key=f"open_{i}", on_click=open_pond, args=(o["pond_id"],)):
-            st.switch_page("ui/pages/retirement.py")
-    if len(fig["overdue"]) > 40:
-        st.caption(f"… +{len(fig['overdue']) - 40}")
+    # Grouped by step and town with counts; each group opens to its ponds.
+    for g in group_overdue(fig["overdue"]):
+        step = g["step_name"] if LANG == "zh" else g["step_name_en"]
+        with st.expander(tr("d.overdue_group", step=step, town=g["town"], n=g["count"], days=g["max_days"])):
+            for o in g["ponds"]:
+                col_text, col_btn = st.columns([4, 1])
+                col_text.write(f"**{o['pond_id']}** {plain(o['farm_name'])} · {tr('r.overdue', days=o['days'])}")
+                key = f"open_{g['step']}_{o['pond_id']}"
+                if col_btn.button(tr("d.open"), key=key, on_click=open_pond, args=(o["pond_id"],)):
+                    st.switch_page("ui/pages/retirement.py")
     st.subheader(tr("d.cumulative"))
     cum = pd.DataFrame(fig["cumulative"])
     if cum.empty:
@@ -104,7 +136,7 @@ with right:
 
 st.subheader(tr("d.exports"))
 statuses = db.pond_statuses()
-e1, e2, e3, e4 = st.columns(4)
+e1, e2, e3, e4, e5 = st.columns(5)
 stamp = date.today().isoformat()
 e1.download_button(
     tr("d.xlsx"),
@@ -112,6 +144,16 @@ e1.download_button(
     file_name=f"冶湖退养台账-{stamp}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     on_click="ignore",
+)
+weeks = [iso_week(datetime.now(TZ) - timedelta(weeks=k)) for k in range(0, 27)]
+week = e5.selectbox(tr("rep.week"), weeks, index=1, key="report_week", help=tr("rep.week_help"))
+e5.download_button(
+    tr("rep.download"),
+    data=lambda: weekly_report(db, ds, week, lang=LANG),
+    file_name=f"冶湖周报-{week}.pdf",
+    mime="application/pdf",
+    on_click="ignore",
+    key="report_pdf",
 )
 for col, fmt, mime, ext in (
     (e2, "geojson", "application/zip", "geojson.zip"),
