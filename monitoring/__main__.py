@@ -343,31 +343,28 @@ def _main(argv=None) -> int:
         say("cli.site.added", code=args.code, kind=t(f"cli.site_kind.{args.kind}", lang()), lon=p.lon, lat=p.lat)
         return 0
     if args.cmd == "report":
-        from i18n import t as msg
-        from i18n.errors import UserError
-
         from .report import weekly_report
         from .samples import week_bounds
 
         try:
             week_bounds(args.week)
         except ValueError:
-            print(msg("rep.bad_week", args.lang, week=args.week), file=sys.stderr)
+            say("rep.bad_week", err=True, week=args.week)
             return 2
         try:
-            data = weekly_report(store, current_dataset(store), args.week, lang=args.lang)
+            data = weekly_report(store, current_dataset(store), args.week, lang=lang())
         except UserError as exc:
-            print(exc.message(args.lang), file=sys.stderr)
+            print(text_of(exc), file=sys.stderr)
             return 1
         args.out.write_bytes(data)
-        print(msg("rep.wrote", args.lang, path=args.out.name, week=args.week, kb=round(len(data) / 1024)))
+        say("rep.wrote", path=args.out.name, week=args.week, kb=round(len(data) / 1024))
         return 0
     if args.cmd == "export":
         from .export import geo_export, ledger_workbook
 
         ds = current_dataset(store)
         if args.format == "xlsx":
-            data = ledger_workbook(store, ds, lang=args.lang)
+            data = ledger_workbook(store, ds, lang=lang())
         else:
             data = geo_export(
                 ds, args.format, store.pond_statuses(), layer=args.layer if args.format == "geojson" else None

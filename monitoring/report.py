@@ -57,7 +57,7 @@ def _font() -> str:
                 if prefer in names:
                     return prefer
             return sorted(names)[0]
-    raise UserError("report_font", path=FONT_FILES[0])
+    raise UserError("report_font", path=FONT_FILES[0], package="fonts-noto-cjk")
 
 
 class _Pages:
