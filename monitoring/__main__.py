@@ -228,7 +228,7 @@ def _main(argv=None) -> int:
             a.add_argument("--role", choices=ROLES, required=action == "set-role", default="viewer")
     db = sub.add_parser("db", help=h("db"))
     db.add_argument("action", choices=["upgrade", "current"])
-    import_cli.add_parsers(sub)
+    import_cli.add_parsers(sub, h)
     wk = sub.add_parser("weekly", help=h("weekly"))
     wk.add_argument("--week", required=True, help=h("week"))
     wk.add_argument("--format", choices=["table", "json"], default="table")

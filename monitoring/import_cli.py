@@ -13,21 +13,18 @@ from .importer import ImportFileError, ParsedFile, import_file, parse_file, reso
 __all__ = ["add_parsers", "preview_lines", "run_import", "run_template"]
 
 
-def add_parsers(sub) -> None:
-    """Add the ``import-samples`` and ``sample-template`` commands to an argparse sub-parser set."""
-    imp = sub.add_parser("import-samples", help="import a CSV/XLSX file of samples (all or nothing)")
+def add_parsers(sub, h) -> None:
+    """Add the ``import-samples`` and ``sample-template`` commands to an argparse sub-parser set.
+
+    ``h(key)`` gives the help text of ``cli.help.<key>`` in the run's language.
+    """
+
+    imp = sub.add_parser("import-samples", help=h("import_samples"))
     imp.add_argument("file", type=Path)
-    imp.add_argument("--user", default=None, help="act as this account (inspector or admin; default: the console)")
-    imp.add_argument(
-        "--dry-run", action="store_true", help="print the preview (site, time, value per row); write nothing"
-    )
-    imp.add_argument(
-        "--not-sampled",
-        choices=["skip", "record"],
-        default="skip",
-        help="rows marked 未采 / — / empty: skip them (default) or record a 'not sampled' entry",
-    )
-    tp = sub.add_parser("sample-template", help="write an import template (XLSX or CSV by the file's ending)")
+    imp.add_argument("--user", default=None, help=h("import_user"))
+    imp.add_argument("--dry-run", action="store_true", help=h("import_dry_run"))
+    imp.add_argument("--not-sampled", choices=["skip", "record"], default="skip", help=h("import_not_sampled"))
+    tp = sub.add_parser("sample-template", help=h("sample_template"))
     tp.add_argument("out", type=Path)
 
 
