@@ -18,7 +18,6 @@ def add_parsers(sub, h) -> None:
 
     ``h(key)`` gives the help text of ``cli.help.<key>`` in the run's language.
     """
-
     imp = sub.add_parser("import-samples", help=h("import_samples"))
     imp.add_argument("file", type=Path)
     imp.add_argument("--user", default=None, help=h("import_user"))
