@@ -25,6 +25,8 @@ __all__ = ["TABLES", "BackupError", "backup", "restore", "table_rows"]
 #: Tables in dependency order (parents first).
 TABLES = [
     "sites",
+    "site_aliases",
+    "not_sampled",
     "samples",
     "imports",
     "tracing_cases",

@@ -64,6 +64,36 @@ sites = Table(
     Column("source", String(500), nullable=False, server_default=""),
     Column("provisional", Boolean, nullable=False, server_default=text("true")),
     Column("active", Boolean, nullable=False, server_default=text("true")),
+    # Weeks before active_from (or after active_to) do not count the site (migration 0005).
+    Column("active_from", Date),
+    Column("active_to", Date),
+)
+
+#: Other names labs write for a site (an administrator adds them); ``key`` is the normalised name.
+site_aliases = Table(
+    "site_aliases",
+    metadata,
+    Column("key", String(200), primary_key=True),
+    Column("alias", String(200), nullable=False),
+    Column("site_code", String(32), ForeignKey("sites.code"), nullable=False),
+    Column("created_by", String(64), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+)
+
+#: A point a file marks as not sampled (未采, —, empty), with the file's reason.
+not_sampled = Table(
+    "not_sampled",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("site_code", String(32), ForeignKey("sites.code"), nullable=False),
+    Column("parameter", String(16), nullable=False),
+    Column("day", Date, nullable=False),
+    Column("week", String(8), nullable=False),
+    Column("reason", String(200), nullable=False),
+    Column("batch_id", String(64)),
+    Column("created_by", String(64), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Index("ix_not_sampled_week", "week", "parameter"),
 )
 
 samples = Table(
@@ -309,4 +339,10 @@ boundary_versions = Table(
     Column("warnings", Text, nullable=False, server_default=""),
     Column("recorded_by", String(64), nullable=False),
     Column("recorded_at", DateTime, nullable=False),
+    # Provenance given on the upload form (migration 0005): surveyed | digitised | provisional.
+    Column("provenance", String(16)),
+    Column("prov_source", String(500), nullable=False, server_default=""),
+    Column("prov_date", Date),
+    Column("prov_by", String(100), nullable=False, server_default=""),
+    Column("layer", String(200)),
 )

@@ -273,7 +273,7 @@ def test_command_line(tmp_path):
     f = tmp_path / "s.csv"
     f.write_bytes(gbk(MESSY))
     up = run("db", "upgrade")
-    assert up.returncode == 0 and "0004_accounts_audit" in up.stdout
+    assert up.returncode == 0 and "0005_inputs" in up.stdout
     ok = run("import-samples", str(f))
     assert ok.returncode == 0 and "5" in ok.stdout and "9: 1" in ok.stdout
     assert run("import-samples", str(f)).returncode == 0
