@@ -12,7 +12,7 @@ import unicodedata
 
 from i18n.errors import UserError
 
-__all__ = ["SITE_CODE_PATTERN", "SiteResolver", "check_site_code", "name_key"]
+__all__ = ["SITE_CODE_PATTERN", "SiteResolver", "active_in", "check_site_code", "name_key"]
 
 #: A site code: 1-32 letters, digits, ``-`` or ``_``, starting with a letter or digit
 #: (ponds are their register numbers ``1``..``17``; lake points e.g. ``L1``, sections ``S-03``).
@@ -191,3 +191,41 @@ class SiteResolver:
         if candidates:
             return ("import.site_ambiguous", {"sites": ", ".join(sorted(candidates))})
         return ("import.site_unknown", {})
+
+
+def active_in(sites, start, end):
+    """The sites active at some time in ``[start, end)`` (dates): a past week counts only those.
+
+    A site without ``active_from`` has always been monitored; one without
+    ``active_to`` still is. Sites switched off (``active`` false) are left out.
+
+    Parameters
+    ----------
+    sites : pandas.DataFrame
+        With ``active`` and, when present, ``active_from`` / ``active_to``.
+    start, end : datetime.date
+        The week's Monday and the next Monday.
+
+    Returns
+    -------
+    pandas.DataFrame
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from datetime import date
+    >>> df = pd.DataFrame({"code": ["1", "L1"], "active": [True, True],
+    ...                    "active_from": [None, date(2026, 11, 30)], "active_to": [None, None]})
+    >>> list(active_in(df, date(2022, 4, 11), date(2022, 4, 18)).code)
+    ['1']
+    """
+    import pandas as pd
+
+    keep = sites["active"].astype(bool)
+    if "active_from" in sites.columns:
+        since = pd.to_datetime(sites["active_from"], errors="coerce")
+        keep &= since.isna() | (since < pd.Timestamp(end))
+    if "active_to" in sites.columns:
+        until = pd.to_datetime(sites["active_to"], errors="coerce")
+        keep &= until.isna() | (until >= pd.Timestamp(start))
+    return sites[keep]
