@@ -24,9 +24,13 @@ def test_recording_a_step_moves_the_dashboard_and_the_map(app):
     # The record form: step, date, unit, note, document, photo.
     app.selectbox(key="rec_step").set_value("end_contract")
     app.date_input(key="rec_date").set_value(date(2022, 4, 9))
-    app.text_input(key="rec_doc").set_value("江南〔2022〕7号")
+    app.text_input(key="rec_doc_0").set_value("江南〔2022〕7号")
+    app.text_area(key="rec_note_0").set_value("合同原件已收回")
     app.button[0].click().run()
     assert not app.exception
+    # Saved: a confirmation naming the event, and an empty form for the next step.
+    assert any("已保存：事件 #" in s.value for s in app.success)
+    assert app.text_input(key="rec_doc_1").value == "" and app.text_area(key="rec_note_1").value == ""
     done = the_store().ledger()["5"]
     assert done["end_contract"][0] == date(2022, 4, 9)
     ev = the_store().ledger_events("5")

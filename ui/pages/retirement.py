@@ -86,7 +86,11 @@ with tab_ledger:
     left, right = st.columns([1, 1], gap="large")
     with left:
         st.subheader(tr("r.record"))
-        with st.form("record_step"):
+        flash = st.session_state.pop("rec_saved", None)
+        if flash:  # the confirmation of the step saved before the form was cleared
+            st.success(flash)
+        gen = st.session_state.setdefault("rec_form_gen", 0)  # a new form (empty fields) after each save
+        with st.form(f"record_step_{gen}"):
             step_key = st.selectbox(
                 tr("r.step"),
                 [s.key for s in steps],
@@ -94,17 +98,17 @@ with tab_ledger:
                 key="rec_step",
             )
             when = st.date_input(tr("r.date"), value=today, max_value=today, format="YYYY-MM-DD", key="rec_date")
-            unit = st.selectbox(tr("r.unit"), unit_options(), key="rec_unit")
-            note = st.text_area(tr("r.note"), key="rec_note")
-            doc = st.text_input(tr("r.doc"), key="rec_doc")
-            photo = st.file_uploader(tr("r.photo"), type=["jpg", "jpeg", "png"], key="rec_photo")
+            unit = st.selectbox(tr("r.unit"), unit_options(), key=f"rec_unit_{gen}")
+            note = st.text_area(tr("r.note"), key=f"rec_note_{gen}")
+            doc = st.text_input(tr("r.doc"), key=f"rec_doc_{gen}")
+            photo = st.file_uploader(tr("r.photo"), type=["jpg", "jpeg", "png"], key=f"rec_photo_{gen}")
             submitted = st.form_submit_button(tr("r.save"), type="primary")
         if submitted:
             if not can("ledger.record"):
                 st.error(denied("ledger.record"))
             else:
                 try:
-                    db.record_step(
+                    event_id = db.record_step(
                         str(pond),
                         step_key,
                         when,
@@ -115,7 +119,11 @@ with tab_ledger:
                         photo=photo.getvalue() if photo else None,
                         photo_name=photo.name if photo else None,
                     )
-                    st.success(tr("r.saved"))
+                    saved = tr("r.saved_step", id=event_id, step=step_name(next(s for s in steps if s.key == step_key)))
+                    if photo:
+                        saved += " " + tr("r.saved_photo", name=photo.name, id=event_id)
+                    st.session_state["rec_saved"] = saved
+                    st.session_state["rec_form_gen"] = gen + 1
                     st.rerun()
                 except LedgerError as exc:
                     st.error(plain(tr("r.refused", reason=exc)))
