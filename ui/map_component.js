@@ -9,22 +9,29 @@
 
 const registry = (window.__yehuMaps = window.__yehuMaps || { maps: {}, waiting: {}, leaflet: null });
 
+function loadScript(src) {
+  return new Promise((resolve, reject) => {
+    const script = document.createElement("script");
+    script.src = src;
+    script.onload = resolve;
+    script.onerror = () => reject(new Error(src + " did not load"));
+    document.head.appendChild(script);
+  });
+}
+
+// Leaflet first, then the files that need it (the map tools), in order.
 function loadLeaflet(urls) {
-  if (window.L) return Promise.resolve();
   if (!registry.leaflet) {
-    registry.leaflet = new Promise((resolve, reject) => {
-      for (const href of urls.css) {
-        const link = document.createElement("link");
-        link.rel = "stylesheet";
-        link.href = href;
-        document.head.appendChild(link);
-      }
-      const script = document.createElement("script");
-      script.src = urls.js[0];
-      script.onload = resolve;
-      script.onerror = () => reject(new Error("Leaflet did not load"));
-      document.head.appendChild(script);
-    });
+    for (const href of urls.css) {
+      const link = document.createElement("link");
+      link.rel = "stylesheet";
+      link.href = href;
+      document.head.appendChild(link);
+    }
+    registry.leaflet = urls.js.reduce(
+      (done, src, i) => done.then(() => (i === 0 && window.L ? undefined : loadScript(src))),
+      Promise.resolve(),
+    );
   }
   return registry.leaflet;
 }

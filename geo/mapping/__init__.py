@@ -19,6 +19,7 @@ Modules, by what they draw:
 - ``large``: the slim path for maps of thousands of ponds.
 - ``legend``: the legend and the stylesheet.
 - ``controls``: scale bar, fixed-HTML controls, layer switcher.
+- ``tools``: 全屏, 测量, 定位, cursor coordinates and PNG export (``static/tools/``).
 - ``view``: default frame, all-pond bounds, centre and zoom for a viewport.
 - ``embed``: a built map as parts to embed in a page without an iframe.
 - ``palette``: every colour.

@@ -12,6 +12,7 @@ from .large import is_large
 from .layers import BASEMAPS, add_ban_zone, add_basemap, add_cases, add_lake, add_nofish
 from .legend import CSS
 from .ponds import add_ponds
+from .tools import add_tools
 from .view import default_bounds
 
 __all__ = ["ASSET_PREFIX", "build_map"]
@@ -83,5 +84,6 @@ def build_map(
     if open_cases:
         add_cases(group("map.layer.cases"), open_cases, lang, gcj)
     add_controls(m, ds, lang, bool(statuses), bool(open_cases))
+    add_tools(m, lang, gcj, asset_prefix.removesuffix("/vendor/leaflet"))
     m.fit_bounds(default_bounds(ds, gcj))
     return m

@@ -16,6 +16,7 @@ from geo.mapping import (
     pond_at,
     pond_table,
 )
+from tests.conftest import ROOT
 
 XSS = "<img src=x onerror=alert(1)>"
 
@@ -70,12 +71,22 @@ def has(html, text):
     return text in html or escaped in html or escaped.replace("<", "\\u003c").replace(">", "\\u003e") in html
 
 
+LOCAL_ASSETS = [
+    "/app/static/vendor/leaflet/leaflet.js",
+    "/app/static/vendor/leaflet/leaflet.css",
+    "/app/static/vendor/html-to-image/html-to-image.js",
+    "/app/static/tools/yehu-tools.js",
+    "/app/static/tools/yehu-tools.css",
+]
+
+
 def test_only_local_assets(ds):
     for basemap in ("none", "gaode", "osm"):
         m = build_map(ds, basemap=basemap)
         got = links(m)
         assert got and not any(u.startswith(("http://", "https://", "//")) for u in got), got
-        assert set(got) == {"/app/static/vendor/leaflet/leaflet.js", "/app/static/vendor/leaflet/leaflet.css"}
+        assert set(got) == set(LOCAL_ASSETS)
+        assert all((ROOT / u.removeprefix("/app/")).is_file() for u in got)  # served from static/
     html = build_map(ds).get_root().render()
     assert not re.search(r"https?://", html), "default map must not reference any outside host"
 

@@ -53,8 +53,12 @@ def test_map_page_in_chinese_with_local_assets(app):
     assert "暂定" in app.warning[0].value
     data = component_data(app)
     assert data["leaflet"] == {
-        "js": ["/app/static/vendor/leaflet/leaflet.js"],
-        "css": ["/app/static/vendor/leaflet/leaflet.css"],
+        "js": [
+            "/app/static/vendor/leaflet/leaflet.js",
+            "/app/static/vendor/html-to-image/html-to-image.js",
+            "/app/static/tools/yehu-tools.js",
+        ],
+        "css": ["/app/static/vendor/leaflet/leaflet.css", "/app/static/tools/yehu-tools.css"],
     }
     script = data["parts"]["script"]
     assert "冶湖" in script.encode().decode("unicode_escape", errors="ignore") or "\\u51b6\\u6e56" in script
