@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 . scripts/pg.sh
 need_debian chromium:chromium fonts-noto-cjk:/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc \
   postgresql:/usr/lib/postgresql/*/bin/initdb poppler-utils:pdftotext gdal-bin:ogrinfo \
-  python3-gdal:/usr/lib/python3/dist-packages/osgeo_utils/samples/validate_gpkg.py
+  python3-gdal:/usr/lib/python3/dist-packages/osgeo_utils/samples/validate_gpkg.py git:git systemd:systemd-analyze
 ensure_venv requirements-dev.txt
 start_postgres
 .venv/bin/ruff check .
