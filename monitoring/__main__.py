@@ -244,6 +244,7 @@ def _main(argv=None) -> int:
     bk.add_argument("out", type=Path)
     rs = sub.add_parser("restore", help=h("restore"))
     rs.add_argument("src", type=Path)
+    rs.add_argument("--check", action="store_true", help=h("restore_check"))
     pr = sub.add_parser("progress", help=h("progress"))
     pr.add_argument("--format", choices=["table", "json"], default="table")
     ex = sub.add_parser("export", help=h("export"))
@@ -275,16 +276,23 @@ def _main(argv=None) -> int:
         say("cli.db.revision", where=public_url(url), revision=current_revision(engine))
         return 0
     if args.cmd == "restore":
-        from .backup import BackupError, restore
+        from .backup import BackupError, changed_files, check, restore
 
-        engine = make_engine()
-        check_connection(engine)
         try:
-            m = restore(engine, args.src)
+            if args.check:
+                m = check(args.src)
+                say("cli.restore.checked", n=sum(m["tables"].values()), revision=m["revision"])
+            else:
+                engine = make_engine()
+                check_connection(engine)
+                m = restore(engine, args.src)
+                say("cli.restore.done", n=sum(m["tables"].values()), revision=m["revision"])
         except BackupError as exc:
             say("cli.restore.refused", err=True, error=text_of(exc))
             return 1
-        say("cli.restore.done", n=sum(m["tables"].values()), revision=m["revision"])
+        changed = changed_files(m)
+        if changed:
+            say("cli.restore.files_differ", files=t("list.sep", lang()).join(changed))
         return 0
     if args.cmd == "sample-template":
         return import_cli.run_template(args)
@@ -293,10 +301,16 @@ def _main(argv=None) -> int:
         return _users(store, args)
     if args.cmd == "backup":
         from .backup import backup
+        from .outputs import OutputError
 
-        m = backup(store.engine, args.out)
+        try:
+            m = backup(store.engine, args.out)
+        except OutputError as exc:
+            say("cli.backup.refused", err=True, why=text_of(exc))
+            return 1
         tables = t("list.sep", lang()).join(f"{k} {v}" for k, v in m["tables"].items())
         say("cli.backup.done", path=args.out, revision=m["revision"], tables=tables)
+        say("cli.backup.files", n=len(m["files"]), excluded=t("list.sep", lang()).join(m["excluded"]))
         return 0
     if args.cmd == "import-samples":
         return import_cli.run_import(store, args, args.user or console_actor())
@@ -361,7 +375,13 @@ def _main(argv=None) -> int:
         return 0
     if args.cmd == "export":
         from .export import geo_export, ledger_workbook
+        from .outputs import OutputError, prepare_output
 
+        try:
+            prepare_output(args.out)
+        except OutputError as exc:
+            say("cli.export.refused", err=True, why=text_of(exc))
+            return 1
         ds = current_dataset(store)
         if args.format == "xlsx":
             data = ledger_workbook(store, ds, lang=lang())

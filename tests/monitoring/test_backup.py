@@ -100,5 +100,10 @@ def test_command_line(tmp_path):
     assert run("backup", str(out), db=tmp_path / "a.sqlite").returncode == 0
     res = run("restore", str(out), db=tmp_path / "b.sqlite")
     assert res.returncode == 0 and "已恢复" in res.stdout
-    again = run("restore", str(out), "--lang", "en", db=tmp_path / "b.sqlite")
-    assert again.returncode == 1 and "not empty" in again.stderr
+    again = run("--lang", "en", "restore", str(out), db=tmp_path / "b.sqlite")  # only the start-up sites: allowed
+    assert again.returncode == 0 and "Restored" in again.stdout
+    Store(f"sqlite:///{tmp_path / 'b.sqlite'}", hasher=CHEAP_HASHER).create_user(
+        "x", "test-password-1", "viewer", user=CONSOLE
+    )
+    refused = run("--lang", "en", "restore", str(out), db=tmp_path / "b.sqlite")
+    assert refused.returncode == 1 and "not empty (table users" in refused.stderr
