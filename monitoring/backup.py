@@ -398,8 +398,9 @@ def _clear_bootstrap(conn) -> None:
         triggers = conn.exec_driver_sql(
             "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit'"
         ).all()
-        for name, _ in triggers:
-            conn.exec_driver_sql(f'DROP TRIGGER "{name}"')  # names from sqlite_master, not from input
+        quote = conn.dialect.identifier_preparer.quote
+        for name, _ in triggers:  # names from sqlite_master, quoted by the dialect
+            conn.exec_driver_sql("DROP TRIGGER " + quote(name))
         conn.execute(delete(audit))
         for _, sql in triggers:
             conn.exec_driver_sql(sql)

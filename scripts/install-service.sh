@@ -50,7 +50,7 @@ YEHU_PORT=$port
 # PostgreSQL instead of the SQLite file under $root/var: preferably DATABASE_URL in
 # $root/.streamlit/secrets.toml (mode 600, owner $user), which the console commands read too;
 # set here, it applies to the service and the backups only.
-#DATABASE_URL=postgresql://yehu:PASSWORD@localhost/yehu
+#DATABASE_URL=postgresql://USER:PASSWORD@localhost/yehu
 YEHU_BACKUP_DIR=/var/backups/yehu
 YEHU_BACKUP_KEEP=14
 ENV

@@ -116,17 +116,21 @@ def test_backup_holds_config_and_data_files_and_no_secrets(store, tmp_path):
     assert body == (ROOT / "config/yehu.toml").read_bytes()
 
 
-def test_restore_replaces_the_start_up_sites(store, tmp_path, db_url):
-    store.add_sample(SampleInput("9", datetime(2022, 4, 12, 9, tzinfo=TZ), ParsedValue(0.35, False, None)), "u")
-    backup(store.engine, tmp_path / "b.zip")
+def test_restore_replaces_the_start_up_sites(tmp_path, db_url, register):
+    src = Store(f"sqlite:///{tmp_path / 'src.sqlite'}", hasher=CHEAP_HASHER)
+    src.load_register(*register, user=CONSOLE)
+    src.create_user("u", "test-password-1", "admin", user=CONSOLE)
+    src.add_sample(SampleInput("9", datetime(2022, 4, 12, 9, tzinfo=TZ), ParsedValue(0.35, False, None)), "u")
+    backup(src.engine, tmp_path / "b.zip")
     # A target the app has already started on: it loaded the register's sites (and their audit rows).
-    target = open_store(db_url.replace("test.sqlite", "target.sqlite"))
+    target = open_store(db_url)
     assert len(table_rows(target.engine, "sites")) == 18 and table_rows(target.engine, "audit")
     restore(target.engine, tmp_path / "b.zip")
     for name in TABLES:
-        assert table_rows(target.engine, name) == table_rows(store.engine, name), name
+        assert table_rows(target.engine, name) == table_rows(src.engine, name), name
     with target.engine.connect() as conn, pytest.raises(Exception, match="never changed or deleted|audit"):
         conn.execute(text("DELETE FROM audit"))  # the audit triggers are back
+    target.add_sample(SampleInput("9", datetime(2022, 4, 19, 9, tzinfo=TZ), ParsedValue(0.1, False, None)), "u")
     target.engine.dispose()
 
 
