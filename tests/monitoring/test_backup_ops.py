@@ -2,6 +2,7 @@
 backends, the files the data rests on, restore --check, restore over the start-up sites, retention."""
 
 import json
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -9,7 +10,7 @@ import zipfile
 from datetime import datetime, timedelta
 
 import pytest
-from sqlalchemy import text, update
+from sqlalchemy import text
 
 from i18n import t
 from monitoring.auth import CONSOLE
@@ -17,7 +18,6 @@ from monitoring.backup import TABLES, BackupError, backup, check, restore, table
 from monitoring.bootstrap import open_store
 from monitoring.db import current_revision
 from monitoring.samples import TZ, ParsedValue, SampleInput
-from monitoring.schema import metadata
 from monitoring.store import Store
 from tests.conftest import CHEAP_HASHER, ROOT
 
@@ -77,9 +77,8 @@ def test_backup_under_concurrent_writes_is_one_snapshot(store, tmp_path):
 def test_sqlite_row_too_long_for_postgres_is_named(tmp_path, db_url, register):
     src = Store(f"sqlite:///{tmp_path / 'src.sqlite'}", hasher=CHEAP_HASHER)
     src.load_register(*register, user=CONSOLE)
-    sites = metadata.tables["sites"]
-    with src.engine.begin() as conn:  # SQLite keeps what PostgreSQL would refuse
-        conn.execute(update(sites).where(sites.c.code == "7").values(name="长" * 201))
+    with sqlite3.connect(tmp_path / "src.sqlite") as raw:  # an older database: SQLite kept what PostgreSQL refuses
+        raw.execute("UPDATE sites SET name = ? WHERE code = '7'", ("长" * 201,))
     path = tmp_path / "b.zip"
     backup(src.engine, path)
     with pytest.raises(BackupError) as info:
@@ -96,9 +95,8 @@ def test_sqlite_row_too_long_for_postgres_is_named(tmp_path, db_url, register):
 def test_nul_character_is_named(tmp_path, register):
     src = Store(f"sqlite:///{tmp_path / 'src.sqlite'}", hasher=CHEAP_HASHER)
     src.load_register(*register, user=CONSOLE)
-    sites = metadata.tables["sites"]
-    with src.engine.begin() as conn:
-        conn.execute(update(sites).where(sites.c.code == "3").values(source="a\x00b"))
+    with sqlite3.connect(tmp_path / "src.sqlite") as raw:
+        raw.execute("UPDATE sites SET source = ? WHERE code = '3'", ("a\x00b",))
     backup(src.engine, tmp_path / "b.zip")
     with pytest.raises(BackupError) as info:
         check(tmp_path / "b.zip")
