@@ -13,6 +13,7 @@ import io
 import json
 import re
 import zipfile
+import zlib
 
 from i18n.errors import UserError, describe_value
 
@@ -119,8 +120,10 @@ def check_content(data: bytes, name: str, ext: str, limit: int) -> None:
         shps = [m for m in members if m.lower().endswith(".shp")]
         if not shps:
             raise BoundaryError("boundary.zip_no_shp", file=name)
-        with zipfile.ZipFile(io.BytesIO(data)) as z:
-            for member in shps:
-                with z.open(member) as fh:
-                    if fh.read(4) != SHP_MAGIC:
-                        raise mismatch()
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as z:
+                heads = [z.read(member)[:4] for member in shps]
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError):
+            raise BoundaryError("archive.not_zip", file=name) from None
+        if any(head != SHP_MAGIC for head in heads):
+            raise mismatch()
