@@ -1,4 +1,4 @@
-"""The documented reverse proxy (config/nginx-yehu.conf): security headers, private metrics, a CSP the app runs in."""
+"""The documented reverse proxy (deploy/nginx.conf): security headers, private metrics, a CSP the app runs in."""
 
 import re
 
@@ -6,7 +6,7 @@ import pytest
 
 from tests.conftest import ROOT
 
-CONF = ROOT / "config" / "nginx-yehu.conf"
+CONF = ROOT / "deploy" / "nginx.conf"
 TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'|[{};]|[^\s{};]+')
 
 
