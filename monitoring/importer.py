@@ -17,7 +17,7 @@ from datetime import datetime
 
 from i18n.errors import UserError
 
-from .samples import PARAMETERS, SampleInput, SampleValidationError, iso_week, parse_datetime, parse_value
+from .samples import PARAMETERS, TZ, SampleInput, SampleValidationError, iso_week, parse_datetime, parse_value
 from .sheet import MAX_BYTES, Header, find_header, read_grid
 from .sitenames import SiteResolver
 
@@ -276,17 +276,21 @@ def parse_file(data: bytes, filename: str, resolver: SiteResolver, default_param
         header = find_header(grid)
     except UserError as exc:
         raise ImportFileError(exc.code, **exc.params) from None
+    now = now or datetime.now(TZ)
     cols, names = header.columns, header.names
     header_unit = "µg/L" if re.search(r"[µμu]g", names["value"], re.I) else None
     rows = []
     seen = {}
+    dates, values = {}, {}  # lab files repeat dates and values: each distinct text is read once
+    limits = [(f, cols[f], n) for f, n in TEXT_LIMITS.items() if f in cols]
     for i in range(header.row + 1, len(grid)):
         cells = grid[i]
         line = i + 1
+        width = len(cells)
 
-        def cell(f, cells=cells):
+        def cell(f, cells=cells, width=width):
             j = cols.get(f)
-            return cells[j] if j is not None and j < len(cells) else None
+            return cells[j] if j is not None and j < width else None
 
         raw_site, raw_when, raw_value = cell("site"), cell("sampled_at"), cell("value")
         if all(_is_empty(v) for v in (raw_site, raw_when, raw_value)):
@@ -297,8 +301,8 @@ def parse_file(data: bytes, filename: str, resolver: SiteResolver, default_param
         def bad(exc, f, row=row, line=line):
             row.errors.append(_issue(exc, line, names.get(f, "")))
 
-        for f, limit in TEXT_LIMITS.items():
-            v = cell(f)
+        for f, j, limit in limits:
+            v = cells[j] if j < width else None
             if isinstance(v, str) and len(v) > limit:
                 bad(UserError("import.too_long", value=v[:40], limit=limit), f)
         if row.errors:
@@ -311,7 +315,7 @@ def parse_file(data: bytes, filename: str, resolver: SiteResolver, default_param
         if not _is_empty(clock) and isinstance(when, str):
             when = f"{when} {clock}"
         try:
-            row.sampled_at = parse_datetime(when)
+            row.sampled_at = _memo(dates, (type(when), when), lambda k: parse_datetime(k[1]))
         except SampleValidationError as exc:
             bad(exc, "sampled_at")
         value_text = _text(raw_value) if not isinstance(raw_value, bool) else raw_value
@@ -326,7 +330,8 @@ def parse_file(data: bytes, filename: str, resolver: SiteResolver, default_param
         unit = _text(cell("unit")) or header_unit
         value = None
         try:
-            value = parse_value(raw_value, unit, cell("detection_limit"))
+            key = (type(raw_value), raw_value, unit, cell("detection_limit"))
+            value = _memo(values, key, lambda k: parse_value(*k[1:]))
         except SampleValidationError as exc:
             bad(exc, {"unit": "unit", "detection_limit": "detection_limit"}.get(exc.field, "value"))
         if row.errors:
@@ -359,6 +364,22 @@ def parse_file(data: bytes, filename: str, resolver: SiteResolver, default_param
         seen[key] = line
         row.sample = inp
     return ParsedFile(filename, file_id(data), header, rows)
+
+
+def _memo(cache: dict, key, fn):
+    """``fn(key)``, remembered for hashable keys (an error is remembered and raised again)."""
+    try:
+        hit = cache.get(key)
+    except TypeError:  # an unhashable cell value
+        return fn(key)
+    if hit is None:
+        try:
+            hit = cache[key] = (True, fn(key))
+        except SampleValidationError as exc:
+            hit = cache[key] = (False, exc)
+    if hit[0]:
+        return hit[1]
+    raise hit[1]
 
 
 def not_sampled_errors(parsed: ParsedFile) -> list:

@@ -203,6 +203,7 @@ def parse_value(text, unit: str | None = None, detection_limit=None) -> ParsedVa
     return ParsedValue(number * factor, False, dl)
 
 
+_FAST_DATE = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?")
 _DATE_FORMATS = (
     "%Y-%m-%d %H:%M:%S",
     "%Y-%m-%d %H:%M",
@@ -216,6 +217,19 @@ _DATE_FORMATS = (
     "%Y.%m.%d",
     "%Y%m%d",
 )
+
+
+def _slow_datetime(text: str) -> datetime | None:
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        pass
+    for fmt in _DATE_FORMATS:
+        try:
+            return datetime.strptime(text, fmt)
+        except ValueError:
+            continue
+    return None
 
 
 def parse_datetime(value, field: str = "sampled_at") -> datetime:
@@ -266,15 +280,14 @@ def parse_datetime(value, field: str = "sampled_at") -> datetime:
         text = re.sub(r"(\d+)\s*[时点]\s*$", r"\1:00", text)
         text = re.sub(r"\s+", " ", text).strip()
         dt = None
-        try:
-            dt = datetime.fromisoformat(text)
-        except ValueError:
-            for fmt in _DATE_FORMATS:
-                try:
-                    dt = datetime.strptime(text, fmt)
-                    break
-                except ValueError:
-                    continue
+        m = _FAST_DATE.fullmatch(text)
+        if m:  # the usual numeric forms, without trying format after format
+            try:
+                dt = datetime(*(int(g) for g in m.groups() if g is not None))
+            except ValueError:
+                raise SampleValidationError(field, value, "not a date/time (e.g. 2022-04-12 09:30)") from None
+        if dt is None:
+            dt = _slow_datetime(text)
         if dt is None:
             raise SampleValidationError(field, value, "not a date/time (e.g. 2022-04-12 09:30)")
     if not 1900 <= dt.year <= 2100:  # also keeps time-zone arithmetic away from year 1 and 9999
