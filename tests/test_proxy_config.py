@@ -101,6 +101,7 @@ def test_the_app_and_its_websocket_are_proxied_with_the_client_address():
     sets = [args for name, args, _ in next(c for n, a, c in https_server() if n == "location" and a == ["/"])
             if name == "proxy_set_header"]  # fmt: skip
     assert ["X-Real-IP", "$remote_addr"] in sets and ["Upgrade", "$http_upgrade"] in sets
+    assert "geolocation=(self)" in headers(https_server())["Permissions-Policy"]  # the map's "locate me"
 
 
 def test_the_app_runs_under_that_csp(tmp_path, monkeypatch):
