@@ -22,6 +22,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    func,
     text,
 )
 
@@ -264,6 +265,8 @@ users = Table(
     Column("updated_by", String(64), nullable=False),
     Column("updated_at", DateTime, nullable=False),
 )
+# Usernames are unique regardless of case (migration 0006): "Racer" and "racer" are one account.
+Index("uq_users_username_ci", func.lower(users.c.username), unique=True)
 
 # Every login attempt, for throttling (per account and per client).
 login_attempts = Table(
