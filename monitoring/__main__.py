@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -68,6 +69,7 @@ def _weekly(store, week: str, fmt: str) -> int:
         shown["status"] = [t(f"status.{v}", lang()) for v in shown["status"]]
         shown["max_censored"] = [t("value.yes" if v else "value.no", lang()) for v in shown["max_censored"]]
         shown["grade"] = shown["grade"].fillna("—")
+        shown = shown.astype(object).where(shown.notna(), "—")  # no NaN: an unsampled site shows a dash
         shown.columns = [t(f"cli.weekly.{c}", lang()) for c in shown.columns]
         print(shown.to_string(index=False))
         for status, n in res["status"].value_counts().items():
@@ -121,6 +123,9 @@ def _users(store, args) -> int:
             return _ensure_admin(store)
         if args.action == "list":
             df = store.users()[["username", "role", "active", "display_name", "updated_at"]].copy()
+            if df.empty:
+                say("cli.users.none")
+                return 0
             df["role"] = [t(f"role.{r}", lang()) for r in df["role"]]
             df["active"] = [t("value.yes" if v else "value.no", lang()) for v in df["active"]]
             df.columns = [t(f"cli.users.{c}", lang()) for c in df.columns]
@@ -133,15 +138,48 @@ def _users(store, args) -> int:
             store.update_user(args.name, user=actor, password=_read_password())
             say("cli.users.password_reset", name=args.name)
         elif args.action in ("disable", "enable"):
+            if args.action == "disable":
+                _keep_an_admin(store, args.name)
             store.update_user(args.name, user=actor, active=args.action == "enable")
             say(f"cli.users.{args.action}d", name=args.name)
         elif args.action == "set-role":
+            if args.role != "admin":
+                _keep_an_admin(store, args.name)
             store.update_user(args.name, user=actor, role=args.role)
             say("cli.users.role_set", name=args.name, role=t(f"role.{args.role}", lang()))
-    except AuthError as exc:
+    except (AuthError, UserError) as exc:
         say("cli.users.failed", err=True, action=args.action, error=text_of(exc))
         return 1
     return 0
+
+
+def _keep_an_admin(store, name: str) -> None:
+    """Refuse to disable or demote the last enabled administrator (the console would lock everyone out)."""
+    users = store.users()
+    admins = users[(users["role"] == "admin") & users["active"].astype(bool)]
+    names = {str(u).casefold() for u in admins["username"]}
+    if name.casefold() in names and len(names) <= 1:
+        raise UserError("users.last_admin", name=name)
+
+
+def _check_week(week: str) -> None:
+    """A week the report can be about: ``YYYY-Www`` with week 1–53 (existing that year), not after this one."""
+    import re
+    from datetime import date, datetime
+
+    from .samples import TZ
+
+    m = re.fullmatch(r"(\d{4})-W(\d{2})", week.strip())
+    try:
+        start = date.fromisocalendar(int(m[1]), int(m[2]), 1) if m else None
+    except ValueError:
+        start = None
+    if start is None:
+        raise UserError("week.format", value=week)
+    today = datetime.now(TZ).date()
+    if start > today:
+        y, w, _ = today.isocalendar()
+        raise UserError("week.future", week=week.strip(), current=f"{y}-W{w:02d}")
 
 
 def _progress(fig: dict) -> None:
@@ -202,6 +240,9 @@ def main(argv=None) -> int:
     except DatabaseUnavailable as exc:
         print(text_of(exc), file=sys.stderr)
         return 1
+    except BrokenPipeError:  # the reader went away (`| head`): stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 def _main(argv=None) -> int:
@@ -316,7 +357,8 @@ def _main(argv=None) -> int:
         return import_cli.run_import(store, args, args.user or console_actor())
     if args.cmd == "weekly":
         try:
-            return _weekly(store, args.week, args.format)
+            _check_week(args.week)
+            return _weekly(store, args.week.strip(), args.format)
         except ValueError as exc:
             print(text_of(exc), file=sys.stderr)
             return 2
@@ -406,6 +448,8 @@ def _main(argv=None) -> int:
 
         if args.remove:
             say("cli.demo.removed", n=store.remove_synthetic(user=console_actor()))
+        elif store.has_synthetic():
+            say("cli.demo.already")
         else:
             say("cli.demo.loaded", n=load_demo(store, console_actor()))
         return 0
