@@ -195,14 +195,16 @@ def test_users_command_reads_the_password_from_stdin(tmp_path):
     listed = run("list", "--lang", "en")
     assert "boss" in listed.stdout and "administrator" in listed.stdout and "Username" in listed.stdout
     assert "用户名" in run("list").stdout
+    assert run("disable", "boss").returncode == 1  # the only administrator stays
+    assert run("create", "--role", "admin", "deputy", stdin="another-admin-password\n").returncode == 0
     disabled = run("disable", "boss")
     assert disabled.returncode == 0 and "已停用 boss" in disabled.stdout
     from monitoring.store import Store
 
     s = Store(f"sqlite:///{tmp_path / 'cli.sqlite'}")
     assert not bool(s.users().set_index("username").loc["boss", "active"])
-    created = s.audit_log(action="user.create").iloc[0]
-    assert created.actor.startswith("console:") and created.entity_id == "boss"
+    created = s.audit_log(action="user.create").set_index("entity_id").loc["boss"]
+    assert created.actor.startswith("console:")
 
 
 def test_first_start_asks_for_the_first_administrator(tmp_path):
