@@ -37,7 +37,7 @@ from .palette import (
     VERIFIED_COLOUR,
     ZONE_COLOURS,
 )
-from .ponds import FAN_RADIUS_M, display_positions, drawn_position, pond_at, pond_table
+from .ponds import FAN_RADIUS_M, display_positions, drawn_position, pond_at, pond_table, zone_text
 from .view import all_ponds_bounds, default_bounds, view_for
 
 __all__ = [
@@ -61,4 +61,5 @@ __all__ = [
     "pond_table",
     "selection_layer",
     "view_for",
+    "zone_text",
 ]

@@ -12,7 +12,7 @@ from .large import is_large
 from .layers import BASEMAPS, add_ban_zone, add_basemap, add_cases, add_lake, add_nofish
 from .legend import CSS
 from .ponds import add_ponds
-from .tools import add_tools
+from .tools import add_outlines, add_tools
 from .view import default_bounds
 
 __all__ = ["ASSET_PREFIX", "build_map"]
@@ -80,6 +80,8 @@ def build_map(
     add_lake(group("map.layer.lake"), ds, lang, gcj)
     add_ban_zone(group("map.layer.ban"), ds, lang, gcj)
     add_nofish(group("map.layer.nofish"), ds, lang, gcj)
+    if ds.outlines is not None:
+        add_outlines(group("map.layer.outlines"), ds, lang, gcj)
     add_ponds(group("map.layer.ponds"), ds, lang, statuses, gcj, large=large)
     if open_cases:
         add_cases(group("map.layer.cases"), open_cases, lang, gcj)

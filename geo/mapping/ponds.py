@@ -90,6 +90,34 @@ def display_positions(register: gpd.GeoDataFrame, radius_m: float = FAN_RADIUS_M
     )
 
 
+def zone_text(zone_class, basis, lang: str) -> str:
+    """The zone's name; for a pond classified by its point only, said so (``仅为位置``)."""
+    zone = t(f"zone.{zone_class}", lang)
+    return zone if str(basis) == "outline" else t("zone.position_only", lang, zone=zone)
+
+
+def admin_flags(ds, lang: str) -> dict:
+    """Per pond, the sentence naming the stated county or town its point or outline lies outside."""
+    if getattr(ds, "admin", None) is None:
+        return {}
+    from ..admin import admin_mismatches
+
+    outlines = ds.outlines.gdf if ds.outlines is not None else None
+    sep = "；" if lang == "zh" else "; "
+    out: dict = {}
+    for r in admin_mismatches(ds.register, ds.admin.gdf, outlines).itertuples():
+        text = t(
+            "map.admin_outside",
+            lang,
+            part=t(f"cli.part.{r.part}", lang),
+            level=t(f"cli.level.{r.level}", lang),
+            stated=r.stated,
+            where=r.falls_in or t("cli.admin_none", lang),
+        )
+        out[r.pond_id] = sep.join(x for x in (out.get(r.pond_id), text) if x)
+    return out
+
+
 def pond_table(ds, lang: str = "zh", statuses: dict | None = None) -> pd.DataFrame:
     """One row per pond: register, classification and QA, for the map and the table.
 
@@ -111,6 +139,10 @@ def pond_table(ds, lang: str = "zh", statuses: dict | None = None) -> pd.DataFra
     out = reg.join(cls.drop(columns=["town", "area_mu", "area_m2"]))
     sep = "；" if lang == "zh" else "; "
     out["qa_text"] = [sep.join(describe_flag(f, lang) for f in ds.qa[pid].flags) for pid in out.index]
+    admin = admin_flags(ds, lang)
+    out["qa_text"] = [
+        sep.join(x for x in (q, admin.get(pid, "")) if x) for q, pid in zip(out.qa_text, out.index, strict=True)
+    ]
     out["suspect"] = [ds.qa[pid].suspect for pid in out.index]
     out["noted"] = [bool(ds.qa[pid].flags) for pid in out.index]
     out["status"] = pd.Series([(statuses or {}).get(pid) for pid in out.index], index=out.index, dtype=object)
@@ -162,7 +194,7 @@ def pond_features(table: pd.DataFrame, pos: gpd.GeoDataFrame, lang: str, gcj: bo
                 "area": esc(t("fmt.area", lang, mu=r.area_mu, m2=r.area_m2)),
                 "uses": esc(r.uses),
                 "coord": esc(r.coord_text),
-                "zone": esc(t(f"zone.{r.zone_class}", lang)),
+                "zone": esc(zone_text(r.zone_class, r.basis, lang)),
                 "shore": esc(f"{r.shore_distance_m:,.0f} m"),
                 "status": esc(t(f"status.{r.status}", lang) if r.status else unknown),
                 "stocked": esc(unknown if r.stocked_this_year is None else (yes if r.stocked_this_year else no)),

@@ -1,4 +1,4 @@
-"""Map tools: 全屏 fullscreen, 测量 distance and area, 定位 my position, cursor coordinates, PNG export.
+"""Map tools (全屏, 测量, 定位, cursor coordinates, PNG export) and the pond outline layer.
 
 The tools are a small script of the project's own (``static/tools/yehu-tools.js``)
 and the vendored ``html-to-image`` for the PNG; both are served by the app, so
@@ -15,7 +15,9 @@ from jinja2 import Template
 
 from i18n import t
 
-__all__ = ["TOOL_KEYS", "TOOLS_PREFIX", "MapTools", "add_tools"]
+from .common import esc, geojson
+
+__all__ = ["TOOL_KEYS", "TOOLS_PREFIX", "MapTools", "add_outlines", "add_tools"]
 
 #: Where the app serves the tools (Streamlit static serving of ./static).
 TOOLS_PREFIX = "/app/static"
@@ -57,6 +59,28 @@ class MapTools(MacroElement):
         super().__init__()
         self._name = "MapTools"
         self.options = {"gcj": gcj, "labels": {k: t(v, lang) for k, v in TOOL_KEYS.items()}}
+
+
+def add_outlines(group, ds, lang: str, gcj: bool) -> None:
+    """Pond outlines (when there is a layer), with the pond number and the area check in the tooltip."""
+    cls = ds.classification.set_index("pond_id")
+    gdf = ds.outlines.gdf
+    known = gdf[gdf.pond_id.isin(cls.index)]
+    checks = cls.loc[known.pond_id]
+    layer = known.assign(
+        label=[esc(f"{p}") for p in known.pond_id],
+        check=[esc(t(f"area_check.{a}", lang)) if a else "" for a in checks.area_check],
+        src=[esc(s) for s in known.source],
+    )[["label", "check", "src", "geometry"]]
+    folium.GeoJson(
+        geojson(layer, gcj),
+        name="outlines",
+        style_function=lambda f: {"color": "#1d4ed8", "weight": 2, "fillOpacity": 0.05},
+        tooltip=folium.GeoJsonTooltip(
+            ["label", "check", "src"],
+            aliases=[esc(t(k, lang)) for k in ("field.pond_id", "field.area_check", "map.source")],
+        ),
+    ).add_to(group)
 
 
 def add_tools(m: folium.Map, lang: str, gcj: bool, prefix: str = TOOLS_PREFIX) -> None:

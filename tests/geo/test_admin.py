@@ -90,3 +90,26 @@ def test_admin_layer_needs_name_and_level(tmp_path):
     _write_admin(f, [_feature(COUNTY, level="county")])
     with pytest.raises(BoundaryError, match="name"):
         load_boundary(f, "admin")
+
+
+def test_map_flags_admin_areas_and_says_position_only(data_copy):
+    from geo.dataset import load_dataset
+    from geo.mapping import build_map, pond_table, zone_text
+
+    _write_admin(
+        data_copy / "boundaries" / "admin.geojson",
+        [_feature(g, name=n, level="town") for n, g in TOWNS.items()],
+    )
+    sq = box(113.4130, 29.6630, 113.4142, 29.6640)
+    (data_copy / "boundaries" / "ponds.geojson").write_text(
+        json.dumps({"type": "FeatureCollection", "features": [_feature(sq, pond_id=1, source="digitised")]}), "utf-8"
+    )
+    ds = load_dataset(data_copy)
+    table = pond_table(ds).set_index("pond_id")
+    assert "点不在所填乡镇“江南镇”内，落在：聂市镇" in table.loc[6, "qa_text"]
+    assert "江南镇" not in table.loc[8, "qa_text"]  # pond 8 lies in its town
+    assert zone_text(table.loc[1, "zone_class"], table.loc[1, "basis"], "zh") == "1公里禁投区内"
+    assert zone_text(table.loc[8, "zone_class"], table.loc[8, "basis"], "zh").endswith("（仅为位置）")
+    assert zone_text("ban", "position", "en") == "in the 1 km ban zone (position only)"
+    html = build_map(ds).get_root().render()
+    assert json.dumps("鱼池轮廓") in html and json.dumps("（仅为位置）")[1:-1] in html

@@ -5,7 +5,7 @@ import streamlit as st
 
 from geo.classify import ZONE_CLASSES
 from geo.crs import gcj02_to_wgs84
-from geo.mapping import BASEMAPS, all_ponds_bounds, drawn_position, pond_table, view_for
+from geo.mapping import BASEMAPS, all_ponds_bounds, drawn_position, pond_table, view_for, zone_text
 from i18n import describe_flag, describe_hypothesis
 from ui.data import data_version, dataset, open_case_sites, pond_map_parts, pond_statuses, tianditu_key
 from ui.i18n import labeller, lang, tr
@@ -175,7 +175,7 @@ with col_info:
         )
         yes, no = tr("value.yes"), tr("value.no")
         classification = [
-            ("field.zone_class", tr(f"zone.{r.zone_class}")),
+            ("field.zone_class", zone_text(r.zone_class, r.basis, LANG)),
             ("field.shore_distance_m", f"{r.shore_distance_m:,.0f}"),
             ("field.in_ban_zone", yes if r.in_ban_zone else no),
             ("field.in_nofish_zone", yes if r.in_nofish_zone else no),
@@ -252,7 +252,7 @@ if st.toggle(tr("map.table.show"), key="show_table"):
             tr("field.village"): shown.village,
             tr("field.farm_name"): shown.farm_name,
             tr("field.area_mu"): shown.area_mu,
-            tr("field.zone_class"): [tr(f"zone.{z}") for z in shown.zone_class],
+            tr("field.zone_class"): [zone_text(z, b, LANG) for z, b in zip(shown.zone_class, shown.basis, strict=True)],
             tr("field.shore_distance_m"): shown.shore_distance_m.round(0),
             tr("field.flags"): shown["qa_text"],
         }
