@@ -329,7 +329,7 @@ def verify(bf: BackupFile) -> None:
             if row.get(col) is not None and row[col] not in present:
                 raise BackupError(
                     "backup.dangling", table=name, row_id=_row_id(table, row), column=col,
-                    value=str(row[col]), parent=parent,
+                    given=str(row[col]), parent=parent,
                 )  # fmt: skip
 
 

@@ -88,6 +88,8 @@ def test_the_sweep_sees_every_area():
 
 @pytest.mark.parametrize("code", CODES)
 def test_every_code_reads_in_both_languages(code):
+    reserved = {"row", "field", "value"} & set(sample_params(code))
+    assert not reserved, f"error.{code}: {reserved} are UserError's own arguments; name the placeholder otherwise"
     err = UserError(code, row=3, field="pond_id", value="x1", **sample_params(code))
     check_chinese(err.message("zh"), code)
     check_chinese(err.reason("zh"), code)
