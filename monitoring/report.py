@@ -32,6 +32,7 @@ from i18n.errors import UserError  # noqa: E402
 from .digest import weekly_digest  # noqa: E402
 from .ledger_book import reporting_unit  # noqa: E402
 from .samples import TZ  # noqa: E402
+from .trend import p_text  # noqa: E402
 
 __all__ = ["FONT_FILES", "weekly_report"]
 
@@ -312,7 +313,7 @@ def weekly_report(store, ds, week: str, lang: str = "zh", today=None) -> bytes:
         if ds.provisional:
             note += tr("rep.map.provisional")
         if outside:
-            note += "\n" + tr("rep.map.outside", ponds="、".join(map(str, outside)))
+            note += "\n" + tr("rep.map.outside", ponds=tr("list.sep").join(map(str, outside)))
         pages.text(note, size=7.5, colour="#444444")
 
         # 1. The week's sampling.
@@ -347,7 +348,9 @@ def weekly_report(store, ds, week: str, lang: str = "zh", today=None) -> bytes:
         # 2. Exceedances and open tracing cases.
         pages.heading(tr("rep.h.cases"))
         ex = d["exceedances"]
-        pages.text(tr("rep.exceed", n=len(ex), sites="、".join(ex.site_code) if len(ex) else tr("rep.none")), size=9)
+        pages.text(
+            tr("rep.exceed", n=len(ex), sites=tr("list.sep").join(ex.site_code) if len(ex) else tr("rep.none")), size=9
+        )
         cs = d["cases"]
         if len(cs):
             pages.table(
@@ -386,7 +389,7 @@ def weekly_report(store, ds, week: str, lang: str = "zh", today=None) -> bytes:
                     "d.lake_line", site=lk["site"], grade=lk["grade"], target=lk["target"], when=lk["latest_at"][:10]
                 )
                 pages.text(
-                    line + ("  ✓" if lk["meets_target"] else "  ✗"),
+                    line + " " + tr("rep.meets" if lk["meets_target"] else "rep.misses"),
                     size=9,
                     colour="#1a7f1a" if lk["meets_target"] else "#b01c1c",
                 )
@@ -412,7 +415,7 @@ def weekly_report(store, ds, week: str, lang: str = "zh", today=None) -> bytes:
                         r.n,
                         _fmt(r.latest),
                         _fmt(r.slope, 4) if r.slope is not None else "—",
-                        _fmt(r.p, 3) if r.p is not None else "—",
+                        p_text(r.p),
                         tr(f"trend.{r.direction}"),
                     ]
                     for r in tdf.itertuples()
@@ -453,7 +456,7 @@ def weekly_report(store, ds, week: str, lang: str = "zh", today=None) -> bytes:
                         g["town"],
                         g["count"],
                         g["max_days"],
-                        "、".join(str(x["pond_id"]) for x in g["ponds"]),
+                        tr("list.sep").join(str(x["pond_id"]) for x in g["ponds"]),
                     ]
                     for g in groups
                 ],

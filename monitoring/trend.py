@@ -30,7 +30,7 @@ from geo.config import config_path
 
 from .samples import TZ, iso_week, week_bounds
 
-__all__ = ["TrendConfig", "load_trend_config", "mann_kendall", "sen_slope", "site_trends"]
+__all__ = ["TrendConfig", "load_trend_config", "mann_kendall", "p_text", "sen_slope", "site_trends"]
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,19 @@ def load_trend_config(path=None) -> TrendConfig:
     return TrendConfig(
         weeks=int(raw.get("weeks", 12)), alpha=float(raw.get("alpha", 0.05)), min_points=int(raw.get("min_points", 6))
     )
+
+
+def p_text(p) -> str:
+    """A p-value as shown: three decimals, ``< 0.001`` below that, ``—`` when there is none.
+
+    Examples
+    --------
+    >>> p_text(0.04321), p_text(0.00002), p_text(None)
+    ('0.043', '< 0.001', '—')
+    """
+    if p is None or p != p:
+        return "—"
+    return "< 0.001" if p < 0.001 else f"{p:.3f}"
 
 
 def sen_slope(t, x) -> float:

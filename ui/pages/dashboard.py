@@ -9,7 +9,7 @@ from monitoring.export import geo_export, ledger_workbook
 from monitoring.progress import progress
 from monitoring.report import weekly_report
 from monitoring.samples import TZ, iso_week
-from monitoring.trend import load_trend_config, site_trends
+from monitoring.trend import load_trend_config, p_text, site_trends
 from ui.data import current_dataset, store
 from ui.i18n import lang, tr
 from ui.widgets import plain
@@ -87,9 +87,7 @@ with left:
                 {
                     tr("trend.site"): trend.site,
                     tr("trend.direction"): [
-                        tr("trend.line", direction=tr(f"trend.{d}"), p=f"{p:.3f}")
-                        if p is not None
-                        else tr(f"trend.{d}")
+                        tr("trend.line", direction=tr(f"trend.{d}"), p=p_text(p)) if p is not None else tr(f"trend.{d}")
                         for d, p in zip(trend.direction, trend.p, strict=True)
                     ],
                     tr("trend.slope"): trend.slope,
