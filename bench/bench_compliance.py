@@ -4,8 +4,8 @@ Loads N samples (default 1,000,000) for the 17 pond sites and the section
 point, spread over 2022-2024, straight into the samples table (bulk insert;
 validation is not what is measured), then times:
 
-* one week (`Store.weekly`), median of 7 runs;
-* a 52-week grid (`Store.weekly_grid`), median of 3 runs.
+* one week (`store.samples.weekly`), median of 7 runs;
+* a 52-week grid (`store.samples.weekly_grid`), median of 3 runs.
 
     python bench/bench_compliance.py [--n 1000000] [--pg postgresql+psycopg://...]
 
@@ -39,7 +39,7 @@ from monitoring.store import Store  # noqa: E402
 
 def fill(store, n, seed=1):
     rng = np.random.default_rng(seed)
-    codes = store.sites().code.to_numpy()
+    codes = store.register.list_sites().code.to_numpy()
     start = datetime(2022, 1, 3, tzinfo=UTC)
     span = (datetime(2024, 12, 30, tzinfo=UTC) - start).total_seconds()
     step = span / n  # strictly increasing times: no two samples collide on the unique index
@@ -84,22 +84,22 @@ def fill(store, n, seed=1):
 def measure(label, url, n):
     store = Store(url)
     reg = load_register()
-    store.load_register(reg, load_boundaries()[1].gdf, user=CONSOLE)
+    store.register.load(reg, load_boundaries()[1].gdf, user=CONSOLE)
     load_s = fill(store, n)
     if url.startswith("postgresql"):
         with store.engine.begin() as conn:
             conn.execute(text("ANALYZE samples"))
     weeks = [f"2023-W{w:02d}" for w in range(1, 53)]
-    store.weekly("2023-W20")  # warm
+    store.samples.weekly("2023-W20")  # warm
     one = []
     for w in ("2023-W20", "2022-W30", "2024-W10", "2023-W05", "2022-W45", "2024-W40", "2023-W33"):
         t = time.perf_counter()
-        res = store.weekly(w)
+        res = store.samples.weekly(w)
         one.append(time.perf_counter() - t)
     grid = []
     for _ in range(3):
         t = time.perf_counter()
-        g = store.weekly_grid(weeks)
+        g = store.samples.weekly_grid(weeks)
         grid.append(time.perf_counter() - t)
     per_week = n / (3 * 52)
     print(

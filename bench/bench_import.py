@@ -51,7 +51,7 @@ def lab_file(rows: int, seed: int = 1) -> bytes:
 
 def run(url: str, data: bytes) -> tuple[float, float]:
     store = Store(url)
-    store.load_register(load_register(), load_boundaries()[1].gdf, user=CONSOLE)
+    store.register.load(load_register(), load_boundaries()[1].gdf, user=CONSOLE)
     t0 = time.perf_counter()
     parsed = parse_file(data, "results.csv", resolver_for(store))
     t1 = time.perf_counter()

@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from i18n.errors import UserError  # noqa: E402
 from monitoring.auth import CONSOLE  # noqa: E402
 from monitoring.store import Store  # noqa: E402
-from tests.conftest import CHEAP_HASHER  # noqa: E402
+from tests.conftest import CHEAP_HASHER, actor  # noqa: E402
 from tests.geo.fuzzboundaries import files  # noqa: E402
 
 
@@ -34,18 +34,18 @@ def run(n: int, seed: int, folder: Path) -> dict:
     past = time.time() - 3 * 86400
     os.utime(canary, (past, past))
     store = Store(f"sqlite:///{folder / 'fuzz.sqlite'}", hasher=CHEAP_HASHER)
-    store.create_user("fuzzer", "fuzz-password-1", "admin", user=CONSOLE)
+    store.accounts.create("fuzzer", "fuzz-password-1", "admin", user=CONSOLE)
     stats: collections.Counter = collections.Counter()
     uncaught = []
     t0 = time.perf_counter()
 
     def counts():
-        return len(store.boundary_versions()), len(store.audit_log(limit=None))
+        return len(store.register.list_boundaries()), len(store.audit.log(limit=None))
 
     for i, (data, name, kind) in enumerate(files(n, seed, canary=str(canary))):
         before = counts()
         try:
-            store.upload_boundary(kind, name, data, user="fuzzer")
+            store.register.upload_boundary(kind, name, data, user=actor("fuzzer"))
         except UserError as exc:
             stats["refused: " + exc.code] += 1
             stats["partial writes"] += counts() != before

@@ -37,24 +37,24 @@ from tests.monitoring.fuzzfiles import files  # noqa: E402
 
 def run(url: str, n: int, seed: int) -> dict:
     store = Store(url)
-    store.load_register(load_register(), load_boundaries()[1].gdf, user=CONSOLE)
+    store.register.load(load_register(), load_boundaries()[1].gdf, user=CONSOLE)
     stats = collections.Counter()
     uncaught = []
     t0 = time.perf_counter()
     for i, (data, name) in enumerate(files(n, seed)):
-        before = store.count_samples()
+        before = store.samples.count()
         try:
-            result = import_file(store, data, name, CONSOLE)
+            result = import_file(store, data, name, user=CONSOLE)
         except UserError as exc:
             stats["file refused: " + exc.code] += 1
-            stats["partial writes"] += store.count_samples() != before
+            stats["partial writes"] += store.samples.count() != before
             continue
         except Exception as exc:  # noqa: BLE001 - counting exactly these
             stats["uncaught"] += 1
             uncaught.append((i, name, type(exc).__name__, traceback.format_exc(limit=3)))
-            stats["partial writes"] += store.count_samples() != before
+            stats["partial writes"] += store.samples.count() != before
             continue
-        after = store.count_samples()
+        after = store.samples.count()
         if result.errors or result.already_imported:
             stats["rows refused (file not written)"] += 1
             for e in result.errors:

@@ -20,7 +20,7 @@ from i18n import LANGS, lang_first, t
 from i18n.errors import UserError
 
 from . import import_cli
-from .auth import ROLES, AuthError, console_actor
+from .auth import ROLES, AuthError, PermissionDenied, console_actor
 from .bootstrap import current_dataset, open_store
 from .db import (
     DatabaseUnavailable,
@@ -53,7 +53,7 @@ def text_of(exc: Exception) -> str:
 
 
 def _weekly(store, week: str, fmt: str) -> int:
-    res = store.weekly(week)
+    res = store.samples.weekly(week)
     if fmt == "json":
         out = {
             "week": week,
@@ -92,7 +92,7 @@ def _ensure_admin(store) -> int:
 
     Without a terminal (a service, CI) it only says how to create one later.
     """
-    if store.has_users():
+    if store.accounts.has_users():
         return 0
     hint = "python -m monitoring users create --role admin NAME"
     if not sys.stdin.isatty():
@@ -102,7 +102,7 @@ def _ensure_admin(store) -> int:
     for _ in range(3):
         try:
             name = input(t("cli.admin.name_prompt", lang())).strip()
-            store.create_user(name, _read_password(), "admin", user=console_actor())
+            store.accounts.create(name, _read_password(), "admin", user=console_actor())
         except AuthError as exc:
             print(f"  {text_of(exc)}", file=sys.stderr)
             continue
@@ -122,7 +122,7 @@ def _users(store, args) -> int:
         if args.action == "ensure-admin":
             return _ensure_admin(store)
         if args.action == "list":
-            df = store.users()[["username", "role", "active", "display_name", "updated_at"]].copy()
+            df = store.accounts.list_users()[["username", "role", "active", "display_name", "updated_at"]].copy()
             if df.empty:
                 say("cli.users.none")
                 return 0
@@ -132,20 +132,20 @@ def _users(store, args) -> int:
             print(df.to_string(index=False))
             return 0
         if args.action == "create":
-            store.create_user(args.name, _read_password(), args.role, user=actor)
+            store.accounts.create(args.name, _read_password(), args.role, user=actor)
             say("cli.users.created", role=t(f"role.{args.role}", lang()), name=args.name)
         elif args.action == "reset-password":
-            store.update_user(args.name, user=actor, password=_read_password())
+            store.accounts.update(args.name, user=actor, password=_read_password())
             say("cli.users.password_reset", name=args.name)
         elif args.action in ("disable", "enable"):
             if args.action == "disable":
                 _keep_an_admin(store, args.name)
-            store.update_user(args.name, user=actor, active=args.action == "enable")
+            store.accounts.update(args.name, user=actor, active=args.action == "enable")
             say(f"cli.users.{args.action}d", name=args.name)
         elif args.action == "set-role":
             if args.role != "admin":
                 _keep_an_admin(store, args.name)
-            store.update_user(args.name, user=actor, role=args.role)
+            store.accounts.update(args.name, user=actor, role=args.role)
             say("cli.users.role_set", name=args.name, role=t(f"role.{args.role}", lang()))
     except (AuthError, UserError) as exc:
         say("cli.users.failed", err=True, action=args.action, error=text_of(exc))
@@ -155,7 +155,7 @@ def _users(store, args) -> int:
 
 def _keep_an_admin(store, name: str) -> None:
     """Refuse to disable or demote the last enabled administrator (the console would lock everyone out)."""
-    users = store.users()
+    users = store.accounts.list_users()
     admins = users[(users["role"] == "admin") & users["active"].astype(bool)]
     names = {str(u).casefold() for u in admins["username"]}
     if name.casefold() in names and len(names) <= 1:
@@ -354,7 +354,11 @@ def _main(argv=None) -> int:
         say("cli.backup.files", n=len(m["files"]), excluded=t("list.sep", lang()).join(m["excluded"]))
         return 0
     if args.cmd == "import-samples":
-        return import_cli.run_import(store, args, args.user or console_actor())
+        actor = console_actor() if args.user is None else store.accounts.resolve(args.user)
+        if actor is None:
+            print(text_of(PermissionDenied(args.user, "sample.import", "no such account")), file=sys.stderr)
+            return 1
+        return import_cli.run_import(store, args, actor)
     if args.cmd == "weekly":
         try:
             _check_week(args.week)
@@ -377,7 +381,7 @@ def _main(argv=None) -> int:
             return 1
         try:
             p = enter_coordinate(args.at, args.datum)
-            store.add_site(
+            store.register.add_site(
                 args.code,
                 args.kind,
                 args.name,
@@ -429,7 +433,7 @@ def _main(argv=None) -> int:
             data = ledger_workbook(store, ds, lang=lang())
         else:
             data = geo_export(
-                ds, args.format, store.pond_statuses(), layer=args.layer if args.format == "geojson" else None
+                ds, args.format, store.ledger.statuses(), layer=args.layer if args.format == "geojson" else None
             )
         args.out.write_bytes(data)
         say("cli.export.done", path=args.out, n=len(data))
@@ -447,11 +451,11 @@ def _main(argv=None) -> int:
         from .demo import load_demo
 
         if args.remove:
-            say("cli.demo.removed", n=store.remove_synthetic(user=console_actor()))
-        elif store.has_synthetic():
+            say("cli.demo.removed", n=store.demo.remove(user=console_actor()))
+        elif store.demo.present():
             say("cli.demo.already")
         else:
-            say("cli.demo.loaded", n=load_demo(store, console_actor()))
+            say("cli.demo.loaded", n=load_demo(store, user=console_actor()))
         return 0
     return 2
 

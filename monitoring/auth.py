@@ -17,6 +17,7 @@ from __future__ import annotations
 import getpass
 import re
 from dataclasses import dataclass, fields
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -34,8 +35,8 @@ __all__ = [
     "check_username",
     "console_actor",
     "default_hasher",
-    "hash_password",
     "load_auth_config",
+    "lock_until",
     "verify_password",
 ]
 
@@ -195,11 +196,6 @@ def default_hasher() -> PasswordHasher:
     return PasswordHasher()
 
 
-def hash_password(password: str, hasher: PasswordHasher | None = None) -> str:
-    """An argon2id hash of the password (salted; never the password itself)."""
-    return (hasher or default_hasher()).hash(password)
-
-
 def verify_password(stored: str, password: str, hasher: PasswordHasher | None = None) -> bool:
     """Whether ``password`` matches ``stored``; False for a malformed hash."""
     try:
@@ -253,3 +249,39 @@ def load_auth_config(config: dict | None = None) -> AuthConfig:
     if unknown:
         raise ValueError(f"[auth] has unknown key(s): {', '.join(sorted(unknown))}")
     return AuthConfig(**raw)
+
+
+def lock_until(events, max_failures: int, lock: timedelta) -> datetime | None:
+    """When a lock from these login attempts ends, or None.
+
+    Parameters
+    ----------
+    events : iterable of (datetime, bool)
+        Attempt time and success, oldest first.
+    max_failures : int
+        Consecutive failures that start a lock.
+    lock : datetime.timedelta
+
+    Returns
+    -------
+    datetime.datetime or None
+
+    Examples
+    --------
+    >>> t = datetime(2026, 1, 1, 8)
+    >>> lock_until([(t, False)] * 5, 5, timedelta(minutes=15))
+    datetime.datetime(2026, 1, 1, 8, 15)
+    >>> lock_until([(t, False)] * 4 + [(t, True)], 5, timedelta(minutes=15)) is None
+    True
+    """
+    count, until = 0, None
+    for at, ok in events:
+        if until is not None and at < until:
+            continue
+        if ok:
+            count = 0
+            continue
+        count += 1
+        if count >= max_failures:
+            until, count = at + lock, 0
+    return until

@@ -38,7 +38,7 @@ def open_store(url: str | None = None) -> Store:
         probe.dispose()
     store = Store(url)
     _, sections = load_boundaries()
-    store.load_register(load_register(), sections.gdf, user=console_actor())
+    store.register.load(load_register(), sections.gdf, user=console_actor())
     return store
 
 
@@ -58,10 +58,10 @@ def current_dataset(store: Store):
     from geo.boundaries import load_boundary_bytes
     from geo.dataset import load_dataset
 
-    active = store.active_boundaries()
+    active = store.register.active_boundaries()
     layers = {kind: load_boundary_bytes(content, name, kind) for kind, (_, content, name) in active.items()}
     return load_dataset(
-        edits=store.edits_for_dataset(),
+        edits=store.register.edits_for_dataset(),
         lake=layers.get("lake"),
         sections=layers.get("sections"),
         outlines=layers.get("ponds"),

@@ -2,24 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import numpy as np
 
-from .samples import TZ, ParsedValue, SampleInput
+from . import clock
+from .samples import ParsedValue, SampleInput
 
 __all__ = ["load_demo"]
 
 NOTE = "演示数据（合成）/ synthetic demo data"
 
 
-def load_demo(store, user, weeks: int = 12, seed: int = 7) -> int:
+def load_demo(store, *, user, weeks: int = 12, seed: int = 7) -> int:
     """Add weekly TP samples for every pond site, marked synthetic.
 
     Parameters
     ----------
     store : monitoring.store.Store
-    user : str or monitoring.auth.Actor
+    user : monitoring.auth.Actor
         Acting user (``demo.load``, admin).
     weeks : int
         Weeks back from the current one.
@@ -30,13 +31,13 @@ def load_demo(store, user, weeks: int = 12, seed: int = 7) -> int:
     int
         Samples written (0 when demo data is already present).
     """
-    actor = store.authorize(user, "demo.load")
-    if store.has_synthetic():
+    actor = store.accounts.authorize(user, "demo.load")
+    if store.demo.present():
         return 0
     rng = np.random.default_rng(seed)
-    today = datetime.now(TZ).replace(hour=9, minute=0, second=0, microsecond=0)
+    today = clock.now().replace(hour=9, minute=0, second=0, microsecond=0)
     monday = today - timedelta(days=today.weekday())
-    sites = store.sites()
+    sites = store.register.list_sites()
     n = 0
     for w in range(1, weeks + 1):
         day = monday - timedelta(weeks=w) + timedelta(days=int(rng.integers(0, 5)))
@@ -49,7 +50,7 @@ def load_demo(store, user, weeks: int = 12, seed: int = 7) -> int:
             else:
                 v = float(np.round(rng.lognormal(np.log(0.12 if kind == "pond" else 0.04), 0.5), 3))
                 value, text = ParsedValue(v, False, None), f"{v:g}"
-            store.add_sample(
+            store.samples.add(
                 SampleInput(
                     site=code,
                     sampled_at=day,

@@ -80,9 +80,9 @@ def lake_as_of(store, end: datetime, day: date) -> list[dict]:
     """
     out = []
     rule = store.limits.lake_rule("TP", day)
-    sites = store.sites()
+    sites = store.register.list_sites()
     for code in sites[sites.kind != "pond"].code:
-        s = store.samples(site=code, parameter="TP", exclude_blanks=True)
+        s = store.samples.find(site=code, parameter="TP", exclude_blanks=True)
         if len(s):
             s = s[pd.to_datetime(s.sampled_at, utc=True) < pd.Timestamp(end)]
         if s.empty or rule is None:
@@ -144,7 +144,7 @@ def weekly_digest(store, ds, week: str, today: date | None = None) -> dict:
     day = report_day(week, today)
     fig = progress(store, ds.register, today=day)
     fig["lake"] = lake_as_of(store, end, day)
-    sampling = store.weekly(week)
+    sampling = store.samples.weekly(week)
     cfg = load_trend_config()
     return {
         "week": week,
@@ -154,10 +154,10 @@ def weekly_digest(store, ds, week: str, today: date | None = None) -> dict:
         "progress": fig,
         "sampling": sampling,
         "exceedances": sampling[sampling.status == "exceeds"],
-        "cases": store.cases("open"),
+        "cases": store.cases.find("open"),
         "overdue_groups": group_overdue(fig["overdue"]),
         "trend": site_trends(store, week, config=cfg),
         "trend_weeks": cfg.weeks,
         "trend_alpha": cfg.alpha,
-        "statuses": store.pond_statuses(),
+        "statuses": store.ledger.statuses(),
     }

@@ -86,7 +86,7 @@ def run_import(store, args, actor) -> int:
         if args.dry_run:
             print("\n".join(preview_lines(parsed, lang)))
             return 1 if parsed.errors() else 0
-        result = import_file(store, data, args.file.name, actor, not_sampled=args.not_sampled, parsed=parsed)
+        result = import_file(store, data, args.file.name, user=actor, not_sampled=args.not_sampled, parsed=parsed)
     except (ImportFileError, UserError) as exc:
         print(exc.message(lang), file=sys.stderr)
         return 1

@@ -223,7 +223,7 @@ def resolver_for(store) -> SiteResolver:
     -------
     SiteResolver
     """
-    sites = store.sites()
+    sites = store.register.list_sites()
     aliases = store.site_aliases() if hasattr(store, "site_aliases") else []
     return SiteResolver(sites.to_dict("records"), aliases)
 
@@ -404,7 +404,7 @@ class ImportOutcome:
     errors: list = field(default_factory=list)
 
 
-def import_file(store, data: bytes, filename: str, user, not_sampled: str = "skip", progress=None, parsed=None):
+def import_file(store, data: bytes, filename: str, *, user, not_sampled: str = "skip", progress=None, parsed=None):
     """Parse and import a file, all or nothing.
 
     Parameters
@@ -412,7 +412,7 @@ def import_file(store, data: bytes, filename: str, user, not_sampled: str = "ski
     store : monitoring.store.Store
     data : bytes
     filename : str
-    user : str or monitoring.auth.Actor
+    user : monitoring.auth.Actor
     not_sampled : {'skip', 'record'}
         What to do with rows marked 未采 / — / empty: leave them out, or record an
         explicit "not sampled" entry with the file's reason.
@@ -453,7 +453,9 @@ def import_file(store, data: bytes, filename: str, user, not_sampled: str = "ski
     if entries and not hasattr(store, "record_not_sampled"):
         raise UserError("import.not_sampled_unavailable")
     kwargs = {"not_sampled": entries} if entries else {}
-    result = store.import_samples(parsed.samples, parsed.batch_id, filename, user, progress, **kwargs)
+    result = store.samples.import_batch(
+        parsed.samples, parsed.batch_id, filename, user=user, progress=progress, **kwargs
+    )
     out.already_imported = result.already_imported
     out.cases_opened = result.cases_opened
     names = parsed.header.names

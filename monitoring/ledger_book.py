@@ -89,7 +89,7 @@ def _code(prefix: str, value, lang: str) -> str:
 
 
 def _pond_rows(store, ds, today, lang):
-    ledger = store.ledger()
+    ledger = store.ledger.done_steps()
     reg = ds.register.set_index("pond_id")
     cls = ds.classification.set_index("pond_id")
     col = lambda k: t(f"x.col.{k}", lang)  # noqa: E731
@@ -146,7 +146,7 @@ def _weekly(store, smp, lang, today, weeks=None):
     if weeks is None:
         noon = datetime.combine(today, datetime.min.time().replace(hour=12), TZ)
         weeks = week_range(min(smp.week), max(smp.week)) if len(smp) else [iso_week(noon)]
-    grid = store.weekly_grid(weeks)
+    grid = store.samples.weekly_grid(weeks)
     fills = {"exceeds": "bad", "missing": "missing", "indeterminate": "late", "compliant": "good"}
     out = pd.DataFrame(index=grid.index)
     for w in grid.columns:
@@ -197,7 +197,7 @@ def ledger_workbook(store, ds, today=None, lang: str = "zh", weeks: list[str] | 
     sheet("print", "x.title", slim, date_cols=step_cols, max_width=24)
     sheet("ponds", "x.title", full, date_cols=[col("verified_on"), *step_cols])
 
-    ev = store.ledger_events()
+    ev = store.ledger.events()
     names = {s.key: (s.name if lang == "zh" else s.name_en) for s in store.steps}
     events = pd.DataFrame(
         {
@@ -218,7 +218,7 @@ def ledger_workbook(store, ds, today=None, lang: str = "zh", weeks: list[str] | 
     )
     sheet("events", "x.heading.events", events, date_cols=[col("date")], datetime_cols=[col("recorded_at")])
 
-    smp = store.samples(parameter=None)
+    smp = store.samples.find(parameter=None)
     samples = pd.DataFrame(
         {
             col("sample_uid"): smp.sample_uid,
@@ -244,7 +244,7 @@ def ledger_workbook(store, ds, today=None, lang: str = "zh", weeks: list[str] | 
     sheet("samples", "x.heading.samples", samples, datetime_cols=[col("sampled_at")])
     sheet("weekly", "x.heading.weekly", _weekly(store, smp, lang, today, weeks))
 
-    cases = store.cases()
+    cases = store.cases.find()
     sheet(
         "cases",
         "x.heading.cases",
@@ -267,7 +267,7 @@ def ledger_workbook(store, ds, today=None, lang: str = "zh", weeks: list[str] | 
         date_cols=[col("deadline")],
         datetime_cols=[col("opened_at"), col("closed_at")],
     )
-    pat = store.patrols()
+    pat = store.field.list_patrols()
     sep = t("list.sep", lang)
     sheet(
         "patrols",
@@ -291,7 +291,7 @@ def ledger_workbook(store, ds, today=None, lang: str = "zh", weeks: list[str] | 
         ),
         date_cols=[col("patrol_date"), col("deadline")],
     )
-    tp = store.tips()
+    tp = store.field.list_tips()
     sheet(
         "tips",
         "x.heading.tips",

@@ -38,7 +38,7 @@ def progress(store, register: pd.DataFrame, today: date | None = None) -> dict:
     """
     today = today or datetime.now(TZ).date()
     steps = store.steps
-    ledger = store.ledger()
+    ledger = store.ledger.done_steps()
     reg = register.set_index("pond_id")
     rows = []
     late = []
@@ -93,13 +93,13 @@ def progress(store, register: pd.DataFrame, today: date | None = None) -> dict:
     cumulative = [{"date": d.isoformat(), "retired": i + 1} for i, d in enumerate(closed)]
 
     week = iso_week(datetime.combine(today, time(12), TZ))
-    w = store.weekly(week)
+    w = store.samples.weekly(week)
     counts = w.status.value_counts()
-    cases = store.cases("open")
+    cases = store.cases.find("open")
     lake = []
-    sites = store.sites()
+    sites = store.register.list_sites()
     for code in sites[sites.kind != "pond"].code:
-        s = store.samples(site=code, parameter="TP", limit=1, exclude_blanks=True)
+        s = store.samples.find(site=code, parameter="TP", limit=1, exclude_blanks=True)
         rule = store.limits.lake_rule("TP", today)
         if s.empty or rule is None:
             lake.append(

@@ -11,7 +11,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+
+from .clock import TZ, week_of
 
 __all__ = [
     "EARLIEST",
@@ -29,8 +30,6 @@ __all__ = [
     "week_bounds",
 ]
 
-#: Every time is shown and bucketed in this zone.
-TZ = ZoneInfo("Asia/Shanghai")
 #: No sample can predate the plan's monitoring.
 EARLIEST = date(2022, 1, 1)
 #: Parameters and their default method.
@@ -314,9 +313,7 @@ def iso_week(dt: datetime) -> str:
     >>> iso_week(datetime(2022, 4, 17, 23, 59, tzinfo=TZ)), iso_week(datetime(2022, 4, 18, 0, 0, tzinfo=TZ))
     ('2022-W15', '2022-W16')
     """
-    local = dt.replace(tzinfo=TZ) if dt.tzinfo is None else dt.astimezone(TZ)
-    y, w, _ = local.isocalendar()
-    return f"{y}-W{w:02d}"
+    return week_of(dt)
 
 
 def week_bounds(week: str) -> tuple[datetime, datetime]:

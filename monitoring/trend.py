@@ -150,10 +150,10 @@ def site_trends(store, week: str | None = None, parameter: str = "TP", config: T
     start = end - timedelta(weeks=cfg.weeks)
     first_week = iso_week(start + timedelta(hours=12))
     origin = week_bounds(first_week)[0]
-    smp = store.samples(parameter=parameter, since=start, exclude_blanks=True)
+    smp = store.samples.find(parameter=parameter, since=start, exclude_blanks=True)
     if len(smp):
         smp = smp[(smp.qc_type == "regular") & (pd.to_datetime(smp.sampled_at, utc=True) < pd.Timestamp(end))]
-    sites = store.sites()
+    sites = store.register.list_sites()
     rows = []
     for code, kind in zip(sites.code, sites.kind, strict=True):
         s = smp[smp.site_code == code] if len(smp) else smp

@@ -116,8 +116,8 @@ def make_account(db_path, name=BROWSER_USER, password=BROWSER_PASSWORD, role="ad
     from tests.conftest import CHEAP_HASHER
 
     store = Store(f"sqlite:///{db_path}", hasher=CHEAP_HASHER)
-    if name not in set(store.users().username):
-        store.create_user(name, password, role, user=CONSOLE)
+    if name not in set(store.accounts.list_users().username):
+        store.accounts.create(name, password, role, user=CONSOLE)
     store.engine.dispose()
     return {"YEHU_DB": str(db_path)}
 

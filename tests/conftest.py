@@ -41,3 +41,10 @@ def _temporary_database(tmp_path_factory):
         os.environ.pop("YEHU_DB", None)
     else:
         os.environ["YEHU_DB"] = old
+
+
+def actor(name: str, role: str = "admin"):
+    """An acting user as a page resolves it; the Store reads the account's role and state again."""
+    from monitoring.auth import Actor
+
+    return Actor(name, role)

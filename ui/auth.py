@@ -44,7 +44,7 @@ def resolve() -> Actor | None:
     from_cookie = False
     if not token and not st.session_state.get("_logged_out"):
         token, from_cookie = _cookie_token(), True
-    actor = store().session_user(token) if token else None
+    actor = store().accounts.session_user(token) if token else None
     if actor is None and token:
         st.session_state.pop(TOKEN, None)
         st.session_state["_cookie"] = ""  # forget a dead token in the browser too
@@ -82,12 +82,6 @@ def actor() -> Actor | None:
     return st.session_state.get("_actor")
 
 
-def user_name() -> str:
-    """The logged-in account's name ('' when anonymous)."""
-    a = actor()
-    return a.name if a else ""
-
-
 def can(action: str) -> bool:
     """Whether the logged-in role may perform ``action``."""
     a = actor()
@@ -115,7 +109,7 @@ def read_only_note(*actions: str) -> None:
 
 
 def logout() -> None:
-    store().logout(st.session_state.pop(TOKEN, None))
+    store().accounts.logout(st.session_state.pop(TOKEN, None))
     st.session_state["_actor"] = None
     st.session_state["_cookie"] = ""  # cleared in the browser on the next run
     st.session_state["_logged_out"] = True  # do not read the old cookie back before it is cleared

@@ -27,7 +27,7 @@ def data_version() -> tuple:
     """
     folder = data_dir()
     files = [folder / "ponds.csv", config_path(), *sorted((folder / "boundaries").glob("*"))]
-    return (*((str(f), f.stat().st_mtime_ns) for f in files if f.exists()), ("db", store().geometry_stamp()))
+    return (*((str(f), f.stat().st_mtime_ns) for f in files if f.exists()), ("db", store().register.stamp()))
 
 
 @st.cache_data(show_spinner=False)
@@ -60,10 +60,10 @@ def pond_map_parts(
 
 def open_case_sites() -> tuple:
     """Open tracing cases per site as a hashable cache key: ((code, (lon, lat, n)), ...)."""
-    cases = store().cases("open")
+    cases = store().cases.find("open")
     if cases.empty:
         return ()
-    sites = store().sites().set_index("code")
+    sites = store().register.list_sites().set_index("code")
     counts = cases.site_code.value_counts()
     return tuple(
         (code, (float(sites.loc[code, "lon"]), float(sites.loc[code, "lat"]), int(n)))
@@ -95,18 +95,18 @@ def store():
 
 @st.cache_data(ttl=30, show_spinner=False)
 def has_demo_data() -> bool:
-    return store().has_synthetic()
+    return store().demo.present()
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def weekly(stamp: tuple, week: str):
     """Weekly compliance, recomputed only when samples or cases change (stamp)."""
-    return store().weekly(week)
+    return store().samples.weekly(week)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def weekly_grid(stamp: tuple, weeks: tuple):
-    return store().weekly_grid(list(weeks))
+    return store().samples.weekly_grid(list(weeks))
 
 
 def pond_statuses() -> tuple:
@@ -120,5 +120,5 @@ def pond_statuses() -> tuple:
 
     today = datetime.now(TZ).date()
     steps = store().steps
-    ledger = store().ledger()
+    ledger = store().ledger.done_steps()
     return tuple(sorted((int(code), map_status(done, steps, today)) for code, done in ledger.items() if code.isdigit()))

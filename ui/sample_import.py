@@ -65,7 +65,7 @@ def _parsed(db, data: bytes, name: str):
     return parsed
 
 
-def render(db, operator) -> None:
+def render(db, me) -> None:
     st.caption(tr("s.upload_help"))
     c1, c2 = st.columns(2)
     c1.download_button(
@@ -115,7 +115,7 @@ def render(db, operator) -> None:
         st.error(denied("sample.import"))
         return
     bar = st.progress(0.0)
-    result = import_file(db, data, upload.name, operator, not_sampled=choice, progress=bar.progress, parsed=parsed)
+    result = import_file(db, data, upload.name, user=me, not_sampled=choice, progress=bar.progress, parsed=parsed)
     if result.already_imported:
         st.info(tr("s.import_again"))
     elif result.errors:

@@ -50,9 +50,9 @@ def db_url(request, tmp_path):
 @pytest.fixture
 def store(db_url, register):
     s = Store(db_url, hasher=CHEAP_HASHER)
-    s.load_register(*register, user=CONSOLE)
+    s.register.load(*register, user=CONSOLE)
     for name in TEST_ADMINS:
-        s.create_user(name, TEST_PASSWORD, "admin", user=CONSOLE)
+        s.accounts.create(name, TEST_PASSWORD, "admin", user=CONSOLE)
     yield s
     s.engine.dispose()
 

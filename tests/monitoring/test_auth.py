@@ -10,162 +10,166 @@ from sqlalchemy.exc import DBAPIError
 
 from monitoring.auth import CONSOLE, AuthError, PermissionDenied
 from monitoring.samples import TZ, ParsedValue, SampleInput
-from tests.conftest import ROOT
+from tests.conftest import ROOT, actor
 
 T0 = datetime(2026, 3, 2, 8, 0)  # naive UTC, as the Store keeps times
 PW = "a-good-password"
 
 
 @pytest.fixture
-def accounts(store):
-    store.create_user("li", PW, "inspector", user=CONSOLE)
-    store.create_user("zhao", PW, "viewer", user=CONSOLE)
+def db(store):
+    store.accounts.create("li", PW, "inspector", user=CONSOLE)
+    store.accounts.create("zhao", PW, "viewer", user=CONSOLE)
     return store
 
 
-def test_passwords_are_hashed_and_rules_apply(accounts):
-    with accounts.engine.connect() as conn:
+def test_passwords_are_hashed_and_rules_apply(db):
+    with db.engine.connect() as conn:
         stored = conn.execute(text("SELECT password_hash FROM users WHERE username = 'li'")).scalar()
     assert stored.startswith("$argon2id$") and PW not in stored
     for bad, code in [("short", "weak_password"), ("aaaaaaaaaaaa", "weak_password"), ("new-person", "weak_password")]:
         with pytest.raises(AuthError) as e:
-            accounts.create_user("new-person", bad, "viewer", user=CONSOLE)
+            db.accounts.create("new-person", bad, "viewer", user=CONSOLE)
         assert e.value.code == code
     with pytest.raises(AuthError, match="taken"):
-        accounts.create_user("LI", PW, "viewer", user=CONSOLE)
+        db.accounts.create("LI", PW, "viewer", user=CONSOLE)
     with pytest.raises(AuthError, match="reserved"):
-        accounts.create_user("console", PW, "admin", user=CONSOLE)
+        db.accounts.create("console", PW, "admin", user=CONSOLE)
     with pytest.raises(AuthError, match="role"):
-        accounts.create_user("someone", PW, "superuser", user=CONSOLE)
-    assert "password_hash" not in accounts.users().columns
+        db.accounts.create("someone", PW, "superuser", user=CONSOLE)
+    assert "password_hash" not in db.accounts.list_users().columns
 
 
-def test_login_and_session(accounts):
-    token = accounts.login("li", PW, "10.0.0.5", now=T0)
-    who = accounts.session_user(token, now=T0 + timedelta(minutes=5))
+def test_login_and_session(db):
+    token = db.accounts.login("li", PW, "10.0.0.5", now=T0)
+    who = db.accounts.session_user(token, now=T0 + timedelta(minutes=5))
     assert who.name == "li" and who.role == "inspector"
-    assert accounts.session_user("not-a-token", now=T0) is None
-    with accounts.engine.connect() as conn:
+    assert db.accounts.session_user("not-a-token", now=T0) is None
+    with db.engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM sessions WHERE token_hash = :t"), {"t": token}).scalar() == 0
 
 
-def test_wrong_password_and_unknown_account_look_the_same(accounts):
+def test_wrong_password_and_unknown_account_look_the_same(db):
     with pytest.raises(AuthError) as a:
-        accounts.login("li", "wrong-password", "c1", now=T0)
+        db.accounts.login("li", "wrong-password", "c1", now=T0)
     with pytest.raises(AuthError) as b:
-        accounts.login("nobody", "wrong-password", "c2", now=T0)
+        db.accounts.login("nobody", "wrong-password", "c2", now=T0)
     assert str(a.value) == str(b.value) == "wrong username or password"
-    log = accounts.audit_log(action="auth.failed")
+    log = db.audit.log(action="auth.failed")
     assert sorted(log.entity_id) == ["li", "nobody"]
 
 
-def test_five_failures_lock_the_account_for_fifteen_minutes(accounts):
+def test_five_failures_lock_the_account_for_fifteen_minutes(db):
     for i in range(5):
         with pytest.raises(AuthError, match="wrong"):
-            accounts.login("li", "wrong-password", f"client-{i}", now=T0 + timedelta(seconds=i))
+            db.accounts.login("li", "wrong-password", f"client-{i}", now=T0 + timedelta(seconds=i))
     # Locked, even with the right password and from a new client.
     with pytest.raises(AuthError) as e:
-        accounts.login("li", PW, "client-new", now=T0 + timedelta(minutes=10))
+        db.accounts.login("li", PW, "client-new", now=T0 + timedelta(minutes=10))
     assert e.value.code == "locked" and "try again in 6 min" in str(e.value)
     # Other accounts are not affected.
-    accounts.login("zhao", PW, "client-other", now=T0 + timedelta(minutes=10))
+    db.accounts.login("zhao", PW, "client-other", now=T0 + timedelta(minutes=10))
     # After 15 minutes from the fifth failure the right password works again.
-    token = accounts.login("li", PW, "client-new", now=T0 + timedelta(minutes=15, seconds=5))
-    assert accounts.session_user(token, now=T0 + timedelta(minutes=16)).name == "li"
+    token = db.accounts.login("li", PW, "client-new", now=T0 + timedelta(minutes=15, seconds=5))
+    assert db.accounts.session_user(token, now=T0 + timedelta(minutes=16)).name == "li"
 
 
-def test_four_failures_then_a_success_reset_the_count(accounts):
+def test_four_failures_then_a_success_reset_the_count(db):
     for i in range(4):
         with pytest.raises(AuthError):
-            accounts.login("li", "wrong-password", "c", now=T0 + timedelta(seconds=i))
-    accounts.login("li", PW, "c", now=T0 + timedelta(seconds=10))
+            db.accounts.login("li", "wrong-password", "c", now=T0 + timedelta(seconds=i))
+    db.accounts.login("li", PW, "c", now=T0 + timedelta(seconds=10))
     for i in range(4):
         with pytest.raises(AuthError, match="wrong"):
-            accounts.login("li", "wrong-password", "c", now=T0 + timedelta(seconds=20 + i))
+            db.accounts.login("li", "wrong-password", "c", now=T0 + timedelta(seconds=20 + i))
 
 
-def test_five_failures_from_one_client_lock_that_client(accounts):
+def test_five_failures_from_one_client_lock_that_client(db):
     for i in range(5):
         with pytest.raises(AuthError, match="wrong"):
-            accounts.login(f"guess{i}", "wrong-password", "203.0.113.9", now=T0 + timedelta(seconds=i))
+            db.accounts.login(f"guess{i}", "wrong-password", "203.0.113.9", now=T0 + timedelta(seconds=i))
     with pytest.raises(AuthError) as e:
-        accounts.login("zhao", PW, "203.0.113.9", now=T0 + timedelta(minutes=1))
+        db.accounts.login("zhao", PW, "203.0.113.9", now=T0 + timedelta(minutes=1))
     assert e.value.code == "locked"
-    accounts.login("zhao", PW, "198.51.100.1", now=T0 + timedelta(minutes=1))  # another client is fine
-    accounts.login("zhao", PW, "203.0.113.9", now=T0 + timedelta(minutes=16))
+    db.accounts.login("zhao", PW, "198.51.100.1", now=T0 + timedelta(minutes=1))  # another client is fine
+    db.accounts.login("zhao", PW, "203.0.113.9", now=T0 + timedelta(minutes=16))
 
 
-def test_session_expires_after_eight_idle_hours(accounts):
-    token = accounts.login("li", PW, "c", now=T0)
-    assert accounts.session_user(token, now=T0 + timedelta(hours=7)) is not None
+def test_session_expires_after_eight_idle_hours(db):
+    token = db.accounts.login("li", PW, "c", now=T0)
+    assert db.accounts.session_user(token, now=T0 + timedelta(hours=7)) is not None
     # Activity at 7 h moved the idle clock: 14 h after login is 7 h idle.
-    assert accounts.session_user(token, now=T0 + timedelta(hours=14)) is not None
-    assert accounts.session_user(token, now=T0 + timedelta(hours=22, minutes=1)) is None
-    assert accounts.session_user(token, now=T0 + timedelta(hours=22, minutes=2)) is None  # stays ended
-    assert accounts.audit_log(action="auth.expired").entity_id.tolist() == ["li"]
+    assert db.accounts.session_user(token, now=T0 + timedelta(hours=14)) is not None
+    assert db.accounts.session_user(token, now=T0 + timedelta(hours=22, minutes=1)) is None
+    assert db.accounts.session_user(token, now=T0 + timedelta(hours=22, minutes=2)) is None  # stays ended
+    assert db.audit.log(action="auth.expired").entity_id.tolist() == ["li"]
 
 
-def test_logout_ends_the_session(accounts):
-    token = accounts.login("li", PW, "c", now=T0)
-    accounts.logout(token, now=T0 + timedelta(minutes=1))
-    assert accounts.session_user(token, now=T0 + timedelta(minutes=2)) is None
-    accounts.logout(token)  # twice is harmless
-    assert len(accounts.audit_log(action="auth.logout")) == 1
+def test_logout_ends_the_session(db):
+    token = db.accounts.login("li", PW, "c", now=T0)
+    db.accounts.logout(token, now=T0 + timedelta(minutes=1))
+    assert db.accounts.session_user(token, now=T0 + timedelta(minutes=2)) is None
+    db.accounts.logout(token)  # twice is harmless
+    assert len(db.audit.log(action="auth.logout")) == 1
 
 
-def test_disabling_or_resetting_ends_sessions_and_refuses_writes(accounts):
-    token = accounts.login("li", PW, "c")
-    accounts.update_user("li", user="u", active=False)
-    assert accounts.session_user(token) is None
+def test_disabling_or_resetting_ends_sessions_and_refuses_writes(db):
+    token = db.accounts.login("li", PW, "c")
+    db.accounts.update("li", user=actor("u"), active=False)
+    assert db.accounts.session_user(token) is None
     with pytest.raises(PermissionDenied, match="disabled"):
-        accounts.add_sample(SampleInput("1", datetime(2022, 4, 12, 9, tzinfo=TZ), ParsedValue(0.1, False, None)), "li")
+        db.samples.add(
+            SampleInput("1", datetime(2022, 4, 12, 9, tzinfo=TZ), ParsedValue(0.1, False, None)), user=actor("li")
+        )
     with pytest.raises(AuthError, match="wrong"):
-        accounts.login("li", PW, "c")
-    accounts.update_user("li", user="u", active=True)
-    token = accounts.login("li", PW, "c")
-    accounts.update_user("li", user="u", password="another-password")
-    assert accounts.session_user(token) is None
-    accounts.login("li", "another-password", "c")
+        db.accounts.login("li", PW, "c")
+    db.accounts.update("li", user=actor("u"), active=True)
+    token = db.accounts.login("li", PW, "c")
+    db.accounts.update("li", user=actor("u"), password="another-password")
+    assert db.accounts.session_user(token) is None
+    db.accounts.login("li", "another-password", "c")
 
 
-def test_role_changes_apply_at_once(accounts):
+def test_role_changes_apply_at_once(db):
     sample = SampleInput("1", datetime(2022, 4, 12, 9, tzinfo=TZ), ParsedValue(0.1, False, None))
     with pytest.raises(PermissionDenied):
-        accounts.add_sample(sample, "zhao")
-    accounts.update_user("zhao", user="u", role="inspector")
-    accounts.add_sample(sample, "zhao")
+        db.samples.add(sample, user=actor("zhao"))
+    db.accounts.update("zhao", user=actor("u"), role="inspector")
+    db.samples.add(sample, user=actor("zhao"))
 
 
-def test_admin_cannot_lock_themself_out(accounts):
+def test_admin_cannot_lock_themself_out(db):
     with pytest.raises(AuthError, match="own account"):
-        accounts.update_user("u", user="u", active=False)
+        db.accounts.update("u", user=actor("u"), active=False)
     with pytest.raises(AuthError, match="own account"):
-        accounts.update_user("u", user="u", role="viewer")
+        db.accounts.update("u", user=actor("u"), role="viewer")
 
 
-def test_change_own_password(accounts):
+def test_change_own_password(db):
     with pytest.raises(AuthError, match="current password"):
-        accounts.change_password("li", "not-it-at-all", "brand-new-password")
-    accounts.change_password("li", PW, "brand-new-password")
-    accounts.login("li", "brand-new-password", "c")
-    row = accounts.audit_log(action="user.password").iloc[0]
+        db.accounts.change_password("li", "not-it-at-all", "brand-new-password")
+    db.accounts.change_password("li", PW, "brand-new-password")
+    db.accounts.login("li", "brand-new-password", "c")
+    row = db.audit.log(action="user.password").iloc[0]
     assert row.actor == "li" and "brand-new" not in (row.after or "")
 
 
-def test_audit_rows_cannot_be_changed_or_deleted(accounts):
-    accounts.add_sample(SampleInput("1", datetime(2022, 4, 12, 9, tzinfo=TZ), ParsedValue(0.1, False, None)), "li")
-    n = accounts.count_audit()
+def test_audit_rows_cannot_be_changed_or_deleted(db):
+    db.samples.add(
+        SampleInput("1", datetime(2022, 4, 12, 9, tzinfo=TZ), ParsedValue(0.1, False, None)), user=actor("li")
+    )
+    n = db.audit.count()
     for sql in ("UPDATE audit SET actor = 'someone else'", "DELETE FROM audit"):
         with pytest.raises(DBAPIError, match="never changed"):
-            with accounts.engine.begin() as conn:
+            with db.engine.begin() as conn:
                 conn.execute(text(sql))
-    assert accounts.count_audit() == n
-    assert set(accounts.audit_log().actor) >= {"li", "console"}
+    assert db.audit.count() == n
+    assert set(db.audit.log().actor) >= {"li", "console"}
 
 
-def test_no_password_hash_in_the_audit_trail(accounts):
-    accounts.update_user("li", user="u", password="another-password")
-    joined = " ".join(accounts.audit_log(entity="user").fillna("").astype(str).to_numpy().ravel())
+def test_no_password_hash_in_the_audit_trail(db):
+    db.accounts.update("li", user=actor("u"), password="another-password")
+    joined = " ".join(db.audit.log(entity="user").fillna("").astype(str).to_numpy().ravel())
     assert "$argon2" not in joined and "another-password" not in joined and PW not in joined
 
 
@@ -202,8 +206,8 @@ def test_users_command_reads_the_password_from_stdin(tmp_path):
     from monitoring.store import Store
 
     s = Store(f"sqlite:///{tmp_path / 'cli.sqlite'}")
-    assert not bool(s.users().set_index("username").loc["boss", "active"])
-    created = s.audit_log(action="user.create").set_index("entity_id").loc["boss"]
+    assert not bool(s.accounts.list_users().set_index("username").loc["boss", "active"])
+    created = s.audit.log(action="user.create").set_index("entity_id").loc["boss"]
     assert created.actor.startswith("console:")
 
 
@@ -247,7 +251,7 @@ def test_first_start_asks_for_the_first_administrator(tmp_path):
     from monitoring.store import Store
 
     s = Store(f"sqlite:///{db}")
-    assert s.users().set_index("username").loc["boss", "role"] == "admin"
-    s.login("boss", "first-admin-password", "t")
+    assert s.accounts.list_users().set_index("username").loc["boss", "role"] == "admin"
+    s.accounts.login("boss", "first-admin-password", "t")
     again = users_cli(env, "ensure-admin")
     assert again.returncode == 0 and again.stderr == "" and again.stdout == ""

@@ -10,7 +10,7 @@ from monitoring.auth import CONSOLE
 from monitoring.backup import TABLES, BackupError, backup, restore, table_rows
 from monitoring.samples import TZ, ParsedValue, SampleInput
 from monitoring.store import Store
-from tests.conftest import CHEAP_HASHER, ROOT
+from tests.conftest import CHEAP_HASHER, ROOT, actor
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256))
 TODAY = date(2022, 6, 1)
@@ -18,20 +18,25 @@ TODAY = date(2022, 6, 1)
 
 def fill(store):
     ds = load_dataset()
-    uid = store.add_sample(
-        SampleInput("9", datetime(2022, 4, 12, 9, 30, tzinfo=TZ), ParsedValue(0.35, False, None)), "u"
+    uid = store.samples.add(
+        SampleInput("9", datetime(2022, 4, 12, 9, 30, tzinfo=TZ), ParsedValue(0.35, False, None)), user=actor("u")
     )
-    store.add_sample(
-        SampleInput("8", datetime(2022, 4, 12, 9, tzinfo=TZ), ParsedValue(0.01, True, 0.01), notes="未检出"), "u"
+    store.samples.add(
+        SampleInput("8", datetime(2022, 4, 12, 9, tzinfo=TZ), ParsedValue(0.01, True, 0.01), notes="未检出"),
+        user=actor("u"),
     )
-    store.correct_sample(uid, {"value": ParsedValue(0.3123456789012345, False, None)}, "复测", "v")
-    case = int(store.cases().id.iloc[0])
-    store.update_case(case, "v", findings="排查", deadline=date(2022, 4, 30))
-    store.record_step("1", "end_contract", date(2022, 4, 8), "u", photo=PNG, photo_name="合同.png", today=TODAY)
-    e = store.record_step("1", "closed_out", date(2022, 5, 1), "u", today=TODAY)
-    store.void_event(e, "录错", "admin")
-    store.add_patrol(date(2022, 5, 3), "王五", "u", ponds=["8"], findings=["feeding"], open_case=True, today=TODAY)
-    store.add_tip(date(2022, 5, 4), "投饵", "E113.4252 N29.6439", ds, "u")
+    store.samples.correct(uid, {"value": ParsedValue(0.3123456789012345, False, None)}, "复测", user=actor("v"))
+    case = int(store.cases.find().id.iloc[0])
+    store.cases.update(case, user=actor("v"), findings="排查", deadline=date(2022, 4, 30))
+    store.ledger.record(
+        "1", "end_contract", date(2022, 4, 8), user=actor("u"), photo=PNG, photo_name="合同.png", today=TODAY
+    )
+    e = store.ledger.record("1", "closed_out", date(2022, 5, 1), user=actor("u"), today=TODAY)
+    store.ledger.void(e, "录错", user=actor("admin"))
+    store.field.add_patrol(
+        date(2022, 5, 3), "王五", user=actor("u"), ponds=["8"], findings=["feeding"], open_case=True, today=TODAY
+    )
+    store.field.add_tip(date(2022, 5, 4), "投饵", "E113.4252 N29.6439", ds, user=actor("u"))
 
 
 def test_round_trip_is_exact(store, tmp_path):
@@ -45,16 +50,18 @@ def test_round_trip_is_exact(store, tmp_path):
     for name in TABLES:
         assert table_rows(target.engine, name) == table_rows(store.engine, name), name
     # The restored database keeps working: new ids continue after the restored ones.
-    ok = target.add_sample(SampleInput("9", datetime(2022, 4, 20, 9, tzinfo=TZ), ParsedValue(0.1, False, None)), "u")
-    assert target.close_case(int(target.cases("open").id.iloc[0]), "v") == ok
-    assert target.event_photo(int(target.ledger_events("1").id.iloc[0]))[0] == PNG
+    ok = target.samples.add(
+        SampleInput("9", datetime(2022, 4, 20, 9, tzinfo=TZ), ParsedValue(0.1, False, None)), user=actor("u")
+    )
+    assert target.cases.close(int(target.cases.find("open").id.iloc[0]), user=actor("v")) == ok
+    assert target.ledger.photo(int(target.ledger.events("1").id.iloc[0]))[0] == PNG
 
 
 def test_restore_into_postgres_from_sqlite(tmp_path, db_url, register):
     src = Store(f"sqlite:///{tmp_path / 'src.sqlite'}", hasher=CHEAP_HASHER)
-    src.load_register(*register, user=CONSOLE)
+    src.register.load(*register, user=CONSOLE)
     for name in ("u", "v", "admin"):
-        src.create_user(name, "test-password-1", "admin", user=CONSOLE)
+        src.accounts.create(name, "test-password-1", "admin", user=CONSOLE)
     fill(src)
     path = tmp_path / "b.zip"
     backup(src.engine, path)
@@ -62,7 +69,9 @@ def test_restore_into_postgres_from_sqlite(tmp_path, db_url, register):
     restore(dst.engine, path)
     for name in TABLES:
         assert table_rows(dst.engine, name) == table_rows(src.engine, name), name
-    dst.add_sample(SampleInput("1", datetime(2022, 4, 20, 9, tzinfo=TZ), ParsedValue(0.1, False, None)), "u")
+    dst.samples.add(
+        SampleInput("1", datetime(2022, 4, 20, 9, tzinfo=TZ), ParsedValue(0.1, False, None)), user=actor("u")
+    )
     dst.engine.dispose()
 
 
@@ -102,7 +111,7 @@ def test_command_line(tmp_path):
     assert res.returncode == 0 and "已恢复" in res.stdout
     again = run("--lang", "en", "restore", str(out), db=tmp_path / "b.sqlite")  # only the start-up sites: allowed
     assert again.returncode == 0 and "Restored" in again.stdout
-    Store(f"sqlite:///{tmp_path / 'b.sqlite'}", hasher=CHEAP_HASHER).create_user(
+    Store(f"sqlite:///{tmp_path / 'b.sqlite'}", hasher=CHEAP_HASHER).accounts.create(
         "x", "test-password-1", "viewer", user=CONSOLE
     )
     refused = run("--lang", "en", "restore", str(out), db=tmp_path / "b.sqlite")

@@ -19,7 +19,7 @@ from monitoring.bootstrap import open_store
 from monitoring.db import current_revision
 from monitoring.samples import TZ, ParsedValue, SampleInput
 from monitoring.store import Store
-from tests.conftest import CHEAP_HASHER, ROOT
+from tests.conftest import CHEAP_HASHER, ROOT, actor
 
 
 def writer(store, stop: threading.Event, errors: list):
@@ -29,8 +29,9 @@ def writer(store, stop: threading.Event, errors: list):
     try:
         while not stop.is_set():
             site = str(1 + i % 17)
-            store.add_sample(
-                SampleInput(site, start + timedelta(minutes=i), ParsedValue(0.5 + i / 1000, False, None)), "u"
+            store.samples.add(
+                SampleInput(site, start + timedelta(minutes=i), ParsedValue(0.5 + i / 1000, False, None)),
+                user=actor("u"),
             )
             i += 1
     except Exception as exc:  # reported by the test
@@ -76,7 +77,7 @@ def test_backup_under_concurrent_writes_is_one_snapshot(store, tmp_path):
 
 def test_sqlite_row_too_long_for_postgres_is_named(tmp_path, db_url, register):
     src = Store(f"sqlite:///{tmp_path / 'src.sqlite'}", hasher=CHEAP_HASHER)
-    src.load_register(*register, user=CONSOLE)
+    src.register.load(*register, user=CONSOLE)
     with sqlite3.connect(tmp_path / "src.sqlite") as raw:  # an older database: SQLite kept what PostgreSQL refuses
         raw.execute("UPDATE sites SET name = ? WHERE code = '7'", ("长" * 201,))
     path = tmp_path / "b.zip"
@@ -94,7 +95,7 @@ def test_sqlite_row_too_long_for_postgres_is_named(tmp_path, db_url, register):
 
 def test_nul_character_is_named(tmp_path, register):
     src = Store(f"sqlite:///{tmp_path / 'src.sqlite'}", hasher=CHEAP_HASHER)
-    src.load_register(*register, user=CONSOLE)
+    src.register.load(*register, user=CONSOLE)
     with sqlite3.connect(tmp_path / "src.sqlite") as raw:
         raw.execute("UPDATE sites SET source = ? WHERE code = '3'", ("a\x00b",))
     backup(src.engine, tmp_path / "b.zip")
@@ -116,9 +117,11 @@ def test_backup_holds_config_and_data_files_and_no_secrets(store, tmp_path):
 
 def test_restore_replaces_the_start_up_sites(tmp_path, db_url, register):
     src = Store(f"sqlite:///{tmp_path / 'src.sqlite'}", hasher=CHEAP_HASHER)
-    src.load_register(*register, user=CONSOLE)
-    src.create_user("u", "test-password-1", "admin", user=CONSOLE)
-    src.add_sample(SampleInput("9", datetime(2022, 4, 12, 9, tzinfo=TZ), ParsedValue(0.35, False, None)), "u")
+    src.register.load(*register, user=CONSOLE)
+    src.accounts.create("u", "test-password-1", "admin", user=CONSOLE)
+    src.samples.add(
+        SampleInput("9", datetime(2022, 4, 12, 9, tzinfo=TZ), ParsedValue(0.35, False, None)), user=actor("u")
+    )
     backup(src.engine, tmp_path / "b.zip")
     # A target the app has already started on: it loaded the register's sites (and their audit rows).
     target = open_store(db_url)
@@ -128,14 +131,16 @@ def test_restore_replaces_the_start_up_sites(tmp_path, db_url, register):
         assert table_rows(target.engine, name) == table_rows(src.engine, name), name
     with target.engine.connect() as conn, pytest.raises(Exception, match="never changed or deleted|audit"):
         conn.execute(text("DELETE FROM audit"))  # the audit triggers are back
-    target.add_sample(SampleInput("9", datetime(2022, 4, 19, 9, tzinfo=TZ), ParsedValue(0.1, False, None)), "u")
+    target.samples.add(
+        SampleInput("9", datetime(2022, 4, 19, 9, tzinfo=TZ), ParsedValue(0.1, False, None)), user=actor("u")
+    )
     target.engine.dispose()
 
 
 def test_restore_refuses_a_database_with_more_than_start_up_sites(store, tmp_path):
     backup(store.engine, tmp_path / "b.zip")
     target = open_store(f"sqlite:///{tmp_path / 't.sqlite'}")
-    target.create_user("someone", "test-password-1", "viewer", user=CONSOLE)
+    target.accounts.create("someone", "test-password-1", "viewer", user=CONSOLE)
     before = {name: table_rows(target.engine, name) for name in TABLES}
     with pytest.raises(BackupError) as info:
         restore(target.engine, tmp_path / "b.zip")

@@ -4,6 +4,7 @@ import pytest
 
 from geo.dataset import load_dataset
 from monitoring.export import geo_export
+from tests.conftest import actor
 
 
 @pytest.fixture(scope="module")
@@ -23,7 +24,7 @@ def test_own_exports_upload_through_the_store(store, exports, kind):
 
     original = load_dataset()
     for name in ("yehu.gpkg", "yehu.kml", f"yehu-{kind}.geojson"):
-        store.upload_boundary(kind, name, exports[name], user="admin")
+        store.register.upload_boundary(kind, name, exports[name], user=actor("admin"))
         ds = current_dataset(store)
         layer = (ds.lake if kind == "lake" else ds.sections).gdf
         before = (original.lake if kind == "lake" else original.sections).gdf

@@ -8,6 +8,7 @@ import pytest
 from geo.dataset import load_dataset
 from monitoring.export import ledger_workbook
 from monitoring.samples import TZ, ParsedValue, SampleInput
+from tests.conftest import actor
 
 TODAY = date(2022, 4, 20)
 
@@ -23,10 +24,18 @@ def rows_of(ws, header_row=3):
 
 
 def test_xlsx_reads_back_equal_to_the_database(store, ds):
-    store.record_step("1", "end_contract", date(2022, 4, 8), "u", document_no="江南〔2022〕5号", today=TODAY)
-    store.add_sample(SampleInput("9", datetime(2022, 4, 12, 9, 30, tzinfo=TZ), ParsedValue(0.35, False, None)), "u")
-    store.add_sample(SampleInput("8", datetime(2022, 4, 13, 9, tzinfo=TZ), ParsedValue(0.01, True, 0.01)), "u")
-    store.add_sample(SampleInput("8", datetime(2022, 4, 27, 9, tzinfo=TZ), ParsedValue(0.05, False, None)), "u")
+    store.ledger.record(
+        "1", "end_contract", date(2022, 4, 8), user=actor("u"), document_no="江南〔2022〕5号", today=TODAY
+    )
+    store.samples.add(
+        SampleInput("9", datetime(2022, 4, 12, 9, 30, tzinfo=TZ), ParsedValue(0.35, False, None)), user=actor("u")
+    )
+    store.samples.add(
+        SampleInput("8", datetime(2022, 4, 13, 9, tzinfo=TZ), ParsedValue(0.01, True, 0.01)), user=actor("u")
+    )
+    store.samples.add(
+        SampleInput("8", datetime(2022, 4, 27, 9, tzinfo=TZ), ParsedValue(0.05, False, None)), user=actor("u")
+    )
     wb = openpyxl.load_workbook(io.BytesIO(ledger_workbook(store, ds, today=TODAY)))
     assert wb.sheetnames == ["台账（打印）", "鱼池", "退养记录", "水样", "每周达标", "溯源案件", "巡查", "举报"]
     ponds = wb["鱼池"]
@@ -40,7 +49,7 @@ def test_xlsx_reads_back_equal_to_the_database(store, ds):
     assert rows[0]["分区"] == "1公里禁投区内" and rows[0]["坐标存疑"] == "否" and rows[1]["坐标存疑"] == "是"
     assert sum(r["水面面积（亩）"] for r in rows) == 1552
     samples = rows_of(wb["水样"])
-    db = store.samples(parameter=None)
+    db = store.samples.find(parameter=None)
     assert sorted(r["样品号"] for r in samples) == sorted(db.sample_uid)
     nine = next(r for r in samples if r["点位"] == "9")
     assert nine["采样时间"] == datetime(2022, 4, 12, 9, 30) and nine["结果（mg/L）"] == 0.35
@@ -84,7 +93,9 @@ def test_xlsx_is_the_form_county_offices_exchange(store, ds):
 
 
 def test_xlsx_speaks_english_on_request(store, ds):
-    store.add_sample(SampleInput("9", datetime(2022, 4, 12, 9, 30, tzinfo=TZ), ParsedValue(0.35, False, None)), "u")
+    store.samples.add(
+        SampleInput("9", datetime(2022, 4, 12, 9, 30, tzinfo=TZ), ParsedValue(0.35, False, None)), user=actor("u")
+    )
     wb = openpyxl.load_workbook(io.BytesIO(ledger_workbook(store, ds, today=TODAY, lang="en")))
     assert wb.sheetnames[1] == "Ponds"
     text = " ".join(str(c.value) for ws in wb.worksheets for r in ws.iter_rows() for c in r if c.value is not None)
@@ -98,9 +109,15 @@ def test_xlsx_speaks_english_on_request(store, ds):
 
 def test_tip_text_exports_as_text_never_a_formula(store, ds):
     payload = '=HYPERLINK("http://example.invalid/x","y")'
-    store.add_tip(date(2022, 4, 16), payload, "E113.4252 N29.6439", ds, "u", contact="@evil", today=TODAY)
-    store.add_tip(date(2022, 4, 17), "\t=1+1", "E113.4252 N29.6439", ds, "u", contact="+86 130", today=TODAY)
-    store.add_patrol(date(2022, 4, 15), "-王五", "u", ponds=["8"], findings=["feeding"], notes="=1+2", today=TODAY)
+    store.field.add_tip(
+        date(2022, 4, 16), payload, "E113.4252 N29.6439", ds, user=actor("u"), contact="@evil", today=TODAY
+    )
+    store.field.add_tip(
+        date(2022, 4, 17), "\t=1+1", "E113.4252 N29.6439", ds, user=actor("u"), contact="+86 130", today=TODAY
+    )
+    store.field.add_patrol(
+        date(2022, 4, 15), "-王五", user=actor("u"), ponds=["8"], findings=["feeding"], notes="=1+2", today=TODAY
+    )
     wb = openpyxl.load_workbook(io.BytesIO(ledger_workbook(store, ds, today=TODAY)))
     formulas = [c.coordinate for ws in wb.worksheets for r in ws.iter_rows() for c in r if c.data_type == "f"]
     assert formulas == []

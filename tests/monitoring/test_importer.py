@@ -8,7 +8,7 @@ import pytest
 
 from i18n.errors import UserError
 from monitoring.importer import MAX_BYTES, ImportFileError, import_file, parse_file, resolver_for
-from tests.conftest import ROOT
+from tests.conftest import ROOT, actor
 from tests.monitoring import labfiles
 
 MESSY = (
@@ -27,14 +27,14 @@ def gbk(text):
 
 
 def stored(store):
-    df = store.samples()
+    df = store.samples.find()
     return {r.site_code: (round(r.value_mg_l, 6), bool(r.censored)) for r in df.itertuples()}
 
 
 def test_messy_gbk_file_loads_completely(store):
-    result = import_file(store, gbk(MESSY), "周报.csv", "insp")
+    result = import_file(store, gbk(MESSY), "周报.csv", user=actor("insp"))
     assert result.errors == [] and result.written == 5
-    df = store.samples().set_index("site_code")
+    df = store.samples.find().set_index("site_code")
     assert df.loc["8", "censored"] and df.loc["8", "value_mg_l"] == 0.01
     assert df.loc["9", "value_mg_l"] == 0.35
     assert df.loc["12", "censored"] and df.loc["12", "value_entered"] == "0.01L"
@@ -54,7 +54,7 @@ def test_lab_file_with_title_filled_by_row_and_row_numbers(store, build):
     assert parsed.rows[2].sampled_at.isoformat() == "2022-04-13T00:00:00+08:00"
     assert parsed.rows[5].not_sampled == "未采（停产）" and parsed.rows[5].sample is None
     assert parsed.errors() == []
-    result = import_file(store, build(), "第15周", "insp", parsed=parsed)
+    result = import_file(store, build(), "第15周", user=actor("insp"), parsed=parsed)
     assert result.errors == [] and result.written == 5 and result.skipped == 1
     assert stored(store) == EXPECTED
     assert result.counts == {"1": 1, "5": 1, "8": 1, "9": 1, "13": 1}
@@ -65,11 +65,11 @@ def test_lab_file_with_title_filled_by_row_and_row_numbers(store, build):
 def test_row_number_column_never_decides_the_site(store, build, name):
     """The 序号 values 1-2 are not ponds 1-2: the rows go to the ponds 点位名称 names."""
     rows = [("5号塘尾水排口", "2022/4/12", 0.35, None, ""), ("塘6", "2022/4/12", 0.05, None, "")]
-    result = import_file(store, build(rows=rows), name, "insp")
+    result = import_file(store, build(rows=rows), name, user=actor("insp"))
     assert result.errors == [] and result.written == 2
-    assert sorted(store.samples().site_code) == ["5", "6"]
-    assert store.case_for_sample(store.samples(site="5").iloc[0].sample_uid) is not None
-    assert store.cases().shape[0] == 1
+    assert sorted(store.samples.find().site_code) == ["5", "6"]
+    assert store.cases.for_sample(store.samples.find(site="5").iloc[0].sample_uid) is not None
+    assert store.cases.find().shape[0] == 1
 
 
 def test_row_number_column_alone_is_no_site_column():
@@ -81,10 +81,12 @@ def test_row_number_column_alone_is_no_site_column():
 
 
 def test_unknown_and_ambiguous_names_are_row_errors_naming_row_column_value(store):
-    store.add_site("L1", "lake", "唐小阶水产养殖场", 113.42, 29.65, "test", user="u")  # same name as pond 9
+    store.register.add_site(
+        "L1", "lake", "唐小阶水产养殖场", 113.42, 29.65, "test", user=actor("u")
+    )  # same name as pond 9
     rows = [("9号塘东侧", "2022/4/12", 0.1, None, ""), ("唐小阶水产养殖场", "2022/4/12", 0.1, None, "")]
-    result = import_file(store, labfiles.xlsx(rows=rows), "x.xlsx", "insp")
-    assert result.written == 0 and store.count_samples() == 0
+    result = import_file(store, labfiles.xlsx(rows=rows), "x.xlsx", user=actor("insp"))
+    assert result.written == 0 and store.samples.count() == 0
     by_row = {e.row: e for e in result.errors}
     assert by_row[4].code == "import.site_unknown" and by_row[5].code == "import.site_ambiguous"
     msg = by_row[4].message("zh")
@@ -101,9 +103,9 @@ def test_not_sampled_rows_recorded_or_skipped_never_a_number(store):
     ]
     parsed = parse_file(labfiles.csv(rows=rows), "x.csv", resolver_for(store))
     assert [r.not_sampled for r in parsed.rows] == [None, "—（塘干）", "空"]
-    result = import_file(store, labfiles.csv(rows=rows), "x.csv", "insp", not_sampled="skip")
+    result = import_file(store, labfiles.csv(rows=rows), "x.csv", user=actor("insp"), not_sampled="skip")
     assert result.written == 1 and result.skipped == 2
-    assert set(store.samples().site_code) == {"1"}
+    assert set(store.samples.find().site_code) == {"1"}
 
 
 def test_one_bad_row_rejects_the_file_and_names_every_problem(store):
@@ -127,9 +129,9 @@ def test_one_bad_row_rejects_the_file_and_names_every_problem(store):
             "8,2022-04-12,0.1,,王五," + "长" * 2000 + "\n"  # over-long note
         )
     )
-    result = import_file(store, gbk(bad), "bad.csv", "u")
+    result = import_file(store, gbk(bad), "bad.csv", user=actor("u"))
     assert result.written == 0
-    assert store.count_samples() == 0
+    assert store.samples.count() == 0
     got = {(e.row, e.column, e.code) for e in result.errors}
     assert got == {
         (7, "塘号", "import.site_unknown"),
@@ -160,16 +162,16 @@ def test_excel_boolean_cell_is_not_a_value(store):
     ws.append([6, datetime(2022, 4, 12, 9, 30), False])
     buf = io.BytesIO()
     wb.save(buf)
-    result = import_file(store, buf.getvalue(), "b.xlsx", "u")
+    result = import_file(store, buf.getvalue(), "b.xlsx", user=actor("u"))
     assert {(e.row, e.code) for e in result.errors} == {(2, "import.value_unreadable"), (3, "import.value_unreadable")}
-    assert store.count_samples() == 0
+    assert store.samples.count() == 0
 
 
 def test_english_headers_units_and_utf8(store):
     text = "site,date,value,unit,parameter,qc_type\n7,2022-04-12 10:00,150,µg/L,TP,regular\n"
-    result = import_file(store, text.encode("utf-8"), "en.csv", "u")
+    result = import_file(store, text.encode("utf-8"), "en.csv", user=actor("u"))
     assert result.written == 1
-    assert store.samples(site="7").iloc[0].value_mg_l == pytest.approx(0.15)
+    assert store.samples.find(site="7").iloc[0].value_mg_l == pytest.approx(0.15)
 
 
 def test_xlsx_with_date_cells(store):
@@ -180,9 +182,9 @@ def test_xlsx_with_date_cells(store):
     ws.append(["6", "2022/4/12", "<0.01", "张三"])
     buf = io.BytesIO()
     wb.save(buf)
-    result = import_file(store, buf.getvalue(), "周报.xlsx", "u")
+    result = import_file(store, buf.getvalue(), "周报.xlsx", user=actor("u"))
     assert result.errors == [] and result.written == 2
-    assert store.samples(site="5").iloc[0].sampled_at.isoformat() == "2022-04-12T09:30:00+08:00"
+    assert store.samples.find(site="5").iloc[0].sampled_at.isoformat() == "2022-04-12T09:30:00+08:00"
 
 
 def test_merged_site_cells_fill_every_row(store):
@@ -195,7 +197,7 @@ def test_merged_site_cells_fill_every_row(store):
     ws.merge_cells("B2:B3")
     buf = io.BytesIO()
     wb.save(buf)
-    result = import_file(store, buf.getvalue(), "m.xlsx", "u")
+    result = import_file(store, buf.getvalue(), "m.xlsx", user=actor("u"))
     assert result.errors == [] and result.counts == {"3": 2}
 
 
@@ -215,12 +217,12 @@ def test_merged_site_cells_fill_every_row(store):
 )
 def test_unusable_files(data, name, code, store):
     with pytest.raises(ImportFileError) as err:
-        result = import_file(store, data, name, "u")
+        result = import_file(store, data, name, user=actor("u"))
         raise ImportFileError(result.errors[0].code)  # a file error found after reading
     assert err.value.code == code
     for lang in ("zh", "en"):
         assert not any(s in err.value.message(lang) for s in ("/tmp", "/work", "Traceback", "Error", name))
-    assert store.count_samples() == 0
+    assert store.samples.count() == 0
 
 
 def test_excel_unicode_text_is_read():
@@ -243,20 +245,20 @@ def resolver_for_codes(*codes):
 
 
 def test_empty_file_is_rejected(store):
-    result = import_file(store, "塘号,采样时间,总磷\n".encode(), "empty.csv", "u")
+    result = import_file(store, "塘号,采样时间,总磷\n".encode(), "empty.csv", user=actor("u"))
     assert result.written == 0 and result.errors[0].code == "import.no_rows"
 
 
 def test_reimport_writes_nothing_new(store):
-    assert import_file(store, gbk(MESSY), "a.csv", "u").written == 5
-    again = import_file(store, gbk(MESSY), "a-copy.csv", "u")
+    assert import_file(store, gbk(MESSY), "a.csv", user=actor("u")).written == 5
+    again = import_file(store, gbk(MESSY), "a-copy.csv", user=actor("u"))
     assert again.already_imported and again.written == 0
-    assert store.count_samples() == 5
+    assert store.samples.count() == 5
 
 
 def test_sample_already_in_database_is_a_row_error(store):
-    assert import_file(store, gbk(MESSY), "a.csv", "u").written == 5
-    again = import_file(store, gbk(MESSY.replace("李四,\n", "李四,x\n")), "b.csv", "u")
+    assert import_file(store, gbk(MESSY), "a.csv", user=actor("u")).written == 5
+    again = import_file(store, gbk(MESSY.replace("李四,\n", "李四,x\n")), "b.csv", user=actor("u"))
     assert again.written == 0 and {e.code for e in again.errors} == {"import.duplicate_in_db"}
     assert again.errors[0].column in ("采样时间", "塘号")
 

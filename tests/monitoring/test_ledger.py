@@ -5,6 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from monitoring.ledger import LedgerError, check_event, load_steps, overdue, pond_status, replay
+from tests.conftest import actor
 
 STEPS = load_steps()
 KEYS = [s.key for s in STEPS]
@@ -92,35 +93,41 @@ def test_status_is_the_replay_of_accepted_events(seq):
 
 
 def test_store_records_voids_and_replays(store):
-    e1 = store.record_step("1", "stop_inputs", date(2022, 3, 1), "staff", note="巡查确认", today=TODAY)
-    e2 = store.record_step("1", "end_contract", date(2022, 4, 12), "staff", document_no="江南〔2022〕5号", today=TODAY)
-    assert store.pond_statuses()[1] == "in_progress"
-    e3 = store.record_step("1", "closed_out", date(2022, 5, 1), "staff", photo=PNG, photo_name="x.png", today=TODAY)
-    assert store.pond_statuses()[1] == "retired"
-    ev = store.ledger_events("1")
+    e1 = store.ledger.record("1", "stop_inputs", date(2022, 3, 1), user=actor("staff"), note="巡查确认", today=TODAY)
+    e2 = store.ledger.record(
+        "1", "end_contract", date(2022, 4, 12), user=actor("staff"), document_no="江南〔2022〕5号", today=TODAY
+    )
+    assert store.ledger.statuses()[1] == "in_progress"
+    e3 = store.ledger.record(
+        "1", "closed_out", date(2022, 5, 1), user=actor("staff"), photo=PNG, photo_name="x.png", today=TODAY
+    )
+    assert store.ledger.statuses()[1] == "retired"
+    ev = store.ledger.events("1")
     assert ev.responsible_unit.tolist() == ["江南镇", "江南镇", "江南镇"]
     assert ev.has_photo.tolist() == [False, False, True]
-    assert store.event_photo(e3) == (PNG, "x.png", "image/png")
+    assert store.ledger.photo(e3) == (PNG, "x.png", "image/png")
     with pytest.raises(LedgerError, match="cancel"):
-        store.void_event(e2, "wrong date", "staff")
-    store.void_event(e3, "recorded for the wrong pond", "admin")
-    store.void_event(e2, "wrong date", "admin")
-    store.record_step("1", "end_contract", date(2022, 4, 9), "staff", today=TODAY)
-    done = store.ledger()["1"]
+        store.ledger.void(e2, "wrong date", user=actor("staff"))
+    store.ledger.void(e3, "recorded for the wrong pond", user=actor("admin"))
+    store.ledger.void(e2, "wrong date", user=actor("admin"))
+    store.ledger.record("1", "end_contract", date(2022, 4, 9), user=actor("staff"), today=TODAY)
+    done = store.ledger.done_steps()["1"]
     assert done["end_contract"][0] == date(2022, 4, 9) and "closed_out" not in done
-    assert len(store.ledger_events("1")) == 6  # nothing edited or deleted
-    assert e1 in store.ledger_events("1").id.tolist()
+    assert len(store.ledger.events("1")) == 6  # nothing edited or deleted
+    assert e1 in store.ledger.events("1").id.tolist()
 
 
 def test_store_refuses_and_writes_nothing(store):
     with pytest.raises(LedgerError, match="not a pond"):
-        store.record_step("S1", "stop_inputs", date(2022, 3, 1), "u", today=TODAY)
+        store.ledger.record("S1", "stop_inputs", date(2022, 3, 1), user=actor("u"), today=TODAY)
     with pytest.raises(LedgerError, match="JPEG or PNG"):
-        store.record_step("2", "stop_inputs", date(2022, 3, 1), "u", photo=b"GIF89a....", today=TODAY)
+        store.ledger.record("2", "stop_inputs", date(2022, 3, 1), user=actor("u"), photo=b"GIF89a....", today=TODAY)
     with pytest.raises(LedgerError, match="more than"):
-        store.record_step("2", "stop_inputs", date(2022, 3, 1), "u", photo=JPEG + b"0" * 6_000_000, today=TODAY)
+        store.ledger.record(
+            "2", "stop_inputs", date(2022, 3, 1), user=actor("u"), photo=JPEG + b"0" * 6_000_000, today=TODAY
+        )
     with pytest.raises(LedgerError, match="needs"):
-        store.record_step("2", "closed_out", date(2022, 3, 1), "u", today=TODAY)
-    assert store.ledger_events().empty
-    assert set(store.pond_statuses().values()) == {"not_started"}
-    assert len(store.pond_statuses()) == 17
+        store.ledger.record("2", "closed_out", date(2022, 3, 1), user=actor("u"), today=TODAY)
+    assert store.ledger.events().empty
+    assert set(store.ledger.statuses().values()) == {"not_started"}
+    assert len(store.ledger.statuses()) == 17

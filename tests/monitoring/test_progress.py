@@ -4,6 +4,7 @@ import pandas as pd
 
 from monitoring.progress import progress
 from monitoring.samples import TZ, ParsedValue, SampleInput
+from tests.conftest import actor
 
 TODAY = date(2022, 4, 20)
 
@@ -11,13 +12,16 @@ TODAY = date(2022, 4, 20)
 def test_dashboard_figures_on_a_hand_made_fixture(store, register):
     reg = register[0]
     # Pond 1 (江南镇, 50 亩): fully retired. Pond 13 (聂市镇, 46 亩): contract ended only.
-    store.record_step("1", "stop_inputs", date(2022, 3, 1), "u", today=TODAY)
-    store.record_step("1", "end_contract", date(2022, 4, 8), "u", today=TODAY)
-    store.record_step("1", "closed_out", date(2022, 4, 15), "u", today=TODAY)
-    store.record_step("13", "end_contract", date(2022, 4, 9), "u", today=TODAY)
-    store.add_sample(SampleInput("9", datetime(2022, 4, 19, 9, tzinfo=TZ), ParsedValue(0.3, False, None)), "u")
-    store.add_sample(
-        SampleInput("S1", datetime(2022, 4, 19, 9, tzinfo=TZ), ParsedValue(0.04, False, None), kind="lake"), "u"
+    store.ledger.record("1", "stop_inputs", date(2022, 3, 1), user=actor("u"), today=TODAY)
+    store.ledger.record("1", "end_contract", date(2022, 4, 8), user=actor("u"), today=TODAY)
+    store.ledger.record("1", "closed_out", date(2022, 4, 15), user=actor("u"), today=TODAY)
+    store.ledger.record("13", "end_contract", date(2022, 4, 9), user=actor("u"), today=TODAY)
+    store.samples.add(
+        SampleInput("9", datetime(2022, 4, 19, 9, tzinfo=TZ), ParsedValue(0.3, False, None)), user=actor("u")
+    )
+    store.samples.add(
+        SampleInput("S1", datetime(2022, 4, 19, 9, tzinfo=TZ), ParsedValue(0.04, False, None), kind="lake"),
+        user=actor("u"),
     )
     fig = progress(store, reg, today=TODAY)
     assert fig["ponds"] == {"total": 17, "retired": 1, "in_progress": 1, "not_started": 15}

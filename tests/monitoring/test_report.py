@@ -13,7 +13,7 @@ from monitoring.digest import group_overdue, weekly_digest
 from monitoring.progress import progress
 from monitoring.report import weekly_report
 from monitoring.samples import TZ, ParsedValue, SampleInput, week_bounds
-from tests.conftest import ROOT, require
+from tests.conftest import ROOT, actor, require
 
 
 def _poppler():
@@ -61,12 +61,16 @@ def test_report_holds_the_weeks_figures(store, tmp_path):
     _poppler()
     ds = load_dataset()
     today = date(2022, 4, 20)
-    store.record_step("1", "end_contract", date(2022, 4, 8), "u", document_no="江南〔2022〕5号", today=today)
-    store.add_sample(SampleInput("9", datetime(2022, 4, 12, 9, 30, tzinfo=TZ), ParsedValue(0.35, False, None)), "u")
+    store.ledger.record(
+        "1", "end_contract", date(2022, 4, 8), user=actor("u"), document_no="江南〔2022〕5号", today=today
+    )
+    store.samples.add(
+        SampleInput("9", datetime(2022, 4, 12, 9, 30, tzinfo=TZ), ParsedValue(0.35, False, None)), user=actor("u")
+    )
     monday = week_bounds("2022-W15")[0]
     for k in range(10):  # site 8 falls steadily: 向好
         when = monday - timedelta(weeks=9 - k) + timedelta(days=2, hours=9)
-        store.add_sample(SampleInput("8", when, ParsedValue(round(0.3 - 0.02 * k, 3), False, None)), "u")
+        store.samples.add(SampleInput("8", when, ParsedValue(round(0.3 - 0.02 * k, 3), False, None)), user=actor("u"))
     pdf = tmp_path / "r.pdf"
     pdf.write_bytes(weekly_report(store, ds, "2022-W15", today=today))
     text = _text(pdf)
@@ -98,8 +102,12 @@ def test_bad_week_is_refused(store, week):
 
 def test_a_past_weeks_report_shows_the_lake_as_it_was_then(store):
     ds = load_dataset()
-    store.add_sample(SampleInput("S1", datetime(2022, 4, 13, 9, tzinfo=TZ), ParsedValue(0.02, False, None)), "u")
-    store.add_sample(SampleInput("S1", datetime(2022, 4, 27, 9, tzinfo=TZ), ParsedValue(0.3, False, None)), "u")
+    store.samples.add(
+        SampleInput("S1", datetime(2022, 4, 13, 9, tzinfo=TZ), ParsedValue(0.02, False, None)), user=actor("u")
+    )
+    store.samples.add(
+        SampleInput("S1", datetime(2022, 4, 27, 9, tzinfo=TZ), ParsedValue(0.3, False, None)), user=actor("u")
+    )
     lake = weekly_digest(store, ds, "2022-W15", today=date(2022, 5, 1))["progress"]["lake"]
     s1 = next(x for x in lake if x["site"] == "S1")
     assert s1["grade"] == "II" and s1["meets_target"] and s1["latest_at"].startswith("2022-04-13")

@@ -9,6 +9,7 @@ import pytest
 from i18n import t
 from monitoring.samples import TZ, ParsedValue, SampleInput, week_bounds
 from monitoring.trend import TrendConfig, mann_kendall, sen_slope, site_trends
+from tests.conftest import actor
 
 
 @pytest.mark.parametrize("slope", [-0.004, 0.0035])
@@ -58,11 +59,13 @@ def test_site_trends_from_the_database_with_censored_values(store):
         when = monday - timedelta(weeks=11 - k) + timedelta(days=1, hours=9)
         v = 0.25 - 0.02 * k
         value = ParsedValue(0.01, True, 0.01) if v < 0.04 else ParsedValue(round(v, 4), False, None)
-        store.add_sample(SampleInput("8", when, value), "u")
+        store.samples.add(SampleInput("8", when, value), user=actor("u"))
         flat = round(0.12 + float(rng.normal(0, 0.01)), 4)
-        store.add_sample(SampleInput("9", when + timedelta(hours=1), ParsedValue(flat, False, None)), "u")
+        store.samples.add(SampleInput("9", when + timedelta(hours=1), ParsedValue(flat, False, None)), user=actor("u"))
     # A sample after the week shown does not count.
-    store.add_sample(SampleInput("8", datetime(2022, 5, 24, 9, tzinfo=TZ), ParsedValue(5.0, False, None)), "u")
+    store.samples.add(
+        SampleInput("8", datetime(2022, 5, 24, 9, tzinfo=TZ), ParsedValue(5.0, False, None)), user=actor("u")
+    )
     res = site_trends(store, last, config=TrendConfig(weeks=12)).set_index("site")
     assert res.loc["8", "direction"] == "improving" and res.loc["8", "n"] == 12
     assert res.loc["8", "latest"] == 0.005  # half the detection limit

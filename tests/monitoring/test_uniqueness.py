@@ -13,7 +13,7 @@ from tests.conftest import CHEAP_HASHER
 def test_an_audit_row_cannot_be_replaced_on_sqlite(store):
     if store.engine.dialect.name != "sqlite":
         pytest.skip("INSERT OR REPLACE is SQLite's")
-    row = store.audit_log(limit=1).iloc[0]
+    row = store.audit.log(limit=1).iloc[0]
     path = store.engine.url.database
     with sqlite3.connect(path) as conn, pytest.raises(sqlite3.IntegrityError, match="never changed"):
         conn.execute(
@@ -21,7 +21,7 @@ def test_an_audit_row_cannot_be_replaced_on_sqlite(store):
             "VALUES (?, ?, 'mallory', 'nothing', 'x', 'x', '{}', '{}')",
             (int(row.id), "2020-01-01 00:00:00"),
         )
-    again = store.audit_log(limit=None)
+    again = store.audit.log(limit=None)
     assert again.loc[again.id == row.id, "actor"].iloc[0] == row.actor
     assert "mallory" not in set(again.actor)
 
@@ -38,7 +38,7 @@ def test_usernames_differing_only_in_case_are_one_account_even_in_a_race(store):
     def create(s, name):
         barrier.wait()
         try:
-            s.create_user(name, "race-password-1", "viewer", user=CONSOLE)
+            s.accounts.create(name, "race-password-1", "viewer", user=CONSOLE)
             outcomes.append("created")
         except Exception as exc:  # noqa: BLE001 - any refusal counts; the database decides
             outcomes.append(type(exc).__name__)
@@ -50,8 +50,8 @@ def test_usernames_differing_only_in_case_are_one_account_even_in_a_race(store):
         t.start()
     for t in threads:
         t.join()
-    names = [n for n in store.users().username if n.lower() == "racer"]
+    names = [n for n in store.accounts.list_users().username if n.lower() == "racer"]
     assert len(names) == 1, names
     assert outcomes.count("created") == 1, outcomes
     with pytest.raises((IntegrityError, ValueError)):
-        store.create_user("RaCeR", "race-password-1", "viewer", user=CONSOLE)
+        store.accounts.create("RaCeR", "race-password-1", "viewer", user=CONSOLE)

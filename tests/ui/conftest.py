@@ -18,9 +18,9 @@ def the_store():
 def login_as(at, name: str = "u", role: str = "admin"):
     """Create the account if needed, put a real session token in the app's session, and rerun."""
     s = the_store()
-    if name not in set(s.users().username):
-        s.create_user(name, PASSWORD, role, user=CONSOLE)
-    at.session_state["auth_token"] = s.login(name, PASSWORD, "apptest")
+    if name not in set(s.accounts.list_users().username):
+        s.accounts.create(name, PASSWORD, role, user=CONSOLE)
+    at.session_state["auth_token"] = s.accounts.login(name, PASSWORD, "apptest")
     return at.run()
 
 

@@ -22,7 +22,7 @@ def test_anonymous_sees_only_the_login_page(anonymous_app):
 def test_login_form_refuses_then_accepts(anonymous_app):
     from monitoring.auth import CONSOLE
 
-    the_store().create_user("li", PASSWORD, "inspector", user=CONSOLE)
+    the_store().accounts.create("li", PASSWORD, "inspector", user=CONSOLE)
     at = anonymous_app.run()
     assert not at.warning  # accounts exist now
     at.text_input(key="login_user").set_value("li")
@@ -37,13 +37,13 @@ def test_login_form_refuses_then_accepts(anonymous_app):
     # Logout from the sidebar: back to the login page, and the session is ended in the database.
     at.sidebar.button(key="logout").click().run()
     assert at.subheader[0].value == "登录"
-    assert the_store().audit_log(action="auth.logout").entity_id.tolist() == ["li"]
+    assert the_store().audit.log(action="auth.logout").entity_id.tolist() == ["li"]
 
 
 def test_lock_message_after_five_failures(anonymous_app):
     from monitoring.auth import CONSOLE
 
-    the_store().create_user("li", PASSWORD, "inspector", user=CONSOLE)
+    the_store().accounts.create("li", PASSWORD, "inspector", user=CONSOLE)
     at = anonymous_app.run()
     for _ in range(5):
         at.text_input(key="login_user").set_value("li")
@@ -91,7 +91,7 @@ def test_admin_creates_a_user_and_sees_the_audit_trail(fresh_app):
     next(b for b in at.button if "new_user" in str(b.proto.id)).click().run()
     assert not at.exception
     assert any("wang" in s.value for s in at.success)
-    users = the_store().users().set_index("username")
+    users = the_store().accounts.list_users().set_index("username")
     assert users.loc["wang", "role"] == "inspector" and users.loc["wang", "recorded_by"] == "u"
     # The audit tab lists it; filtering by action keeps only user changes.
     at.text_input(key="au_action").set_value("user.").run()
@@ -101,7 +101,7 @@ def test_admin_creates_a_user_and_sees_the_audit_trail(fresh_app):
     at.selectbox(key="eu_name").set_value("wang")
     at.radio(key="eu_state.zh").set_value("disable")
     next(b for b in at.button if "edit_user" in str(b.proto.id)).click().run()
-    assert not bool(the_store().users().set_index("username").loc["wang", "active"])
+    assert not bool(the_store().accounts.list_users().set_index("username").loc["wang", "active"])
 
 
 def test_admin_corrects_and_verifies_a_pond(fresh_app):
@@ -120,13 +120,13 @@ def test_admin_corrects_and_verifies_a_pond(fresh_app):
     at.radio(key="rg_datum.zh").set_value("wgs84")
     next(b for b in at.button if "correct_pond" in str(b.proto.id)).click().run()
     assert not at.exception and at.success
-    assert the_store().register_edits(9).reason.iloc[-1] == "村委会核对；坐标按 WGS84/CGCS2000 录入：E113.4143 N29.6399"
+    assert the_store().register.edits(9).reason.iloc[-1] == "村委会核对；坐标按 WGS84/CGCS2000 录入：E113.4143 N29.6399"
     at.text_input(key="rg_gps").set_value("E113.41431 N29.63992")
     at.radio(key="rg_gps_datum.zh").set_value("wgs84")
     at.text_input(key="rg_by").set_value("李四")
     next(b for b in at.button if "verify_pond" in str(b.proto.id)).click().run()
     assert not at.exception
-    edits = the_store().register_edits(9)
+    edits = the_store().register.edits(9)
     assert edits.kind.tolist() == ["correct", "verify"] and edits.verified_by.tolist()[-1] == "李四"
     at.run()
     table = next(df.value for df in at.dataframe if "原表" in df.value.columns)
@@ -141,7 +141,7 @@ def test_admin_corrects_and_verifies_a_pond(fresh_app):
     from geo.crs import gcj02_to_wgs84
 
     lon, lat = gcj02_to_wgs84(113.42, 29.661)
-    edit = the_store().register_edits(1).iloc[-1]
+    edit = the_store().register.edits(1).iloc[-1]
     assert edit.changes["coord_text"] == f"E{lon:.6f} N{lat:.6f}"
     assert edit.reason == f"高德地图；坐标按 GCJ-02 录入：E113.4200 N29.6610，已换算为 CGCS2000：E{lon:.6f} N{lat:.6f}"
     # The map page now shows pond 9 as verified (green ring) and no longer suspect.
@@ -161,4 +161,4 @@ def test_account_page_changes_the_password(fresh_app):
     inputs[2].set_value("a-fresh-password")
     at.button[0].click().run()
     assert at.success[0].value == "密码已修改。"
-    the_store().login("li", "a-fresh-password", "t")
+    the_store().accounts.login("li", "a-fresh-password", "t")

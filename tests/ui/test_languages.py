@@ -56,7 +56,7 @@ def data_values():
     reg = current_dataset().register
     db = the_store()
     values = set(reg.farm_name) | set(reg.town) | set(reg.village) | set(reg.location) | set(reg.uses)
-    values |= set(db.sites().name) | set(unit_options()) | set(reg.coord_text)
+    values |= set(db.register.list_sites().name) | set(unit_options()) | set(reg.coord_text)
     values |= {"语言 / Language", "中文"}  # the language switch names both languages
     return sorted((v for v in values if v), key=len, reverse=True)
 
@@ -116,7 +116,7 @@ def test_the_page_sweep_can_fail(demo_app):
 def test_login_refusal_in_the_page_language(anonymous_app, lang, expected):
     from monitoring.auth import CONSOLE
 
-    the_store().create_user("li", PASSWORD, "inspector", user=CONSOLE)
+    the_store().accounts.create("li", PASSWORD, "inspector", user=CONSOLE)
     at = anonymous_app
     at.sidebar.selectbox(key="lang").set_value(lang).run()
     at.text_input(key="login_user").set_value("li")

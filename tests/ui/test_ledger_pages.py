@@ -3,6 +3,7 @@ from datetime import date
 import pytest
 
 from geo.mapping import STATUS_COLOURS
+from tests.conftest import actor
 from tests.geo.test_mapping import pond_layer, pond_styles
 from tests.ui.conftest import login_as, the_store
 from tests.ui.test_app import component_data
@@ -31,9 +32,9 @@ def test_recording_a_step_moves_the_dashboard_and_the_map(app):
     # Saved: a confirmation naming the event, and an empty form for the next step.
     assert any("已保存：事件 #" in s.value for s in app.success)
     assert app.text_input(key="rec_doc_1").value == "" and app.text_area(key="rec_note_1").value == ""
-    done = the_store().ledger()["5"]
+    done = the_store().ledger.done_steps()["5"]
     assert done["end_contract"][0] == date(2022, 4, 9)
-    ev = the_store().ledger_events("5")
+    ev = the_store().ledger.events("5")
     assert ev.recorded_by.tolist() == ["李四"] and ev.document_no.tolist() == ["江南〔2022〕7号"]
     assert ev.responsible_unit.tolist() == ["江南镇"]
     # Refused: 销号 needs the contract step first (pond 6 has none).
@@ -42,7 +43,7 @@ def test_recording_a_step_moves_the_dashboard_and_the_map(app):
     app.button[0].click().run()
     assert "需要" in app.error[0].value or "needs" in app.error[0].value
     # Dashboard figures.
-    the_store().record_step("5", "closed_out", date(2022, 5, 1), "u")
+    the_store().ledger.record("5", "closed_out", date(2022, 5, 1), user=actor("u"))
     app.switch_page("ui/pages/dashboard.py").run()
     assert not app.exception
     metrics = {m.label: m.value for m in app.metric}
@@ -81,7 +82,7 @@ def test_patrol_and_tip_forms(app):
     assert "死鱼" in app.error[0].value or "disposed" in app.error[0].value  # disposal required
     app.text_input(key="p_disp").set_value("深埋")
     next(b for b in app.button if "patrol_form" in str(b.proto.id)).click().run()
-    row = the_store().patrols().iloc[0]
+    row = the_store().field.list_patrols().iloc[0]
     assert row.ponds == "8" and row.inspectors == "王五" and row.dead_fish_disposal == "深埋"
     app.text_area(key="t_what").set_value("夜间投饵")
     app.text_input(key="t_loc").set_value("东经113.42517 北纬29.6439")
@@ -91,7 +92,7 @@ def test_patrol_and_tip_forms(app):
     next(b for b in app.button if "tip_form" in str(b.proto.id)).click().run()
     assert not app.exception
     assert any("最近鱼池 8号" in s.value for s in app.success)
-    tip = the_store().tips().iloc[0]
+    tip = the_store().field.list_tips().iloc[0]
     assert bool(tip.in_ban_zone) and "坐标按 WGS84/CGCS2000 录入：东经113.42517 北纬29.6439" in tip.what
     # Copied from Gaode: converted on entry (about 640 m), the original kept with the tip.
     app.text_area(key="t_what").set_value("排污")
@@ -101,7 +102,7 @@ def test_patrol_and_tip_forms(app):
     assert not app.exception
     from geo.crs import wgs84_to_gcj02
 
-    tip = the_store().tips().sort_values("id").iloc[-1]
+    tip = the_store().field.list_tips().sort_values("id").iloc[-1]
     lon, lat = (float(v[1:]) for v in tip.location_text.split())
     back = wgs84_to_gcj02(lon, lat)
     assert abs(back[0] - 113.431) < 1e-6 and abs(back[1] - 29.6415) < 1e-6

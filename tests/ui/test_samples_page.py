@@ -3,6 +3,7 @@ from datetime import date, datetime
 import pytest
 
 from monitoring.samples import TZ, ParsedValue, SampleInput
+from tests.conftest import actor
 from tests.ui.conftest import login_as, the_store
 
 
@@ -31,7 +32,7 @@ def test_entry_refused_for_a_viewer(page):
     assert "只读" in page.info[0].value  # says so before anything is typed
     enter(page, "3", "0.1")
     assert "不能录入样品" in page.error[0].value
-    assert the_store().count_samples() == 0
+    assert the_store().samples.count() == 0
 
 
 def test_entry_saves_and_shows_in_the_site_history(page):
@@ -43,7 +44,7 @@ def test_entry_saves_and_shows_in_the_site_history(page):
     assert "溯源" in page.warning[0].value  # 0.35 > 0.2 opened a case
     history = page.dataframe[0].value
     assert history.iloc[0]["结果"] == "0.35"
-    s = the_store().samples(site="9").iloc[0]
+    s = the_store().samples.find(site="9").iloc[0]
     assert s.created_by == "张三" and s.sampled_at.date() == date(2022, 4, 12)
 
 
@@ -55,13 +56,15 @@ def test_entry_errors_name_field_and_value(page):
     enter(page, "3", "<0.01")
     enter(page, "3", "0.02")
     assert "duplicate" in page.error[0].value
-    assert the_store().count_samples() == 1
+    assert the_store().samples.count() == 1
 
 
 def test_weekly_tracing_and_history_tabs(page):
     s = the_store()
-    s.add_sample(SampleInput("9", datetime(2022, 4, 12, 9, tzinfo=TZ), ParsedValue(0.35, False, None)), "u")
-    s.add_sample(SampleInput("8", datetime(2022, 4, 12, 9, tzinfo=TZ), ParsedValue(0.01, True, 0.01)), "u")
+    s.samples.add(
+        SampleInput("9", datetime(2022, 4, 12, 9, tzinfo=TZ), ParsedValue(0.35, False, None)), user=actor("u")
+    )
+    s.samples.add(SampleInput("8", datetime(2022, 4, 12, 9, tzinfo=TZ), ParsedValue(0.01, True, 0.01)), user=actor("u"))
     page.run()
     page.selectbox(key="week").set_value("2022-W15").run()
     assert not page.exception
@@ -77,13 +80,13 @@ def test_demo_data_banner_on_every_page(page):
     from monitoring.demo import load_demo
     from ui.data import has_demo_data
 
-    load_demo(the_store(), "u", weeks=2)
+    load_demo(the_store(), user=actor("u"), weeks=2)
     has_demo_data.clear()
     page.run()
     assert "演示数据" in page.sidebar.warning[0].value
     page.switch_page("ui/pages/map.py").run()
     assert "演示数据" in page.sidebar.warning[0].value
-    the_store().remove_synthetic(user="u")
+    the_store().demo.remove(user=actor("u"))
     has_demo_data.clear()
     page.run()
     assert not page.sidebar.warning
@@ -94,7 +97,9 @@ def test_open_cases_show_on_the_map(page):
 
     from tests.ui.test_app import component_data
 
-    the_store().add_sample(SampleInput("9", datetime(2022, 4, 12, 9, tzinfo=TZ), ParsedValue(0.35, False, None)), "u")
+    the_store().samples.add(
+        SampleInput("9", datetime(2022, 4, 12, 9, tzinfo=TZ), ParsedValue(0.35, False, None)), user=actor("u")
+    )
     page.switch_page("ui/pages/map.py").run()
     script = component_data(page)["parts"]["script"]
     text = "9 点位：1 个进行中的溯源案件"

@@ -4,6 +4,7 @@ import json
 from datetime import date, datetime
 
 from monitoring.samples import TZ, ParsedValue, SampleInput
+from tests.conftest import actor
 from tests.test_hardening import PAYLOADS as HTML_PAYLOADS
 from tests.ui.conftest import the_store
 
@@ -25,24 +26,31 @@ def sections_with(payload):
 
 def fill_with_payloads(s, payloads=PAYLOADS):
     p = iter(payloads * (40 // len(payloads)))
-    s.add_site("L1", "lake", next(p), 113.4229, 29.6532, next(p), user="u")
+    s.register.add_site("L1", "lake", next(p), 113.4229, 29.6532, next(p), user=actor("u"))
     for site, value in (("9", 0.5), ("L1", 0.3)):
-        s.add_sample(
-            SampleInput(site, datetime(2022, 4, 12, 9, tzinfo=TZ), ParsedValue(value, False, None),
+        s.samples.add(SampleInput(site, datetime(2022, 4, 12, 9, tzinfo=TZ), ParsedValue(value, False, None),
                         kind="lake" if site == "L1" else "tail_water", inspector=next(p), notes=next(p),
-                        laboratory=next(p)),
-            "u",
-        )  # fmt: skip
-    case = int(s.cases().id.iloc[0])
-    s.update_case(case, "u", findings=next(p), action=next(p), responsible_unit=next(p))
-    s.add_patrol(date(2022, 5, 3), next(p), "u", ponds=["8"], area=next(p), findings=["feeding"], notes=next(p),
-                 open_case=True, today=date(2022, 6, 1))  # fmt: skip
-    s.add_tip(date(2022, 5, 4), next(p), "E113.4252 N29.6439", None or _ds(), "u", contact=next(p))
-    s.record_step("5", "end_contract", date(2022, 4, 8), "u", note=next(p), document_no=next(p), today=date(2022, 6, 1))
-    s.correct_pond(1, user="u", reason=next(p), area_mu=51)
-    s.verify_pond(2, "E113.41 N29.65", user="u", verified_by=next(p), verified_on=date(2026, 1, 2), note=next(p))
-    s.upload_boundary("sections", "sections.geojson", sections_with(next(p)), user="u", note=next(p))
-    s.update_user("u", user="u", display_name=next(p))
+                        laboratory=next(p)), user=actor("u"))  # fmt: skip
+    case = int(s.cases.find().id.iloc[0])
+    s.cases.update(case, user=actor("u"), findings=next(p), action=next(p), responsible_unit=next(p))
+    s.field.add_patrol(date(2022, 5, 3), next(p), user=actor("u"), ponds=["8"], area=next(p), findings=["feeding"],
+                       notes=next(p), open_case=True, today=date(2022, 6, 1))  # fmt: skip
+    s.field.add_tip(date(2022, 5, 4), next(p), "E113.4252 N29.6439", None or _ds(), user=actor("u"), contact=next(p))
+    s.ledger.record(
+        "5",
+        "end_contract",
+        date(2022, 4, 8),
+        user=actor("u"),
+        note=next(p),
+        document_no=next(p),
+        today=date(2022, 6, 1),
+    )
+    s.register.correct_pond(1, user=actor("u"), reason=next(p), area_mu=51)
+    s.register.verify_pond(
+        2, "E113.41 N29.65", user=actor("u"), verified_by=next(p), verified_on=date(2026, 1, 2), note=next(p)
+    )
+    s.register.upload_boundary("sections", "sections.geojson", sections_with(next(p)), user=actor("u"), note=next(p))
+    s.accounts.update("u", user=actor("u"), display_name=next(p))
 
 
 def _ds():

@@ -21,7 +21,7 @@ if go:
         st.error(tr("auth.mismatch"))
     else:
         try:
-            store().change_password(me.name, old, new)
+            store().accounts.change_password(me.name, old, new)
         except AuthError as exc:
             st.error(plain(str(exc)))
         else:

@@ -48,7 +48,7 @@ tab_users, tab_audit, tab_register, tab_bounds, tab_demo = st.tabs(
 # --- users ------------------------------------------------------------------------------
 with tab_users:
     flash("users")
-    accounts = db.users()
+    accounts = db.accounts.list_users()
     st.dataframe(
         pd.DataFrame(
             {
@@ -78,7 +78,7 @@ with tab_users:
             c1.error(tr("auth.mismatch"))
         else:
             try:
-                db.create_user(n_name, n_pw, n_role, user=me.name, display_name=n_display)
+                db.accounts.create(n_name, n_pw, n_role, user=me, display_name=n_display)
                 done("users", tr("adm.created", name=plain(n_name.strip())))
             except (AuthError, PermissionDenied) as exc:
                 c1.error(plain(str(exc)))
@@ -104,9 +104,9 @@ with tab_users:
             change = st.form_submit_button(tr("adm.apply"))
         if change:
             try:
-                db.update_user(
+                db.accounts.update(
                     e_name,
-                    user=me.name,
+                    user=me,
                     role=e_role or None,
                     active=None if e_state == "keep" else e_state == "enable",
                     password=e_pw or None,
@@ -130,7 +130,7 @@ with tab_audit:
         local = datetime.combine(day, time(0)).replace(tzinfo=TZ) + timedelta(days=add_days)
         return local.astimezone(UTC).replace(tzinfo=None)
 
-    log = db.audit_log(
+    log = db.audit.log(
         actor=who,
         action=what,
         entity_id=entity_id,
@@ -199,7 +199,7 @@ with tab_register:
         try:
             coord, reason = entered(c_coord, c_datum, c_reason)
             reason = reason if c_reason.strip() else ""  # the datum record is no reason: the store refuses
-            db.correct_pond(pid, user=me.name, reason=reason, coord_text=coord, uses=c_uses.strip() or None)
+            db.register.correct_pond(pid, user=me, reason=reason, coord_text=coord, uses=c_uses.strip() or None)
             done("register", tr("adm.saved"))
         except (RegisterEditError, PermissionDenied) as exc:
             r1.error(plain(str(exc)))
@@ -216,13 +216,13 @@ with tab_register:
     if do_verify:
         try:
             coord, v_note = entered(v_coord, v_datum, v_note)
-            db.verify_pond(pid, coord or "", user=me.name, verified_by=v_by, verified_on=v_on, note=v_note)
+            db.register.verify_pond(pid, coord or "", user=me, verified_by=v_by, verified_on=v_on, note=v_note)
             done("register", tr("adm.saved"))
         except (RegisterEditError, PermissionDenied) as exc:
             r2.error(plain(str(exc)))
         except UserError as exc:
             r2.error(plain(exc.message(lang())))
-    edits = db.register_edits(pid)
+    edits = db.register.edits(pid)
     st.markdown(f"**{tr('adm.edit_history')}**")
     if edits.empty:
         st.caption(tr("adm.no_edits"))
@@ -275,13 +275,13 @@ with tab_bounds:
             st.error(tr("adm.no_file"))
         else:
             try:
-                vid = db.upload_boundary(b_kind, b_file.name, b_file.getvalue(), user=me.name, note=b_note)
+                vid = db.register.upload_boundary(b_kind, b_file.name, b_file.getvalue(), user=me, note=b_note)
                 done("boundaries", tr("adm.uploaded", id=vid))
             except BoundaryError as exc:
                 st.error(plain(exc.message(lang())))
             except PermissionDenied as exc:
                 st.error(plain(str(exc)))
-    versions = db.boundary_versions()
+    versions = db.register.list_boundaries()
     if versions.empty:
         st.caption(tr("adm.no_versions"))
     else:
@@ -303,7 +303,7 @@ with tab_bounds:
             width="stretch",
         )
         pick = st.selectbox(tr("adm.download_version"), versions.id.tolist(), key="bd_pick")
-        content, name = db.boundary_file(int(pick))
+        content, name = db.register.boundary_file(int(pick))
         st.download_button(tr("adm.download"), content, file_name=name, key="bd_download")
 
 # --- demo data ---------------------------------------------------------------------------------
@@ -313,10 +313,10 @@ with tab_demo:
     st.caption(tr("adm.demo_help"))
     d1, d2 = st.columns(2)
     if d1.button(tr("adm.demo_load"), key="demo_load"):
-        n = load_demo(db, me.name)
+        n = load_demo(db, user=me)
         d1.success(tr("adm.demo_loaded", n=n))
         st.cache_data.clear()
     if d2.button(tr("adm.demo_remove"), key="demo_remove"):
-        n = db.remove_synthetic(user=me.name)
+        n = db.demo.remove(user=me)
         d2.success(tr("adm.demo_removed", n=n))
         st.cache_data.clear()

@@ -133,7 +133,7 @@ with right:
         st.switch_page("ui/pages/samples.py")
 
 st.subheader(tr("d.exports"))
-statuses = db.pond_statuses()
+statuses = db.ledger.statuses()
 e1, e2, e3, e4, e5 = st.columns(5)
 stamp = date.today().isoformat()
 e1.download_button(

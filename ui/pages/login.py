@@ -10,7 +10,7 @@ st.subheader(tr("page.login"))
 db = store()
 if st.session_state.pop("_ended", False):
     st.info(tr("auth.ended"))
-if not db.has_users():
+if not db.accounts.has_users():
     st.warning(tr("auth.no_users"))
 if db.auth.public_map:
     st.caption(tr("auth.public_map"))
@@ -21,7 +21,7 @@ with st.form("login_form"):
     submitted = st.form_submit_button(tr("auth.login"), type="primary")
 if submitted:
     try:
-        remember(db.login(name, password, client_id()))
+        remember(db.accounts.login(name, password, client_id()))
     except AuthError as exc:
         if exc.code == "locked":
             st.error(tr("auth.locked", minutes=exc.minutes))

@@ -7,7 +7,7 @@ from i18n.errors import UserError
 from monitoring.field import FINDINGS, FieldError
 from monitoring.ledger import LedgerError, load_units, overdue
 from monitoring.samples import TZ
-from ui.auth import can, denied, read_only_note, user_name
+from ui.auth import actor, can, denied, read_only_note
 from ui.coords import datum_radio, entered
 from ui.data import current_dataset, store
 from ui.i18n import lang, tr
@@ -18,11 +18,12 @@ ds = current_dataset()
 LANG = lang()
 today = datetime.now(TZ).date()
 st.title(tr("page.retirement"))
-operator = user_name()
+me = actor()
+operator = me.name if me else ""
 read_only_note("ledger.record", "patrol.add", "tip.add")
 
 reg = ds.register.set_index("pond_id")
-ledger = db.ledger()
+ledger = db.ledger.done_steps()
 steps = db.steps
 
 
@@ -108,11 +109,11 @@ with tab_ledger:
                 st.error(denied("ledger.record"))
             else:
                 try:
-                    event_id = db.record_step(
+                    event_id = db.ledger.record(
                         str(pond),
                         step_key,
                         when,
-                        operator,
+                        user=me,
                         responsible_unit=unit or None,
                         note=note,
                         document_no=doc,
@@ -129,7 +130,7 @@ with tab_ledger:
                     st.error(plain(tr("r.refused", reason=exc)))
     with right:
         st.subheader(tr("r.events"))
-        events = db.ledger_events(str(pond))
+        events = db.ledger.events(str(pond))
         if events.empty:
             st.caption(tr("r.no_events"))
         else:
@@ -155,7 +156,7 @@ with tab_ledger:
             with_photo = events[events.has_photo.astype(bool)].id.tolist()
             if with_photo:
                 pick = st.selectbox(tr("r.show_photo"), with_photo, format_func=lambda i: f"#{i}", key="photo_pick")
-                data = db.event_photo(int(pick))
+                data = db.ledger.photo(int(pick))
                 if data:
                     st.image(data[0], caption=data[1], width=320)
             live = [int(i) for i in events[(events.kind == "done")].id if not (events.voids == i).any()]
@@ -169,7 +170,7 @@ with tab_ledger:
                         st.error(denied("ledger.void"))
                     else:
                         try:
-                            db.void_event(int(target), reason, operator)
+                            db.ledger.void(int(target), reason, user=me)
                             st.success(tr("r.voided"))
                             st.rerun()
                         except LedgerError as exc:
@@ -177,7 +178,7 @@ with tab_ledger:
 
     # --- responsibilities -----------------------------------------------------------------
     st.subheader(tr("r.duties"))
-    cases = db.cases("open")
+    cases = db.cases.find("open")
     duty_rows = []
     for unit_cfg in load_units():
         name = unit_cfg["name"]
@@ -230,10 +231,10 @@ with tab_patrol:
             st.error(denied("patrol.add"))
         else:
             try:
-                db.add_patrol(
+                db.field.add_patrol(
                     p_date,
                     p_insp.strip() or operator,
-                    operator,
+                    user=me,
                     ponds=[str(p) for p in p_ponds],
                     area=p_area,
                     findings=p_find,
@@ -247,7 +248,7 @@ with tab_patrol:
             except (FieldError, LedgerError) as exc:
                 st.error(plain(tr("r.refused", reason=exc)))
     st.subheader(tr("p.list"))
-    pat = db.patrols()
+    pat = db.field.list_patrols()
     if pat.empty:
         st.caption(tr("r.no_events"))
     else:
@@ -282,9 +283,9 @@ with tab_patrol:
                     if not can("patrol.case"):
                         st.error(denied("patrol.case"))
                     else:
-                        db.update_patrol_case(
+                        db.field.update_patrol_case(
                             int(pc),
-                            operator,
+                            user=me,
                             action=pc_action or None,
                             unit=pc_unit or None,
                             deadline=pc_deadline,
@@ -317,8 +318,8 @@ with tab_tips:
                     t_datum = "wgs84"  # picked on the map, already converted from the basemap's datum
                 t_loc, t_record = entered(t_loc, t_datum, "")
                 t_what = f"{t_what.strip()}\n（{t_record}）" if t_record else t_what
-                tid = db.add_tip(t_date, t_what, t_loc or "", ds, operator, contact=t_contact)
-                tip = db.tips().set_index("id").loc[tid]
+                tid = db.field.add_tip(t_date, t_what, t_loc or "", ds, user=me, contact=t_contact)
+                tip = db.field.list_tips().set_index("id").loc[tid]
                 st.success(
                     tr(
                         "t.saved",
@@ -333,7 +334,7 @@ with tab_tips:
             except UserError as exc:
                 st.error(plain(exc.message(lang())))
     st.subheader(tr("t.list"))
-    tp = db.tips()
+    tp = db.field.list_tips()
     if tp.empty:
         st.caption(tr("r.no_events"))
     else:
@@ -375,9 +376,9 @@ with tab_tips:
                 if not can("tip.update"):
                     st.error(denied("tip.update"))
                 else:
-                    db.update_tip(
+                    db.field.update_tip(
                         int(tid),
-                        operator,
+                        user=me,
                         status=nxt or None,
                         reward_granted=reward or None,
                         reward_amount=amount if reward else None,

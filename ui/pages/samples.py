@@ -9,7 +9,7 @@ from monitoring.samples import KINDS, PARAMETERS, QC_TYPES, TZ, SampleInput, Sam
 from monitoring.samples import parse_value as read_value
 from monitoring.store import CaseError
 from ui import sample_import
-from ui.auth import can, denied, read_only_note, user_name
+from ui.auth import actor, can, denied, read_only_note
 from ui.data import store, weekly, weekly_grid
 from ui.i18n import labeller, lang, tr
 from ui.widgets import keep, keyed, plain, unit_options
@@ -18,9 +18,10 @@ db = store()
 LANG = lang()
 st.title(tr("page.samples"))
 
-operator = user_name()
+me = actor()
+operator = me.name if me else ""
 read_only_note("sample.add", "case.update")
-sites = db.sites()
+sites = db.register.list_sites()
 site_codes = sites.code.tolist()
 site_names = dict(zip(sites.code, sites.name, strict=True))
 
@@ -87,7 +88,7 @@ with tab_entry:
             try:
                 when = datetime.combine(day, clock).replace(tzinfo=TZ)
                 value = read_value(value_text, unit, dl_text or None)
-                uid = db.add_sample(
+                uid = db.samples.add(
                     SampleInput(
                         site=site,
                         sampled_at=when,
@@ -101,7 +102,7 @@ with tab_entry:
                         unit_entered=unit,
                         value_entered=value_text.strip(),
                     ),
-                    user=operator,
+                    user=me,
                 )
                 st.success(
                     tr(
@@ -111,12 +112,12 @@ with tab_entry:
                         value=plain(value_text.strip()),
                     )
                 )
-                if db.case_for_sample(uid) is not None:
+                if db.cases.for_sample(uid) is not None:
                     st.warning(tr("s.case_opened"))
             except SampleValidationError as exc:
                 show_error(exc)
     st.subheader(tr("s.history_of", site=site_label(site)))
-    hist = db.samples(site=site, parameter=None, limit=50)
+    hist = db.samples.find(site=site, parameter=None, limit=50)
     if hist.empty:
         st.caption(tr("s.no_samples"))
     else:
@@ -124,7 +125,7 @@ with tab_entry:
 
 # --- import: preview, then confirm ------------------------------------------------------
 with tab_import:
-    sample_import.render(db, operator)
+    sample_import.render(db, me)
 
 # --- weekly compliance ----------------------------------------------------------------
 STATUS_COLOURS = {
@@ -136,7 +137,7 @@ STATUS_COLOURS = {
 }
 with tab_weekly:
     this_monday = datetime.now(TZ).date() - timedelta(days=datetime.now(TZ).weekday())
-    latest = db.latest_time("TP")
+    latest = db.samples.latest_time("TP")
     anchor = latest.date() if latest else this_monday
     weeks_back = st.slider(tr("s.weeks_shown"), 4, 52, 12, key="weeks_shown")
     options = sorted(
@@ -146,7 +147,7 @@ with tab_weekly:
     )
     default_week = iso_week(datetime.combine(anchor, time(12), TZ))
     week = st.selectbox(tr("s.week"), options, index=options.index(default_week), key="week")
-    stamp = db.stamp()
+    stamp = db.samples.stamp()
     res = weekly(stamp, week)
     counts = res.status.value_counts()
     st.info(
@@ -196,7 +197,7 @@ with tab_weekly:
 
 # --- source tracing -----------------------------------------------------------------------
 with tab_tracing:
-    open_cases = db.cases("open")
+    open_cases = db.cases.find("open")
     st.subheader(tr("s.cases_open"))
     if open_cases.empty:
         st.caption(tr("s.no_cases"))
@@ -249,8 +250,8 @@ with tab_tracing:
             if not can("case.update"):
                 st.error(denied("case.update"))
             else:
-                db.update_case(
-                    cid, operator, findings=findings, action=action, responsible_unit=unit_resp, deadline=deadline
+                db.cases.update(
+                    cid, user=me, findings=findings, action=action, responsible_unit=unit_resp, deadline=deadline
                 )
                 st.success(tr("s.case_saved"))
         if st.button(tr("s.case_close"), key=f"close_{cid}"):
@@ -258,11 +259,11 @@ with tab_tracing:
                 if not can("case.close"):
                     st.error(denied("case.close"))
                 else:
-                    db.close_case(cid, operator)
+                    db.cases.close(cid, user=me)
                     st.success(tr("s.case_closed"))
             except CaseError as exc:
                 st.error(plain(str(exc)))
-    closed = db.cases("closed")
+    closed = db.cases.find("closed")
     if len(closed):
         with st.expander(f"{tr('s.cases_closed')} ({len(closed)})"):
             st.dataframe(
@@ -278,8 +279,8 @@ with tab_history:
         st.selectbox(tr("s.chart_site"), site_codes, format_func=site_label, key="chart_site_pick"),
     )
     # The year up to the site's latest sample: a chart of every sample ever would be slow and unreadable.
-    last = db.latest_time("TP", site=chart_site)
-    data = db.samples(site=chart_site, parameter="TP", since=last - timedelta(days=365) if last else None)
+    last = db.samples.latest_time("TP", site=chart_site)
+    data = db.samples.find(site=chart_site, parameter="TP", since=last - timedelta(days=365) if last else None)
     if data.empty:
         st.caption(tr("s.no_samples"))
     else:
@@ -311,7 +312,7 @@ with tab_history:
         uids = data.sample_uid.tolist()
         labels_by_uid = {r.sample_uid: f"{r.sampled_at:%Y-%m-%d %H:%M} · {fmt_value(r)}" for r in data.itertuples()}
         uid = st.selectbox(tr("s.sample_pick"), uids, format_func=labels_by_uid.get, key="correct_pick")
-        st.dataframe(history_table(db.sample_history(uid)), hide_index=True, width="stretch")
+        st.dataframe(history_table(db.samples.history(uid)), hide_index=True, width="stretch")
         with st.form("correct_form"):
             new_value = st.text_input(tr("s.new_value"))
             reason = st.text_input(tr("s.change_reason"))
@@ -323,11 +324,11 @@ with tab_history:
                 if not can("sample.correct"):
                     st.error(denied("sample.correct"))
                 elif do_retract:
-                    v = db.retract_sample(uid, reason, operator)
+                    v = db.samples.retract(uid, reason, user=me)
                     st.success(tr("s.corrected", v=v))
                 else:
-                    v = db.correct_sample(
-                        uid, {"value": read_value(new_value), "value_entered": new_value.strip()}, reason, operator
+                    v = db.samples.correct(
+                        uid, {"value": read_value(new_value), "value_entered": new_value.strip()}, reason, user=me
                     )
                     st.success(tr("s.corrected", v=v))
             except SampleValidationError as exc:

@@ -1,0 +1,98 @@
+"""The one way to the database: a :class:`Store` holding one repository per area.
+
+``store.samples`` (samples, imports, weekly compliance), ``store.cases`` (tracing),
+``store.ledger`` (retirement ledger), ``store.field`` (patrols and tips),
+``store.register`` (sites, register edits, boundary versions), ``store.accounts``
+(users, passwords, sessions, login), ``store.audit`` (the audit trail) and
+``store.demo`` (demo data).
+
+Every write takes the acting user as a keyword-only :class:`monitoring.auth.Actor`
+(``store.samples.add(sample, user=actor)``), runs in one transaction through the write
+guard (role check and audit row together) and leaves nothing half-written on failure.
+"""
+
+from __future__ import annotations
+
+from ..auth import AuthConfig, default_hasher, load_auth_config
+from ..compliance import Limits, load_limits
+from ..db import current_revision, make_engine, upgrade
+from ..ledger import load_steps
+from .accounts import Accounts
+from .audit import Audit
+from .cases import CaseError, Cases
+from .demo import Demo
+from .field import Field
+from .ledger import Ledger
+from .register import Register, RegisterEditError
+from .samples import SAMPLE_FIELDS, ImportResult, RowError, Samples
+
+__all__ = ["REPOSITORIES", "SAMPLE_FIELDS", "CaseError", "ImportResult", "RegisterEditError", "RowError", "Store"]
+
+#: The store's repositories: attribute name -> class.
+REPOSITORIES = {
+    "samples": Samples,
+    "cases": Cases,
+    "ledger": Ledger,
+    "field": Field,
+    "register": Register,
+    "accounts": Accounts,
+    "audit": Audit,
+    "demo": Demo,
+}
+
+
+class Store:
+    """The engine, the configuration and one repository per area.
+
+    Parameters
+    ----------
+    url : str, optional
+        SQLAlchemy URL; defaults to :func:`monitoring.db.database_url` (SQLite by default).
+    limits : Limits, optional
+        Defaults to the configuration's.
+    migrate : bool
+        Upgrade the schema to the latest migration on opening.
+    steps : list of monitoring.ledger.Step, optional
+    auth : monitoring.auth.AuthConfig, optional
+    hasher : argon2.PasswordHasher, optional
+
+    Examples
+    --------
+    >>> store = Store("sqlite://")
+    >>> store.revision()
+    '0004_accounts_audit'
+    >>> store.samples.count(), store.accounts.has_users()
+    (0, False)
+    """
+
+    samples: Samples
+    cases: Cases
+    ledger: Ledger
+    field: Field
+    register: Register
+    accounts: Accounts
+    audit: Audit
+    demo: Demo
+
+    def __init__(
+        self,
+        url: str | None = None,
+        limits: Limits | None = None,
+        migrate: bool = True,
+        steps=None,
+        auth: AuthConfig | None = None,
+        hasher=None,
+    ):
+        self.engine = make_engine(url)
+        self.limits = limits or load_limits()
+        self.steps = steps or load_steps()
+        self.auth = auth or load_auth_config()
+        self.hasher = hasher or default_hasher()
+        for name, cls in REPOSITORIES.items():
+            setattr(self, name, cls(self))
+        if migrate:
+            upgrade(self.engine)
+
+    def revision(self) -> str | None:
+        """Alembic revision of the database."""
+        return current_revision(self.engine)

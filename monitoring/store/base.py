@@ -1,0 +1,140 @@
+"""What every repository shares: the engine, the write guard and the audit trail."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+
+import numpy as np
+from sqlalchemy import insert, select
+
+from ..auth import Actor, PermissionDenied, check_permission
+from ..ledger import LedgerError
+from ..schema import audit, users
+
+#: Evidence photos: at most this size, JPEG or PNG only (checked by content).
+MAX_PHOTO_BYTES = 5 * 1024 * 1024
+_PHOTO_MAGIC = {b"\xff\xd8\xff": "image/jpeg", b"\x89PNG\r\n\x1a\n": "image/png"}
+
+
+def utc(dt: datetime) -> datetime:
+    """An aware time as naive UTC (how times are stored)."""
+    return dt.astimezone(UTC).replace(tzinfo=None)
+
+
+def now_utc() -> datetime:
+    """Now, as naive UTC (how times are stored)."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _jsonable(value):
+    if isinstance(value, bytes | bytearray | memoryview):
+        data = bytes(value)
+        return {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, float) and value != value:
+        return None
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def to_json(record) -> str | None:
+    """A record as JSON for the audit trail (binary values as their size and sha256)."""
+    if record is None:
+        return None
+    if isinstance(record, dict):
+        record = {k: _jsonable(v) for k, v in record.items() if k != "password_hash"}
+    return json.dumps(record, ensure_ascii=False, sort_keys=True, default=str)
+
+
+def created(user: str) -> dict:
+    """Who and when for a new row that also tracks its last update."""
+    now = now_utc()
+    return {"recorded_by": user, "recorded_at": now, "updated_by": user, "updated_at": now}
+
+
+def act(conn, user: Actor, action: str) -> Actor:
+    """The acting account, checked for ``action`` inside the caller's transaction.
+
+    The account is read again (it may have been disabled or changed role since the
+    Actor was resolved); the console actor is an object no login can produce.
+
+    Raises
+    ------
+    PermissionDenied
+        No Actor, an unknown or disabled account, or a role without the permission.
+    """
+    if not isinstance(user, Actor) or not str(user.name).strip():
+        raise PermissionDenied(str(getattr(user, "name", user)), action, "no acting user")
+    if user.name == "console" or user.name.startswith("console:"):
+        check_permission(user.role, action, user.name)
+        return user
+    row = conn.execute(select(users.c.role, users.c.active).where(users.c.username == user.name)).first()
+    if row is None:
+        raise PermissionDenied(user.name, action, "no such account")
+    if not row.active:
+        raise PermissionDenied(user.name, action, "account disabled")
+    check_permission(row.role, action, user.name)
+    return Actor(user.name, row.role)
+
+
+def audit_row(actor, action: str, entity: str, entity_id, before=None, after=None) -> dict:
+    """The values of one audit row."""
+    return {
+        "at": now_utc(),
+        "actor": actor.name if isinstance(actor, Actor) else str(actor),
+        "action": action,
+        "entity": entity,
+        "entity_id": "" if entity_id is None else str(entity_id),
+        "before": to_json(before),
+        "after": to_json(after),
+    }
+
+
+def photo_type(photo: bytes | None) -> str | None:
+    """The MIME type of an evidence photo (None for no photo).
+
+    Raises
+    ------
+    monitoring.ledger.LedgerError
+        Larger than :data:`MAX_PHOTO_BYTES`, or not a JPEG or PNG image.
+    """
+    if photo is None:
+        return None
+    if len(photo) > MAX_PHOTO_BYTES:
+        raise LedgerError(f"photo is {len(photo):,} bytes, more than {MAX_PHOTO_BYTES:,}")
+    for magic, mime in _PHOTO_MAGIC.items():
+        if photo.startswith(magic):
+            return mime
+    raise LedgerError("photo must be a JPEG or PNG image")
+
+
+class Repository:
+    """One area's reads and writes over the store's engine.
+
+    Every write goes through :meth:`_write`: the role check for its action and, in the
+    same transaction, the audit rows written with :meth:`_audit`.
+    """
+
+    def __init__(self, store):
+        self.store = store
+
+    @property
+    def engine(self):
+        """The store's SQLAlchemy engine."""
+        return self.store.engine
+
+    @contextmanager
+    def _write(self, user: Actor, action: str):
+        """A transaction whose acting user may perform ``action``: yields ``(conn, actor)``."""
+        with self.engine.begin() as conn:
+            yield conn, act(conn, user, action)
+
+    @staticmethod
+    def _audit(conn, actor, action: str, entity: str, entity_id, before=None, after=None) -> None:
+        """Append one audit row (never updated or deleted) in the caller's transaction."""
+        conn.execute(insert(audit).values(**audit_row(actor, action, entity, entity_id, before, after)))

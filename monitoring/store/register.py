@@ -1,0 +1,424 @@
+"""The register: sites, register corrections and field verifications, boundary versions."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date
+
+import geopandas as gpd
+import pandas as pd
+from sqlalchemy import func, insert, select, update
+
+from geo.crs import GEOGRAPHIC
+
+from .. import clock
+from ..auth import Actor
+from ..samples import SampleValidationError
+from ..schema import boundary_versions, register_edits, sites
+from .base import Repository, now_utc
+
+
+class RegisterEditError(ValueError):
+    """A register correction or verification that cannot be stored: field, value, reason.
+
+    Parameters
+    ----------
+    field : str
+    value : object
+    reason : str
+    """
+
+    def __init__(self, field: str, value, reason: str):
+        self.field, self.value, self.reason = field, value, reason
+        super().__init__(f"{field} = {value!r}: {reason}")
+
+
+class Register(Repository):
+    """Sites, register edits and boundary versions (``store.register``)."""
+
+    def load(self, register: gpd.GeoDataFrame, sections: gpd.GeoDataFrame | None = None, *, user: Actor) -> int:
+        """Create a site per pond (code = pond number) and per section point; idempotent.
+
+        Existing sites are left as they are (their coordinates may have been
+        corrected since); only missing ones are added.
+
+        Parameters
+        ----------
+        register : geopandas.GeoDataFrame
+            From :func:`geo.register.load_register`.
+        sections : geopandas.GeoDataFrame, optional
+            Section points with ``section_id``, ``name``, ``source``, ``provisional``.
+        user : monitoring.auth.Actor
+            Acting user (``register.load``).
+
+        Returns
+        -------
+        int
+            Sites added.
+        """
+        rows = []
+        reg = register.to_crs(GEOGRAPHIC)
+        for r in reg.itertuples():
+            rows.append(
+                {
+                    "code": str(r.pond_id),
+                    "kind": "pond",
+                    "name": r.farm_name,
+                    "lon": float(r.geometry.x),
+                    "lat": float(r.geometry.y),
+                    "pond_id": int(r.pond_id),
+                    "town": r.town,
+                    "source": r.source_ref,
+                    "provisional": r.coord_status != "verified",
+                }
+            )
+        if sections is not None:
+            for r in sections.to_crs(GEOGRAPHIC).itertuples():
+                rows.append(
+                    {
+                        "code": str(r.section_id),
+                        "kind": "section",
+                        "name": r.name,
+                        "lon": float(r.geometry.x),
+                        "lat": float(r.geometry.y),
+                        "pond_id": None,
+                        "town": None,
+                        "source": r.source,
+                        "provisional": bool(r.provisional),
+                    }
+                )
+        with self._write(user, "register.load") as (conn, actor):
+            have = set(conn.execute(select(sites.c.code)).scalars())
+            new = [r for r in rows if r["code"] not in have]
+            if new:
+                conn.execute(insert(sites), new)
+                for r in new:
+                    self._audit(conn, actor, "register.load", "site", r["code"], None, r)
+        return len(new)
+
+    def add_site(
+        self, code: str, kind: str, name: str, lon: float, lat: float, source: str, provisional=True, *, user: Actor
+    ):
+        """Add a lake or other monitoring site.
+
+        Parameters
+        ----------
+        code : str
+        kind : {'lake', 'section', 'pond'}
+        name : str
+        lon, lat : float
+            CGCS2000 degrees.
+        source : str
+        provisional : bool
+        user : monitoring.auth.Actor
+            Acting user (``site.add``, admin).
+        """
+        if kind not in ("lake", "section", "pond"):
+            raise SampleValidationError("kind", kind, "site kind must be lake, section or pond")
+        values = dict(code=code, kind=kind, name=name, lon=lon, lat=lat, source=source, provisional=provisional)
+        with self._write(user, "site.add") as (conn, actor):
+            if conn.execute(select(sites.c.code).where(sites.c.code == code)).first():
+                raise SampleValidationError("code", code, "a site with this code exists")
+            conn.execute(insert(sites).values(**values))
+            self._audit(conn, actor, "site.add", "site", code, None, values)
+
+    def list_sites(self) -> pd.DataFrame:
+        """All sites, ponds first by number.
+
+        Returns
+        -------
+        pandas.DataFrame
+        """
+        with self.engine.connect() as conn:
+            df = pd.read_sql(select(sites), conn)
+        df["order"] = pd.to_numeric(df["code"], errors="coerce")
+        return df.sort_values(["order", "code"], na_position="last").drop(columns="order").reset_index(drop=True)
+
+    def edits(self, pond_id: int | None = None) -> pd.DataFrame:
+        """Register corrections and field verifications, oldest first (``changes`` as dicts)."""
+        q = select(register_edits).order_by(register_edits.c.id)
+        if pond_id is not None:
+            q = q.where(register_edits.c.pond_id == int(pond_id))
+        with self.engine.connect() as conn:
+            df = pd.read_sql(q, conn)
+        df["changes"] = [json.loads(c) for c in df["changes"]]
+        return df
+
+    def edits_for_dataset(self) -> list[dict]:
+        """The edits as :func:`geo.register.apply_edits` takes them."""
+        df = self.edits()
+        return [
+            {**r, "verified_on": "" if r["verified_on"] is None else str(r["verified_on"])}
+            for r in df.to_dict("records")
+        ]
+
+    def _current_pond(self, conn, pond_id: int) -> dict:
+        from geo.register import apply_edits, load_register
+
+        edits = [
+            {"pond_id": r.pond_id, "kind": r.kind, "changes": json.loads(r.changes)}
+            for r in conn.execute(
+                select(register_edits).where(register_edits.c.pond_id == pond_id).order_by(register_edits.c.id)
+            )
+        ]
+        reg = load_register()
+        reg = reg[reg.pond_id == pond_id]
+        if reg.empty:
+            raise RegisterEditError("pond_id", pond_id, "no such pond in the register")
+        row = apply_edits(reg, edits).iloc[0]
+        return {k: row[k] for k in ("coord_text", "lon", "lat", "area_mu", "uses", "coord_status", "coord_datum")}
+
+    @staticmethod
+    def _point(text: str) -> dict:
+        from geo.coords import CoordinateError, in_china, parse_coordinate
+
+        try:
+            parsed = parse_coordinate(text)
+        except CoordinateError as exc:
+            raise RegisterEditError("coord_text", text, str(exc)) from exc
+        lon, lat = parsed.lon, parsed.lat
+        if not bool(in_china(lon, lat)):
+            raise RegisterEditError("coord_text", text, f"({lon:.5f}, {lat:.5f}) lies outside China")
+        return {"coord_text": text.strip(), "lon": float(lon), "lat": float(lat)}
+
+    def _write_edit(self, conn, actor, pond_id, kind, changes, reason, verified_by="", verified_on=None) -> int:
+        before = self._current_pond(conn, pond_id)
+        values = dict(
+            pond_id=pond_id,
+            kind=kind,
+            changes=json.dumps(changes, ensure_ascii=False, sort_keys=True),
+            reason=reason,
+            verified_by=verified_by,
+            verified_on=verified_on,
+            recorded_by=actor.name,
+            recorded_at=now_utc(),
+        )
+        edit_id = conn.execute(insert(register_edits).values(**values)).inserted_primary_key[0]
+        if "lon" in changes:  # tracing distances use the site's point
+            conn.execute(
+                update(sites)
+                .where(sites.c.code == str(pond_id), sites.c.kind == "pond")
+                .values(lon=changes["lon"], lat=changes["lat"], provisional=kind != "verify")
+            )
+        self._audit(
+            conn, actor, f"register.{kind}", "pond", pond_id, {k: before[k] for k in changes}, {**values, **changes}
+        )
+        return edit_id
+
+    def correct_pond(
+        self,
+        pond_id: int,
+        *,
+        user: Actor,
+        reason: str,
+        coord_text: str | None = None,
+        uses: str | None = None,
+        area_mu: float | None = None,
+    ) -> int:
+        """Correct a pond's coordinate, area or uses (a desk correction; the seed value stays).
+
+        Parameters
+        ----------
+        pond_id : int
+        user : monitoring.auth.Actor
+            Acting user (``register.correct``, admin).
+        reason : str
+            Required: where the new value comes from.
+        coord_text : str, optional
+            In any notation of :func:`geo.coords.parse_coordinate`.
+        uses : str, optional
+            ``<use><number>亩`` parts separated by ``;``; the area becomes their sum.
+        area_mu : float, optional
+            A new area for a pond with one use (its use keeps its name).
+
+        Returns
+        -------
+        int
+            The edit id.
+
+        Raises
+        ------
+        RegisterEditError
+            Naming the field, value and reason; nothing is written.
+        PermissionDenied
+        """
+        from geo.register import parse_uses
+
+        if not (reason or "").strip():
+            raise RegisterEditError("reason", reason, "a correction needs a reason (where the value comes from)")
+        if coord_text is None and uses is None and area_mu is None:
+            raise RegisterEditError("changes", "", "nothing to change")
+        changes: dict = {}
+        if coord_text is not None:
+            changes |= self._point(coord_text)
+        if uses is not None:
+            try:
+                parts = parse_uses(uses)
+            except ValueError as exc:
+                raise RegisterEditError("uses", uses, str(exc)) from exc
+            total = float(sum(mu for _, mu in parts))
+            if area_mu is not None and abs(float(area_mu) - total) > 1e-9:
+                raise RegisterEditError("area_mu", area_mu, f"differs from the sum of the uses ({total:g} 亩)")
+            changes |= {"uses": ";".join(f"{u}{mu:g}亩" for u, mu in parts), "area_mu": total}
+        with self._write(user, "register.correct") as (conn, actor):
+            current = self._current_pond(conn, int(pond_id))
+            if uses is None and area_mu is not None:
+                try:
+                    area = float(area_mu)
+                except (TypeError, ValueError):
+                    raise RegisterEditError("area_mu", area_mu, "not a number") from None
+                if not area > 0:
+                    raise RegisterEditError("area_mu", area_mu, "must be positive")
+                parts = parse_uses(current["uses"])
+                if len(parts) != 1:
+                    raise RegisterEditError(
+                        "area_mu", area_mu, f"the pond has {len(parts)} uses: give the uses with their areas"
+                    )
+                changes |= {"area_mu": area, "uses": f"{parts[0][0]}{area:g}亩"}
+            return self._write_edit(conn, actor, int(pond_id), "correct", changes, reason.strip())
+
+    def verify_pond(
+        self, pond_id: int, coord_text: str, *, user: Actor, verified_by: str, verified_on: date, note: str = ""
+    ) -> int:
+        """Record a field-verified GPS point: the pond shows as verified on the map.
+
+        Parameters
+        ----------
+        pond_id : int
+        coord_text : str
+            The GPS reading (WGS84 = CGCS2000 at this precision), any accepted notation.
+        user : monitoring.auth.Actor
+            Acting user (``register.verify``, admin).
+        verified_by : str
+            Who took the reading on site.
+        verified_on : datetime.date
+            When; not in the future.
+        note : str, optional
+
+        Returns
+        -------
+        int
+            The edit id.
+
+        Raises
+        ------
+        RegisterEditError, PermissionDenied
+        """
+        if not (verified_by or "").strip():
+            raise RegisterEditError("verified_by", verified_by, "say who took the reading on site")
+        if not isinstance(verified_on, date) or verified_on > clock.today():
+            raise RegisterEditError("verified_on", verified_on, "missing or in the future")
+        changes = self._point(coord_text) | {"coord_status": "verified", "coord_datum": "WGS84/CGCS2000 (GPS)"}
+        with self._write(user, "register.verify") as (conn, actor):
+            return self._write_edit(
+                conn, actor, int(pond_id), "verify", changes, (note or "").strip(), verified_by.strip(), verified_on
+            )
+
+    def upload_boundary(self, kind: str, filename: str, content: bytes, *, user: Actor, note: str = "") -> int:
+        """Store a new lake outline or section layer; the previous version is kept.
+
+        The file is validated first (:func:`geo.boundaries.load_boundary_bytes`:
+        size, type, archive safety, geometry, CRS, position in China).
+
+        Parameters
+        ----------
+        kind : {'lake', 'sections'}
+        filename : str
+        content : bytes
+        user : monitoring.auth.Actor
+            Acting user (``boundary.upload``, admin).
+        note : str, optional
+
+        Returns
+        -------
+        int
+            The version id.
+
+        Raises
+        ------
+        geo.boundaries.BoundaryError, PermissionDenied
+        """
+        from geo.boundaries import load_boundary_bytes
+
+        self.store.accounts.authorize(user, "boundary.upload")  # refuse before parsing anything
+        b = load_boundary_bytes(content, filename, kind)
+        values = dict(
+            kind=kind,
+            filename=str(b.path),
+            content=content,
+            sha256=hashlib.sha256(content).hexdigest(),
+            features=len(b.gdf),
+            provisional=b.provisional,
+            note=(note or "").strip(),
+            warnings="\n".join(b.warnings),
+        )
+        with self._write(user, "boundary.upload") as (conn, actor):
+            prev = conn.execute(
+                select(boundary_versions.c.id, boundary_versions.c.filename, boundary_versions.c.sha256)
+                .where(boundary_versions.c.kind == kind)
+                .order_by(boundary_versions.c.id.desc())
+                .limit(1)
+            ).first()
+            values |= {"recorded_by": actor.name, "recorded_at": now_utc()}
+            vid = conn.execute(insert(boundary_versions).values(**values)).inserted_primary_key[0]
+            if kind == "sections":  # new section points become monitoring sites
+                have = set(conn.execute(select(sites.c.code)).scalars())
+                for r in b.gdf.to_crs(GEOGRAPHIC).itertuples():
+                    if str(r.section_id) not in have:
+                        site = dict(
+                            code=str(r.section_id),
+                            kind="section",
+                            name=r.name,
+                            lon=float(r.geometry.x),
+                            lat=float(r.geometry.y),
+                            source=str(r.source),
+                            provisional=bool(r.provisional),
+                        )
+                        conn.execute(insert(sites).values(**site))
+                        self._audit(conn, actor, "site.add", "site", site["code"], None, site)
+            before = dict(prev._mapping) if prev is not None else {"filename": f"data/boundaries ({kind}, shipped)"}
+            self._audit(conn, actor, "boundary.upload", "boundary", f"{kind}:{vid}", before, values)
+            return vid
+
+    def list_boundaries(self, kind: str | None = None) -> pd.DataFrame:
+        """Uploaded boundary versions, newest first (no file content)."""
+        cols = [c for c in boundary_versions.c if c.name != "content"]
+        q = select(*cols).order_by(boundary_versions.c.id.desc())
+        if kind:
+            q = q.where(boundary_versions.c.kind == kind)
+        with self.engine.connect() as conn:
+            return pd.read_sql(q, conn)
+
+    def boundary_file(self, version_id: int) -> tuple[bytes, str] | None:
+        """An uploaded boundary file: (bytes, file name), or None."""
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(boundary_versions.c.content, boundary_versions.c.filename).where(
+                    boundary_versions.c.id == version_id
+                )
+            ).first()
+        return None if row is None else (bytes(row[0]), row[1])
+
+    def active_boundaries(self) -> dict:
+        """The newest uploaded version per kind: {kind: (id, bytes, file name)}."""
+        out = {}
+        with self.engine.connect() as conn:
+            for kind in ("lake", "sections"):
+                row = conn.execute(
+                    select(boundary_versions.c.id, boundary_versions.c.content, boundary_versions.c.filename)
+                    .where(boundary_versions.c.kind == kind)
+                    .order_by(boundary_versions.c.id.desc())
+                    .limit(1)
+                ).first()
+                if row is not None:
+                    out[kind] = (row[0], bytes(row[1]), row[2])
+        return out
+
+    def stamp(self) -> tuple:
+        """Changes whenever a register edit or a boundary upload is stored (for caches)."""
+        with self.engine.connect() as conn:
+            return (
+                conn.execute(select(func.max(register_edits.c.id))).scalar(),
+                conn.execute(select(func.max(boundary_versions.c.id))).scalar(),
+            )

@@ -1,0 +1,523 @@
+"""Samples: versioned entry, correction and retraction, file imports, weekly compliance."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import pandas as pd
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from ..auth import Actor
+from ..compliance import evaluate_week
+from ..samples import TZ, ParsedValue, SampleInput, SampleValidationError, iso_week, week_bounds
+from ..schema import audit, imports, samples, sites, tracing_cases
+from .base import Repository, audit_row, now_utc, utc
+
+SAMPLE_FIELDS = [
+    "sample_uid",
+    "version",
+    "site_code",
+    "kind",
+    "sampled_at",
+    "week",
+    "parameter",
+    "value_mg_l",
+    "censored",
+    "detection_limit",
+    "value_entered",
+    "unit_entered",
+    "method",
+    "qc_type",
+    "laboratory",
+    "inspector",
+    "notes",
+    "created_by",
+    "created_at",
+    "retracted",
+    "change_reason",
+    "synthetic",
+]
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem in an import: file row, column, value, reason."""
+
+    row: int
+    column: str
+    value: str
+    reason: str
+
+
+@dataclass
+class ImportResult:
+    """What an import did.
+
+    Attributes
+    ----------
+    written : int
+        Samples written (0 when rejected or already imported).
+    errors : list of RowError
+        Every problem found; non-empty means nothing was written.
+    already_imported : bool
+        The same file (same bytes) was imported before.
+    cases_opened : int
+        Tracing cases opened for exceedances in the file.
+    """
+
+    written: int = 0
+    errors: list = field(default_factory=list)
+    already_imported: bool = False
+    cases_opened: int = 0
+
+
+def _input_from_row(row) -> SampleInput:
+    return SampleInput(
+        site=row["site_code"],
+        sampled_at=row["sampled_at_utc"].replace(tzinfo=UTC).astimezone(TZ),
+        value=ParsedValue(row["value_mg_l"], row["censored"], row["detection_limit"]),
+        parameter=row["parameter"],
+        kind=row["kind"],
+        method=row["method"],
+        qc_type=row["qc_type"],
+        laboratory=row["laboratory"],
+        inspector=row["inspector"],
+        notes=row["notes"],
+        unit_entered=row["unit_entered"],
+        value_entered=row["value_entered"],
+    )
+
+
+def _row(inp: SampleInput, user: str, uid: str, version: int, batch=None, synthetic=False) -> dict:
+    return {
+        "sample_uid": uid,
+        "version": version,
+        "is_current": True,
+        "retracted": False,
+        "site_code": inp.site,
+        "kind": inp.kind,
+        "sampled_at_utc": utc(inp.sampled_at),
+        "tz": "Asia/Shanghai",
+        "week": iso_week(inp.sampled_at),
+        "parameter": inp.parameter,
+        "value_mg_l": inp.value.value,
+        "censored": inp.value.censored,
+        "detection_limit": inp.value.detection_limit,
+        "value_entered": inp.value_entered or f"{inp.value.value:g}",
+        "unit_entered": inp.unit_entered,
+        "method": inp.method,
+        "qc_type": inp.qc_type,
+        "laboratory": inp.laboratory,
+        "inspector": inp.inspector,
+        "notes": inp.notes,
+        "created_by": user,
+        "created_at": now_utc(),
+        "batch_id": batch,
+        "synthetic": synthetic,
+    }
+
+
+def _site_kinds(conn) -> dict:
+    return dict(conn.execute(select(sites.c.code, sites.c.kind)).all())
+
+
+def _check(conn, inp: SampleInput, kinds: dict, exclude_uid: str | None = None) -> None:
+    inp.check()
+    if inp.site not in kinds:
+        raise SampleValidationError("site", inp.site, "unknown site")
+    dup = select(samples.c.sample_uid).where(
+        samples.c.site_code == inp.site,
+        samples.c.sampled_at_utc == utc(inp.sampled_at),
+        samples.c.parameter == inp.parameter,
+        samples.c.qc_type == inp.qc_type,
+        samples.c.is_current,
+        ~samples.c.retracted,
+    )
+    if exclude_uid:
+        dup = dup.where(samples.c.sample_uid != exclude_uid)
+    if conn.execute(dup).first():
+        raise SampleValidationError(
+            "sampled_at",
+            inp.sampled_at.isoformat(),
+            f"duplicate: site {inp.site} already has a {inp.parameter} {inp.qc_type} sample at this time",
+        )
+
+
+def _current_row(conn, uid: str):
+    row = conn.execute(select(samples).where(samples.c.sample_uid == uid, samples.c.is_current)).mappings().first()
+    if row is None:
+        raise SampleValidationError("sample", uid, "no such sample")
+    return row
+
+
+class Samples(Repository):
+    """Samples, their versions, imports and weekly compliance (``store.samples``)."""
+
+    def add(self, inp: SampleInput, *, user: Actor, synthetic: bool = False) -> str:
+        """Validate and store one sample; an exceedance opens a tracing case.
+
+        Parameters
+        ----------
+        inp : SampleInput
+        user : monitoring.auth.Actor
+            Who enters it (``sample.add``).
+        synthetic : bool
+            Demo data only.
+
+        Returns
+        -------
+        str
+            The sample's id (``sample_uid``).
+
+        Raises
+        ------
+        SampleValidationError
+            Naming the field, value and reason; nothing is written.
+        PermissionDenied
+            The user may not enter samples.
+        """
+        uid = str(uuid.uuid4())
+        try:
+            with self._write(user, "sample.add") as (conn, actor):
+                _check(conn, inp, _site_kinds(conn))
+                row = _row(inp, actor.name, uid, 1, synthetic=synthetic)
+                conn.execute(insert(samples).values(row))
+                self._audit(conn, actor, "sample.add", "sample", uid, None, row)
+                self.store.cases._open_if_exceeds(conn, uid, inp, actor, synthetic)
+        except IntegrityError as exc:  # a concurrent writer stored the same sample first
+            raise SampleValidationError("sampled_at", inp.sampled_at.isoformat(), "duplicate sample") from exc
+        return uid
+
+    def correct(self, uid: str, changes: dict, reason: str, *, user: Actor) -> int:
+        """Store a corrected version; the old version stays in the history.
+
+        Parameters
+        ----------
+        uid : str
+        changes : dict
+            Fields of :class:`SampleInput` to change (``value`` as ParsedValue,
+            ``sampled_at``, ``site``, ...).
+        reason : str
+            Required.
+        user : monitoring.auth.Actor
+            ``sample.correct``.
+
+        Returns
+        -------
+        int
+            The new version number.
+
+        Raises
+        ------
+        SampleValidationError
+        """
+        if not reason or not reason.strip():
+            raise SampleValidationError("reason", reason, "a correction needs a reason")
+        with self._write(user, "sample.correct") as (conn, actor):
+            old = _current_row(conn, uid)
+            if old["retracted"]:
+                raise SampleValidationError("sample", uid, "retracted; it cannot be corrected")
+            inp = _input_from_row(old)
+            unknown = set(changes) - set(SampleInput.__dataclass_fields__)
+            if unknown:
+                raise SampleValidationError("changes", sorted(unknown), "unknown field(s)")
+            for k, v in changes.items():
+                setattr(inp, k, v)
+            if "value" in changes and "value_entered" not in changes:
+                inp.value_entered = ""
+            _check(conn, inp, _site_kinds(conn), exclude_uid=uid)
+            version = old["version"] + 1
+            conn.execute(update(samples).where(samples.c.id == old["id"]).values(is_current=False))
+            row = _row(inp, actor.name, uid, version, batch=old["batch_id"], synthetic=old["synthetic"])
+            row["change_reason"] = reason.strip()
+            conn.execute(insert(samples).values(row))
+            self._audit(conn, actor, "sample.correct", "sample", uid, dict(old), row)
+            self.store.cases._open_if_exceeds(conn, uid, inp, actor, old["synthetic"])
+        return version
+
+    def retract(self, uid: str, reason: str, *, user: Actor) -> int:
+        """Withdraw a sample: a new version flagged retracted (kept in the history).
+
+        Parameters
+        ----------
+        uid : str
+        reason : str
+        user : monitoring.auth.Actor
+            ``sample.retract``.
+
+        Returns
+        -------
+        int
+            The new version number.
+        """
+        if not reason or not reason.strip():
+            raise SampleValidationError("reason", reason, "a retraction needs a reason")
+        with self._write(user, "sample.retract") as (conn, actor):
+            old = dict(_current_row(conn, uid))
+            if old["retracted"]:
+                raise SampleValidationError("sample", uid, "already retracted")
+            before = dict(old)
+            conn.execute(update(samples).where(samples.c.id == old["id"]).values(is_current=False))
+            old.pop("id")
+            old.update(
+                version=old["version"] + 1,
+                retracted=True,
+                change_reason=reason.strip(),
+                created_by=actor.name,
+                created_at=now_utc(),
+                is_current=True,
+            )
+            conn.execute(insert(samples).values(old))
+            self._audit(conn, actor, "sample.retract", "sample", uid, before, old)
+        return old["version"]
+
+    def import_batch(self, parsed, batch_id: str, filename: str, *, user: Actor, progress=None) -> ImportResult:
+        """Write a whole file's samples, or none of them.
+
+        Parameters
+        ----------
+        parsed : list of (int, SampleInput or list of RowError)
+            Per file row: the parsed sample or its parsing errors (see
+            :mod:`monitoring.importer`).
+        batch_id : str
+            sha256 of the file's bytes: the same file is never imported twice.
+        filename : str
+        user : monitoring.auth.Actor
+            ``sample.import``.
+        progress : callable, optional
+            Called with a fraction 0..1 while validating.
+
+        Returns
+        -------
+        ImportResult
+        """
+        result = ImportResult()
+        with self._write(user, "sample.import") as (conn, actor):
+            if conn.execute(select(imports.c.batch_id).where(imports.c.batch_id == batch_id)).first():
+                result.already_imported = True
+                return result
+            kinds = _site_kinds(conn)
+            seen = {}
+            rows = []
+            for n, (line, item) in enumerate(parsed):
+                if progress and n % 500 == 0:
+                    progress(n / max(len(parsed), 1))
+                if isinstance(item, list):
+                    result.errors.extend(item)
+                    continue
+                try:
+                    _check(conn, item, kinds)
+                except SampleValidationError as exc:
+                    result.errors.append(RowError(line, exc.field, str(exc.value), exc.reason))
+                    continue
+                key = (item.site, utc(item.sampled_at), item.parameter, item.qc_type)
+                if key in seen:
+                    result.errors.append(
+                        RowError(line, "sampled_at", item.sampled_at.isoformat(), f"duplicate of row {seen[key]}")
+                    )
+                    continue
+                seen[key] = line
+                rows.append((item, str(uuid.uuid4())))
+            if not parsed:
+                result.errors.append(RowError(0, "", "", "the file holds no samples"))
+            if result.errors:
+                return result
+            records = [_row(item, actor.name, uid, 1, batch=batch_id) for item, uid in rows]
+            conn.execute(insert(samples), records)
+            conn.execute(
+                insert(audit), [audit_row(actor, "sample.add", "sample", r["sample_uid"], None, r) for r in records]
+            )
+            for item, uid in rows:
+                result.cases_opened += self.store.cases._open_if_exceeds(conn, uid, item, actor, False)
+            batch = dict(
+                batch_id=batch_id, filename=filename, rows=len(rows), imported_by=actor.name, imported_at=now_utc()
+            )
+            conn.execute(insert(imports).values(**batch))
+            self._audit(conn, actor, "sample.import", "import", batch_id, None, batch)
+            result.written = len(rows)
+        if progress:
+            progress(1.0)
+        return result
+
+    # --- reads -----------------------------------------------------------------
+    def _frame(self, query) -> pd.DataFrame:
+        with self.engine.connect() as conn:
+            df = pd.read_sql(query, conn)
+        if "sampled_at_utc" in df.columns:
+            df["sampled_at"] = pd.to_datetime(df["sampled_at_utc"]).dt.tz_localize("UTC").dt.tz_convert(TZ)
+        return df
+
+    def history(self, uid: str) -> pd.DataFrame:
+        """Every version of a sample, oldest first.
+
+        Parameters
+        ----------
+        uid : str
+
+        Returns
+        -------
+        pandas.DataFrame
+        """
+        df = self._frame(select(samples).where(samples.c.sample_uid == uid).order_by(samples.c.version))
+        return df[SAMPLE_FIELDS + ["is_current"]]
+
+    def find(
+        self,
+        site: str | None = None,
+        parameter: str | None = "TP",
+        include_retracted=False,
+        since: datetime | None = None,
+        limit: int | None = None,
+        exclude_blanks: bool = False,
+    ) -> pd.DataFrame:
+        """Current samples, newest first.
+
+        Parameters
+        ----------
+        site : str, optional
+        parameter : str or None
+            None for all parameters.
+        include_retracted : bool
+        since : datetime.datetime, optional
+            Aware; only samples taken at or after it.
+        limit : int, optional
+            At most this many (the newest).
+        exclude_blanks : bool
+            Leave out QC blanks.
+
+        Returns
+        -------
+        pandas.DataFrame
+        """
+        q = select(samples).where(samples.c.is_current)
+        if since is not None:
+            q = q.where(samples.c.sampled_at_utc >= utc(since))
+        if exclude_blanks:
+            q = q.where(samples.c.qc_type != "blank")
+        if site is not None:
+            q = q.where(samples.c.site_code == site)
+        if parameter is not None:
+            q = q.where(samples.c.parameter == parameter)
+        if not include_retracted:
+            q = q.where(~samples.c.retracted)
+        q = q.order_by(samples.c.sampled_at_utc.desc(), samples.c.id.desc())
+        if limit is not None:
+            q = q.limit(limit)
+        df = self._frame(q)
+        return df[SAMPLE_FIELDS] if len(df) else pd.DataFrame(columns=SAMPLE_FIELDS)
+
+    def stamp(self) -> tuple:
+        """A cheap value that changes whenever samples or cases change (for caches).
+
+        Returns
+        -------
+        tuple
+            Highest sample row id and latest case update.
+        """
+        with self.engine.connect() as conn:
+            return (
+                conn.execute(select(func.max(samples.c.id))).scalar(),
+                conn.execute(select(func.count(), func.max(tracing_cases.c.updated_at))).one()[:],
+            )
+
+    def latest_time(self, parameter: str = "TP", site: str | None = None) -> datetime | None:
+        """Time of the latest current sample of a parameter, in Asia/Shanghai.
+
+        Parameters
+        ----------
+        parameter : str
+        site : str, optional
+            Only this site.
+
+        Returns
+        -------
+        datetime.datetime or None
+        """
+        with self.engine.connect() as conn:
+            q = select(func.max(samples.c.sampled_at_utc)).where(
+                samples.c.parameter == parameter, samples.c.is_current, ~samples.c.retracted
+            )
+            if site is not None:
+                q = q.where(samples.c.site_code == site)
+            t = conn.execute(q).scalar()
+        return None if t is None else t.replace(tzinfo=UTC).astimezone(TZ)
+
+    def count(self) -> int:
+        """Number of current, non-retracted samples."""
+        with self.engine.connect() as conn:
+            return conn.execute(
+                select(func.count()).select_from(samples).where(samples.c.is_current, ~samples.c.retracted)
+            ).scalar()
+
+    def of_week(self, week: str, parameter: str = "TP") -> pd.DataFrame:
+        """Current, non-retracted samples of one ISO week.
+
+        Parameters
+        ----------
+        week : str
+            ``YYYY-Www``.
+        parameter : str
+
+        Returns
+        -------
+        pandas.DataFrame
+        """
+        week_bounds(week)  # validates the format
+        cols = [samples.c.sample_uid, samples.c.site_code, samples.c.value_mg_l, samples.c.censored, samples.c.qc_type]
+        q = select(*cols, samples.c.week).where(
+            samples.c.week == week, samples.c.parameter == parameter, samples.c.is_current, ~samples.c.retracted
+        )
+        with self.engine.connect() as conn:
+            return pd.read_sql(q, conn)
+
+    def weekly(self, week: str, parameter: str = "TP") -> pd.DataFrame:
+        """Per-site compliance for one ISO week (Monday to Sunday, Asia/Shanghai).
+
+        Parameters
+        ----------
+        week : str
+        parameter : str
+
+        Returns
+        -------
+        pandas.DataFrame
+            See :func:`monitoring.compliance.evaluate_week`.
+        """
+        start, _ = week_bounds(week)
+        active = self.store.register.list_sites()
+        active = active[active.active]
+        return evaluate_week(self.of_week(week, parameter), active, self.store.limits, start.date(), parameter)
+
+    def weekly_grid(self, weeks: list[str], parameter: str = "TP") -> pd.DataFrame:
+        """Status per site (rows) and week (columns).
+
+        Parameters
+        ----------
+        weeks : list of str
+        parameter : str
+
+        Returns
+        -------
+        pandas.DataFrame
+        """
+        for w in weeks:
+            week_bounds(w)
+        cols = [samples.c.sample_uid, samples.c.site_code, samples.c.value_mg_l, samples.c.censored, samples.c.qc_type]
+        q = select(*cols, samples.c.week).where(
+            samples.c.week.in_(weeks), samples.c.parameter == parameter, samples.c.is_current, ~samples.c.retracted
+        )
+        with self.engine.connect() as conn:
+            data = pd.read_sql(q, conn)
+        active = self.store.register.list_sites()
+        active = active[active.active]
+        by_week = dict(tuple(data.groupby("week"))) if len(data) else {}
+        empty = data.iloc[0:0]
+        frames = []
+        for w in weeks:
+            start = week_bounds(w)[0].date()
+            res = evaluate_week(by_week.get(w, empty), active, self.store.limits, start, parameter)
+            frames.append(res.set_index("site_code")["status"].rename(w))
+        return pd.concat(frames, axis=1) if frames else pd.DataFrame()
