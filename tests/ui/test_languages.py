@@ -80,7 +80,7 @@ def demo_app(tmp_path_factory):
     os.environ["YEHU_DB"] = str(tmp_path_factory.mktemp("lang") / "ui.sqlite")
     st.cache_resource.clear()
     st.cache_data.clear()
-    load_demo(the_store(), console_actor())
+    load_demo(the_store(), user=console_actor())
     yield login_as(new_app())
     st.cache_resource.clear()
     st.cache_data.clear()
