@@ -23,9 +23,9 @@ def test_migrations_from_empty_to_head(db_url):
     s = Store(db_url, migrate=False)
     assert s.revision() is None
     s = Store(db_url)
-    assert s.revision() == "0004_accounts_audit"
+    assert s.revision() == "0005_inputs"
     Store(db_url)  # idempotent
-    assert s.revision() == "0004_accounts_audit"
+    assert s.revision() == "0005_inputs"
 
 
 def test_register_loaded_once(store, register):
