@@ -56,7 +56,7 @@ def run(url: str, data: bytes) -> tuple[float, float]:
     parsed = parse_file(data, "results.csv", resolver_for(store))
     t1 = time.perf_counter()
     assert not parsed.errors(), parsed.errors()[:3]
-    result = import_file(store, data, "results.csv", CONSOLE, parsed=parsed)
+    result = import_file(store, data, "results.csv", user=CONSOLE, parsed=parsed)
     t2 = time.perf_counter()
     assert not result.errors and result.written == len(parsed.samples), result.errors[:3]
     store.engine.dispose()
