@@ -19,7 +19,7 @@ from pathlib import Path
 from i18n import LANGS, lang_first, t
 from i18n.errors import UserError
 
-from . import import_cli
+from . import clock, import_cli
 from .auth import ROLES, AuthError, PermissionDenied, console_actor
 from .bootstrap import current_dataset, open_store
 from .db import (
@@ -165,9 +165,7 @@ def _keep_an_admin(store, name: str) -> None:
 def _check_week(week: str) -> None:
     """A week the report can be about: ``YYYY-Www`` with week 1–53 (existing that year), not after this one."""
     import re
-    from datetime import date, datetime
-
-    from .samples import TZ
+    from datetime import date
 
     m = re.fullmatch(r"(\d{4})-W(\d{2})", week.strip())
     try:
@@ -176,7 +174,7 @@ def _check_week(week: str) -> None:
         start = None
     if start is None:
         raise UserError("week.format", value=week)
-    today = datetime.now(TZ).date()
+    today = clock.today()
     if start > today:
         y, w, _ = today.isocalendar()
         raise UserError("week.future", week=week.strip(), current=f"{y}-W{w:02d}")

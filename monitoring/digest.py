@@ -11,9 +11,10 @@ from datetime import date, datetime, timedelta
 
 import pandas as pd
 
+from . import clock
 from .compliance import grade
 from .progress import progress
-from .samples import TZ, week_bounds
+from .samples import week_bounds
 from .trend import load_trend_config, site_trends
 
 __all__ = ["group_overdue", "lake_as_of", "weekly_digest"]
@@ -111,7 +112,7 @@ def report_day(week: str, today: date | None = None) -> date:
     """The day a week's report is taken at: the week's Sunday, or today while the week runs."""
     _, end = week_bounds(week)
     sunday = (end - timedelta(days=1)).date()
-    today = today or datetime.now(TZ).date()
+    today = today or clock.today()
     return min(sunday, today)
 
 

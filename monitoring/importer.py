@@ -17,7 +17,8 @@ from datetime import datetime
 
 from i18n.errors import UserError
 
-from .samples import PARAMETERS, TZ, SampleInput, SampleValidationError, iso_week, parse_datetime, parse_value
+from . import clock as _clock
+from .samples import PARAMETERS, SampleInput, SampleValidationError, iso_week, parse_datetime, parse_value
 from .sheet import MAX_BYTES, Header, find_header, read_grid
 from .sitenames import SiteResolver
 
@@ -276,7 +277,7 @@ def parse_file(data: bytes, filename: str, resolver: SiteResolver, default_param
         header = find_header(grid)
     except UserError as exc:
         raise ImportFileError(exc.code, **exc.params) from None
-    now = now or datetime.now(TZ)
+    now = now or _clock.now()
     cols, names = header.columns, header.names
     header_unit = "µg/L" if re.search(r"[µμu]g", names["value"], re.I) else None
     rows = []

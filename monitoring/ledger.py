@@ -284,3 +284,76 @@ def overdue(done: dict, steps: list[Step], today: date) -> list[tuple[Step, str,
         else:
             out.append((s, "pending", 0))
     return out
+
+
+def live_events(events) -> list[int]:
+    """Ids of the ``done`` events that no void cancels, oldest first (the ones a void may still cancel).
+
+    Parameters
+    ----------
+    events : iterable of dict
+        ``id``, ``kind``, ``voids`` (missing or NaN for ``done`` events).
+
+    Examples
+    --------
+    >>> live_events([{"id": 1, "kind": "done", "voids": None}, {"id": 2, "kind": "done", "voids": None},
+    ...              {"id": 3, "kind": "void", "voids": 1.0}])
+    [2]
+    """
+    events = list(events)
+    voided = {int(e["voids"]) for e in events if e["kind"] == "void" and e.get("voids") == e.get("voids")}
+    return sorted(int(e["id"]) for e in events if e["kind"] == "done" and int(e["id"]) not in voided)
+
+
+def unit_duties(units, steps: list[Step], towns: dict, done: dict, today: date, open_cases=()) -> list[dict]:
+    """Each responsible unit's steps, open and overdue step items, and open tracing cases.
+
+    Parameters
+    ----------
+    units : list of dict
+        From :func:`load_units`.
+    steps : list of Step
+    towns : dict
+        Pond code (str) -> its town.
+    done : dict
+        Pond code -> done steps (:func:`replay`); a missing pond has none done.
+    today : datetime.date
+        In Asia/Shanghai.
+    open_cases : iterable of str
+        The responsible unit of each open tracing case.
+
+    Returns
+    -------
+    list of dict
+        ``unit``, ``duties``, ``steps`` (list of Step), ``open``, ``overdue``, ``cases`` per unit.
+
+    Examples
+    --------
+    >>> steps = load_steps()
+    >>> rows = unit_duties(load_units(), steps, {"1": "江南镇"}, {}, date(2022, 4, 11), ["江南镇"])
+    >>> [(r["unit"], r["open"], r["cases"]) for r in rows][2:]
+    [('江南镇', 4, 1), ('聂市镇', 0, 0)]
+    """
+    case_units = list(open_cases)
+    present = set(towns.values())
+    out = []
+    for unit in units:
+        name = unit["name"]
+        owned = [s for s in steps if s.responsible == name or (s.responsible == "town" and name in present)]
+        open_items = overdue_items = 0
+        for code, town in towns.items():
+            for s, state, _ in overdue(done.get(str(code), {}), steps, today):
+                if s.unit_for(town) == name and state != "done":
+                    open_items += 1
+                    overdue_items += state == "overdue"
+        out.append(
+            {
+                "unit": name,
+                "duties": unit.get("duties", ""),
+                "steps": owned,
+                "open": open_items,
+                "overdue": overdue_items,
+                "cases": sum(1 for u in case_units if u == name),
+            }
+        )
+    return out

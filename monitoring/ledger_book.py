@@ -21,8 +21,9 @@ from openpyxl import Workbook
 from geo.config import config_path
 from i18n import t
 
+from . import clock
 from .ledger import overdue, pond_status
-from .samples import TZ, iso_week, week_bounds
+from .samples import iso_week, week_bounds
 from .xlsx import Mark, form_sheet
 
 __all__ = ["ledger_workbook", "reporting_unit", "week_range"]
@@ -144,8 +145,7 @@ def _pond_rows(store, ds, today, lang):
 def _weekly(store, smp, lang, today, weeks=None):
     """Sites x weeks over every week of the range (default: first to last sample); unsampled weeks say 未采."""
     if weeks is None:
-        noon = datetime.combine(today, datetime.min.time().replace(hour=12), TZ)
-        weeks = week_range(min(smp.week), max(smp.week)) if len(smp) else [iso_week(noon)]
+        weeks = week_range(min(smp.week), max(smp.week)) if len(smp) else [clock.week_of(today)]
     grid = store.samples.weekly_grid(weeks)
     fills = {"exceeds": "bad", "missing": "missing", "indeterminate": "late", "compliant": "good"}
     out = pd.DataFrame(index=grid.index)
@@ -181,7 +181,7 @@ def ledger_workbook(store, ds, today=None, lang: str = "zh", weeks: list[str] | 
     -------
     bytes
     """
-    today = today or datetime.now(TZ).date()
+    today = today or clock.today()
     col = lambda k: t(f"x.col.{k}", lang)  # noqa: E731
     yes = lambda s: s.map(lambda v: _yes(v, lang))  # noqa: E731
     unit_line = t("x.unit_line", lang, unit=reporting_unit())

@@ -5,13 +5,13 @@ One function, used by the Dashboard page and ``python -m monitoring progress``.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date
 
 import pandas as pd
 
+from . import clock
 from .compliance import grade
 from .ledger import overdue, pond_status
-from .samples import TZ, iso_week
 
 __all__ = ["progress"]
 
@@ -36,7 +36,7 @@ def progress(store, register: pd.DataFrame, today: date | None = None) -> dict:
         sampling), ``open_cases``, ``lake`` (latest class per lake/section
         site against the target).
     """
-    today = today or datetime.now(TZ).date()
+    today = today or clock.today()
     steps = store.steps
     ledger = store.ledger.done_steps()
     reg = register.set_index("pond_id")
@@ -92,7 +92,7 @@ def progress(store, register: pd.DataFrame, today: date | None = None) -> dict:
     closed = sorted(d for pid in reg.index for k, (d, _) in ledger.get(str(pid), {}).items() if k == last)
     cumulative = [{"date": d.isoformat(), "retired": i + 1} for i, d in enumerate(closed)]
 
-    week = iso_week(datetime.combine(today, time(12), TZ))
+    week = clock.week_of(today)
     w = store.samples.weekly(week)
     counts = w.status.value_counts()
     cases = store.cases.find("open")

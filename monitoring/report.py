@@ -15,7 +15,6 @@ looked for.
 from __future__ import annotations
 
 import io
-from datetime import datetime
 from pathlib import Path
 
 import matplotlib
@@ -29,9 +28,9 @@ from matplotlib.lines import Line2D  # noqa: E402
 from i18n import t  # noqa: E402
 from i18n.errors import UserError  # noqa: E402
 
+from . import clock
 from .digest import weekly_digest  # noqa: E402
 from .ledger_book import reporting_unit  # noqa: E402
-from .samples import TZ  # noqa: E402
 from .trend import p_text  # noqa: E402
 
 __all__ = ["FONT_FILES", "weekly_report"]
@@ -274,7 +273,7 @@ def weekly_report(store, ds, week: str, lang: str = "zh", today=None) -> bytes:
     matplotlib.rcParams["font.family"] = [family]
     fig = d["progress"]
     p, a, w = fig["ponds"], fig["area_mu"], fig["week"]
-    made = datetime.now(TZ).strftime("%Y-%m-%d %H:%M")
+    made = clock.now().strftime("%Y-%m-%d %H:%M")
     buf = io.BytesIO()
     tr = lambda key, **kw: t(key, lang, **kw)  # noqa: E731
     step_name = lambda s: s["name"] if lang == "zh" else s["name_en"]  # noqa: E731

@@ -12,7 +12,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from .clock import TZ, week_of
+from . import clock
+from .clock import TZ, week_of, week_start
 
 __all__ = [
     "EARLIEST",
@@ -338,10 +339,7 @@ def week_bounds(week: str) -> tuple[datetime, datetime]:
     >>> [d.isoformat() for d in week_bounds("2022-W15")]
     ['2022-04-11T00:00:00+08:00', '2022-04-18T00:00:00+08:00']
     """
-    m = re.fullmatch(r"(\d{4})-W(\d{2})", week.strip())
-    if not m:
-        raise ValueError(f"week must look like 2022-W15, not {week!r}")
-    start = datetime.fromisocalendar(int(m[1]), int(m[2]), 1).replace(tzinfo=TZ)
+    start = datetime.combine(week_start(week), datetime.min.time()).replace(tzinfo=TZ)
     return start, start + timedelta(days=7)
 
 
@@ -394,7 +392,7 @@ class SampleInput:
             raise SampleValidationError("kind", self.kind, f"unknown; use one of {', '.join(KINDS)}")
         if self.qc_type not in QC_TYPES:
             raise SampleValidationError("qc_type", self.qc_type, f"unknown; use one of {', '.join(QC_TYPES)}")
-        now = now or datetime.now(TZ)
+        now = now or clock.now()
         if self.sampled_at.tzinfo is None:
             raise SampleValidationError("sampled_at", self.sampled_at, "needs a time zone")
         if self.sampled_at > now:

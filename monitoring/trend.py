@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import numpy as np
 import pandas as pd
@@ -28,7 +28,8 @@ import pymannkendall
 
 from geo.config import config_path
 
-from .samples import TZ, iso_week, week_bounds
+from . import clock
+from .samples import iso_week, week_bounds
 
 __all__ = ["TrendConfig", "load_trend_config", "mann_kendall", "p_text", "sen_slope", "site_trends"]
 
@@ -145,7 +146,7 @@ def site_trends(store, week: str | None = None, parameter: str = "TP", config: T
         ``latest`` (mg/L).
     """
     cfg = config or load_trend_config()
-    week = week or iso_week(datetime.now(TZ))
+    week = week or clock.this_week()
     _, end = week_bounds(week)
     start = end - timedelta(weeks=cfg.weeks)
     first_week = iso_week(start + timedelta(hours=12))

@@ -7,7 +7,6 @@ sends the browser an unchanged element that Streamlit's message cache replaces b
 
 import hashlib
 import os
-from datetime import datetime
 
 import streamlit as st
 
@@ -15,6 +14,7 @@ from geo.config import config_path
 from geo.dataset import Dataset
 from geo.mapping import build_map, default_bounds, map_parts
 from geo.register import data_dir
+from monitoring import clock
 
 # How many times the map was actually built in this process (tests read it).
 MAP_BUILDS = {"count": 0}
@@ -116,9 +116,8 @@ def pond_statuses() -> tuple:
     ledger lists them as overdue), so no pond on the map reads 未知.
     """
     from monitoring.ledger import map_status
-    from monitoring.samples import TZ
 
-    today = datetime.now(TZ).date()
+    today = clock.today()
     steps = store().steps
     ledger = store().ledger.done_steps()
     return tuple(sorted((int(code), map_status(done, steps, today)) for code, done in ledger.items() if code.isdigit()))

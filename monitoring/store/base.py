@@ -11,6 +11,7 @@ import numpy as np
 from sqlalchemy import insert, select
 
 from ..auth import Actor, PermissionDenied, check_permission
+from ..clock import now_utc
 from ..ledger import LedgerError
 from ..schema import audit, users
 
@@ -22,11 +23,6 @@ _PHOTO_MAGIC = {b"\xff\xd8\xff": "image/jpeg", b"\x89PNG\r\n\x1a\n": "image/png"
 def utc(dt: datetime) -> datetime:
     """An aware time as naive UTC (how times are stored)."""
     return dt.astimezone(UTC).replace(tzinfo=None)
-
-
-def now_utc() -> datetime:
-    """Now, as naive UTC (how times are stored)."""
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def _jsonable(value):

@@ -104,3 +104,13 @@ def test_open_cases_show_on_the_map(page):
     script = component_data(page)["parts"]["script"]
     text = "9 点位：1 个进行中的溯源案件"
     assert text in script or _json.dumps(text)[1:-1] in script
+
+
+def test_the_weekly_tab_opens_on_the_dashboards_week(page):
+    from geo.register import load_register
+    from monitoring import clock
+    from monitoring.progress import progress
+
+    week = clock.this_week()
+    assert page.selectbox(key="week").value == week
+    assert progress(the_store(), load_register())["week"]["week"] == week

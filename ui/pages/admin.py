@@ -1,4 +1,4 @@
-from datetime import UTC, datetime, time, timedelta
+from datetime import timedelta
 
 import pandas as pd
 import streamlit as st
@@ -6,8 +6,9 @@ import streamlit as st
 from geo.boundaries import EXTENSIONS, KINDS, MAX_UPLOAD_BYTES, BoundaryError
 from geo.cells import csv_bytes
 from i18n.errors import UserError
+from monitoring import clock
 from monitoring.auth import ROLES, AuthError, PermissionDenied
-from monitoring.samples import TZ
+from monitoring.clock import TZ
 from monitoring.store import RegisterEditError
 from ui.auth import actor, denied
 from ui.coords import datum_radio, entered
@@ -122,20 +123,16 @@ with tab_audit:
     who = f1.text_input(tr("adm.actor"), key="au_actor").strip() or None
     what = f2.text_input(tr("adm.action"), key="au_action", help=tr("adm.action_help")).strip() or None
     entity_id = f3.text_input(tr("adm.entity_id"), key="au_entity").strip() or None
-    today = datetime.now(TZ).date()
+    today = clock.today()
     span = f4.date_input(tr("adm.dates"), value=(today - timedelta(days=30), today), key="au_dates")
     start, end = (span[0], span[-1]) if isinstance(span, tuple | list) and span else (span, span)
-
-    def utc(day, add_days=0):
-        local = datetime.combine(day, time(0)).replace(tzinfo=TZ) + timedelta(days=add_days)
-        return local.astimezone(UTC).replace(tzinfo=None)
 
     log = db.audit.log(
         actor=who,
         action=what,
         entity_id=entity_id,
-        since=utc(start) if start else None,
-        until=utc(end, 1) if end else None,
+        since=clock.day_start_utc(start) if start else None,
+        until=clock.day_start_utc(end, 1) if end else None,
         limit=5000,
     )
     st.caption(tr("adm.audit_count", n=len(log)))

@@ -1,14 +1,12 @@
-from datetime import date, datetime, timedelta
-
 import altair as alt
 import pandas as pd
 import streamlit as st
 
+from monitoring import clock
 from monitoring.digest import group_overdue
 from monitoring.export import geo_export, ledger_workbook
 from monitoring.progress import progress
 from monitoring.report import weekly_report
-from monitoring.samples import TZ, iso_week
 from monitoring.trend import load_trend_config, p_text, site_trends
 from ui.data import current_dataset, store
 from ui.i18n import lang, tr
@@ -135,7 +133,7 @@ with right:
 st.subheader(tr("d.exports"))
 statuses = db.ledger.statuses()
 e1, e2, e3, e4, e5 = st.columns(5)
-stamp = date.today().isoformat()
+stamp = clock.today().isoformat()
 e1.download_button(
     tr("d.xlsx"),
     data=lambda: ledger_workbook(db, ds, lang=LANG),
@@ -143,7 +141,7 @@ e1.download_button(
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     on_click="ignore",
 )
-weeks = [iso_week(datetime.now(TZ) - timedelta(weeks=k)) for k in range(0, 27)]
+weeks = list(reversed(clock.weeks_ending(clock.this_week(), 27)))
 week = e5.selectbox(tr("rep.week"), weeks, index=1, key="report_week", help=tr("rep.week_help"))
 e5.download_button(
     tr("rep.download"),

@@ -1,12 +1,10 @@
-from datetime import datetime
-
 import pandas as pd
 import streamlit as st
 
 from i18n.errors import UserError
+from monitoring import clock
 from monitoring.field import FINDINGS, FieldError
-from monitoring.ledger import LedgerError, load_units, overdue
-from monitoring.samples import TZ
+from monitoring.ledger import LedgerError, live_events, load_units, overdue, unit_duties
 from ui.auth import actor, can, denied, read_only_note
 from ui.coords import datum_radio, entered
 from ui.data import current_dataset, store
@@ -16,7 +14,7 @@ from ui.widgets import plain, unit_options
 db = store()
 ds = current_dataset()
 LANG = lang()
-today = datetime.now(TZ).date()
+today = clock.today()
 st.title(tr("page.retirement"))
 me = actor()
 operator = me.name if me else ""
@@ -159,7 +157,7 @@ with tab_ledger:
                 data = db.ledger.photo(int(pick))
                 if data:
                     st.image(data[0], caption=data[1], width=320)
-            live = [int(i) for i in events[(events.kind == "done")].id if not (events.voids == i).any()]
+            live = live_events(events.to_dict("records"))
             if live:
                 with st.form("void_event"):
                     target = st.selectbox(tr("r.void_pick"), live, format_func=lambda i: f"#{i}")
@@ -179,26 +177,19 @@ with tab_ledger:
     # --- responsibilities -----------------------------------------------------------------
     st.subheader(tr("r.duties"))
     cases = db.cases.find("open")
-    duty_rows = []
-    for unit_cfg in load_units():
-        name = unit_cfg["name"]
-        owned = [s for s in steps if s.responsible == name or (s.responsible == "town" and name in set(reg.town))]
-        open_items = overdue_items = 0
-        for pid, r in reg.iterrows():
-            for s, state, _ in overdue(ledger.get(str(pid), {}), steps, today):
-                if s.unit_for(r.town) == name and state != "done":
-                    open_items += 1
-                    overdue_items += state == "overdue"
-        duty_rows.append(
-            {
-                tr("r.duty_unit"): name,
-                tr("r.duty_text"): unit_cfg.get("duties", ""),
-                tr("r.duty_steps"): tr("list.sep").join(step_name(s) for s in owned),
-                tr("r.duty_open"): open_items,
-                tr("r.duty_overdue"): overdue_items,
-                tr("r.duty_cases"): int((cases.responsible_unit == name).sum()) if len(cases) else 0,
-            }
-        )
+    towns = {str(pid): town for pid, town in reg.town.items()}
+    duties = unit_duties(load_units(), steps, towns, ledger, today, cases.responsible_unit.dropna())
+    duty_rows = [
+        {
+            tr("r.duty_unit"): d["unit"],
+            tr("r.duty_text"): d["duties"],
+            tr("r.duty_steps"): tr("list.sep").join(step_name(s) for s in d["steps"]),
+            tr("r.duty_open"): d["open"],
+            tr("r.duty_overdue"): d["overdue"],
+            tr("r.duty_cases"): d["cases"],
+        }
+        for d in duties
+    ]
     st.dataframe(pd.DataFrame(duty_rows), hide_index=True, width="stretch")
 
 # --- patrols -----------------------------------------------------------------------------

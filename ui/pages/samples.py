@@ -1,11 +1,12 @@
 import json
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 import altair as alt
 import pandas as pd
 import streamlit as st
 
-from monitoring.samples import KINDS, PARAMETERS, QC_TYPES, TZ, SampleInput, SampleValidationError, iso_week
+from monitoring import clock
+from monitoring.samples import KINDS, PARAMETERS, QC_TYPES, TZ, SampleInput, SampleValidationError
 from monitoring.samples import parse_value as read_value
 from monitoring.store import CaseError
 from ui import sample_import
@@ -68,9 +69,9 @@ with tab_entry:
             help=tr("s.site_help"),
             key="entry_site",
         )
-        now = datetime.now(TZ)
-        day = st.date_input(tr("s.date"), value=now.date(), max_value=now.date(), format="YYYY-MM-DD", key="entry_day")
-        clock = st.time_input(tr("s.time"), value=time(9, 0), step=300, key="entry_time")
+        today = clock.today()
+        day = st.date_input(tr("s.date"), value=today, max_value=today, format="YYYY-MM-DD", key="entry_day")
+        at_time = st.time_input(tr("s.time"), value=time(9, 0), step=300, key="entry_time")
         parameter = st.selectbox(tr("s.parameter"), list(PARAMETERS), key="entry_param")
         value_text = st.text_input(tr("s.value"), help=tr("s.value_help"), key="entry_value")
         unit = st.selectbox(tr("s.unit"), ["mg/L", "µg/L"], key="entry_unit")
@@ -86,7 +87,7 @@ with tab_entry:
             st.error(denied("sample.add"))
         else:
             try:
-                when = datetime.combine(day, clock).replace(tzinfo=TZ)
+                when = datetime.combine(day, at_time).replace(tzinfo=TZ)
                 value = read_value(value_text, unit, dl_text or None)
                 uid = db.samples.add(
                     SampleInput(
@@ -136,17 +137,11 @@ STATUS_COLOURS = {
     "no_limit": "#f3f4f6",
 }
 with tab_weekly:
-    this_monday = datetime.now(TZ).date() - timedelta(days=datetime.now(TZ).weekday())
+    this_week = clock.this_week()  # the same week as the dashboard's
     latest = db.samples.latest_time("TP")
-    anchor = latest.date() if latest else this_monday
     weeks_back = st.slider(tr("s.weeks_shown"), 4, 52, 12, key="weeks_shown")
-    options = sorted(
-        {iso_week(datetime.combine(this_monday - timedelta(weeks=i), time(12), TZ)) for i in range(0, 104)}
-        | {iso_week(datetime.combine(anchor, time(12), TZ))},
-        reverse=True,
-    )
-    default_week = iso_week(datetime.combine(anchor, time(12), TZ))
-    week = st.selectbox(tr("s.week"), options, index=options.index(default_week), key="week")
+    options = clock.week_choices(104, also=latest)
+    week = st.selectbox(tr("s.week"), options, index=options.index(this_week), key="week")
     stamp = db.samples.stamp()
     res = weekly(stamp, week)
     counts = res.status.value_counts()
@@ -184,11 +179,7 @@ with tab_weekly:
         miss = res[res.status == "missing"]
         st.write(tr("list.sep").join(plain(site_label(c)) for c in miss.site_code) if len(miss) else tr("s.none"))
     st.subheader(tr("s.grid"))
-    end = week
-    start_day = datetime.combine(
-        date.fromisocalendar(int(end[:4]), int(end[-2:]), 1) - timedelta(weeks=weeks_back - 1), time(12), TZ
-    )
-    grid_weeks = [iso_week(start_day + timedelta(weeks=i)) for i in range(weeks_back)]
+    grid_weeks = clock.weeks_ending(week, weeks_back)
     grid = weekly_grid(stamp, tuple(grid_weeks)).copy()
     grid.index = [site_label(c) for c in grid.index]
     labels = grid.map(lambda s: tr(f"status.{s}").split("（")[0].split(" (")[0])
