@@ -7,6 +7,7 @@ gets the login form there, so after logging in the same address opens the page a
 
 import streamlit as st
 
+from geo.mapping import ASSET_PREFIX
 from monitoring.db import DatabaseUnavailable
 from ui.auth import cookie_update, resolve, sidebar
 from ui.data import store
@@ -14,6 +15,8 @@ from ui.i18n import lang, language_selector, tr
 from ui.page_script import page_script
 from ui.routes import requested_page
 from ui.widgets import demo_banner, error_boundary
+
+LEAFLET = {"js": [f"{ASSET_PREFIX}/leaflet.js"], "css": [f"{ASSET_PREFIX}/leaflet.css"]}
 
 #: url path -> (script, title key); the order of the navigation.
 PAGES = {
@@ -26,6 +29,9 @@ PAGES = {
 }
 
 st.set_page_config(page_title="冶湖监管 Yehu Monitor", layout="wide", initial_sidebar_state="auto")
+# First in the page, filled at the end of the router: the browser loads its script (and Leaflet)
+# before any other element's.
+script_slot = st.sidebar.empty()
 language_selector()
 st.sidebar.caption(tr("app.subtitle"))
 with error_boundary("app"):
@@ -60,6 +66,7 @@ with error_boundary("app"):
             if p not in allowed
         ]
     page = st.navigation(pages)
-    page_script(page.title, cookie_update(), lang())
+    on_map = page.title == tr("page.map")
+    page_script(script_slot, page.title, cookie_update(), lang(), LEAFLET if on_map else None)
 with error_boundary(page.url_path or "map"):
     page.run()

@@ -1,6 +1,7 @@
 """How fast the Map page draws its ponds, next to the framework's floor and Leaflet's; large maps.
 
-Default run, in one Debian Chromium (/usr/bin/chromium), warm servers, median of 5:
+Default run, in one Debian Chromium (/usr/bin/chromium), warm servers, the three pages in turn,
+median of 9:
 
 * map page: a logged-in reload of the app's Map page, navigation start to the ponds drawn
   (the map is embedded with Streamlit components v2, no iframe, see ``ui/map_component.py``);
@@ -13,7 +14,7 @@ then the ratios map / one-line (target at most 1.5) and map / bare Leaflet.
 ``--sizes 1000 10000`` also builds and draws synthetic maps of that many ponds next to a naive
 one-Marker-per-pond map (payload, Python build time, time until drawn).
 
-    python bench/bench_map.py [--runs 5] [--sizes 1000 10000]
+    python bench/bench_map.py [--runs 9] [--sizes 1000 10000]
 """
 
 import argparse
@@ -63,10 +64,11 @@ def draw_time(page, url, runs=3):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--runs", type=int, default=9)
     ap.add_argument("--sizes", type=int, nargs="*", default=[])
+    ap.add_argument("--no-cache", action="store_true", help="browser cache off: every load a first visit")
     args = ap.parse_args()
-    pages(args.runs)
+    pages(args.runs, cache=not args.no_cache)
     if args.sizes:
         large_maps(args.sizes)
 
@@ -114,14 +116,11 @@ st.write("冶湖监管")
 PATHS = 25
 
 
-def drawn_after_navigation(page, url, condition, runs):
-    """Median seconds from navigation start until ``condition`` (a JS expression) holds."""
-    times = []
-    for _ in range(runs):
-        page.goto(url, wait_until="commit")
-        handle = page.wait_for_function(f"() => ({condition}) && performance.now()", polling="raf", timeout=60_000)
-        times.append(handle.json_value() / 1000)
-    return statistics.median(times)
+def drawn_after_navigation(page, url, condition):
+    """Seconds from navigation start until ``condition`` (a JS expression) holds."""
+    page.goto(url, wait_until="commit")
+    handle = page.wait_for_function(f"() => ({condition}) && performance.now()", polling="raf", timeout=60_000)
+    return handle.json_value() / 1000
 
 
 def one_line_server():
@@ -160,10 +159,11 @@ def one_line_server():
 
 
 @contextlib.contextmanager
-def cached_browser():
+def cached_browser(cache=True):
     """Chromium as a user has it on a reload: HTTP cache on; outside hosts unresolvable (offline).
 
-    (Request interception, used by the tests to list outside requests, turns the cache off.)
+    ``cache=False`` routes every request through Playwright, which turns the cache off (a first
+    visit every time, as the tests' offline guard does).
     """
     from playwright.sync_api import sync_playwright
 
@@ -173,6 +173,8 @@ def cached_browser():
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=args)
         context = browser.new_context(viewport={"width": 1500, "height": 1100}, locale="zh-CN")
+        if not cache:
+            context.route("**/*", lambda route: route.continue_())
         try:
             yield context
         finally:
@@ -180,7 +182,7 @@ def cached_browser():
             browser.close()
 
 
-def pages(runs):
+def pages(runs, cache=True):
     """The Map page, the one-line page and the bare Leaflet page, timed in one browser run."""
     from geo.dataset import load_dataset
     from geo.mapping import build_map
@@ -196,7 +198,7 @@ def pages(runs):
         socketserver.TCPServer(("127.0.0.1", 0), handler) as httpd,
         streamlit_server(env) as app_url,
         one_line_server() as line_url,
-        cached_browser() as context,
+        cached_browser(cache) as context,
     ):
         threading.Thread(target=httpd.serve_forever, daemon=True).start()
         page = context.new_page()
@@ -209,13 +211,21 @@ def pages(runs):
             ".some(e => e.textContent.includes('冶湖监管'))"
         )
         bare = f"document.querySelectorAll('path.leaflet-interactive').length >= {PATHS}"
-        drawn_after_navigation(page, line_url, text, 1)  # warm-up
-        drawn_after_navigation(page, f"http://127.0.0.1:{httpd.server_address[1]}/real17.html", bare, 1)
-        t_map = drawn_after_navigation(page, app_url + "/map", ponds, runs)
-        t_line = drawn_after_navigation(page, line_url, text, runs)
-        t_bare = drawn_after_navigation(page, f"http://127.0.0.1:{httpd.server_address[1]}/real17.html", bare, runs)
+        bare_url = f"http://127.0.0.1:{httpd.server_address[1]}/real17.html"
+        targets = [(app_url + "/map", ponds), (line_url, text), (bare_url, bare)]
+        for url, condition in targets:  # warm-up
+            drawn_after_navigation(page, url, condition)
+        # Interleaved, so the load of a shared machine weighs on the three pages alike.
+        times = [[], [], []]
+        for _ in range(runs):
+            for i, (url, condition) in enumerate(targets):
+                times[i].append(drawn_after_navigation(page, url, condition))
+        t_map, t_line, t_bare = (statistics.median(t) for t in times)
         httpd.shutdown()
-    print(f"navigation -> drawn, median of {runs} (headless Chromium, browser cache on, warm servers):")
+    print(
+        f"navigation -> drawn, median of {runs} interleaved runs (headless Chromium, browser cache "
+        f"{'on' if cache else 'off'}, warm servers):"
+    )
     print(f"  map page (17 ponds, logged in)  {t_map:6.2f} s")
     print(f"  one-line Streamlit page         {t_line:6.2f} s")
     print(f"  bare Leaflet page, same map     {t_bare:6.2f} s")

@@ -19,17 +19,31 @@ function loadScript(src) {
   });
 }
 
+// Leaflet itself: already there, or already loading (the page script starts it early, see
+// ui/page_script.js), or loaded now.
+function leafletScript(src) {
+  if (window.L) return Promise.resolve();
+  const early = document.querySelector("script[data-yehu-leaflet]");
+  if (!early) return loadScript(src);
+  return new Promise((resolve, reject) => {
+    early.addEventListener("load", resolve);
+    early.addEventListener("error", () => reject(new Error(src + " did not load")));
+    if (window.L) resolve();
+  });
+}
+
 // Leaflet first, then the files that need it (the map tools), in order.
 function loadLeaflet(urls) {
   if (!registry.leaflet) {
     for (const href of urls.css) {
+      if (document.querySelector(`link[rel="stylesheet"][href="${href}"]`)) continue;
       const link = document.createElement("link");
       link.rel = "stylesheet";
       link.href = href;
       document.head.appendChild(link);
     }
     registry.leaflet = urls.js.reduce(
-      (done, src, i) => done.then(() => (i === 0 && window.L ? undefined : loadScript(src))),
+      (done, src, i) => done.then(() => (i === 0 ? leafletScript(src) : loadScript(src))),
       Promise.resolve(),
     );
   }

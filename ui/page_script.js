@@ -1,6 +1,6 @@
 // Runs in the app page itself (components v2, no iframe), once per script run that changes its data:
 // writes or clears the session cookie when asked, on a phone closes the sidebar after a page was
-// chosen from it, and shows Streamlit's own fixed texts (uploader, placeholders) in the user's
+// chosen from it, starts loading Leaflet on the map page, and shows Streamlit's own fixed texts (uploader, placeholders) in the user's
 // language (Streamlit has no setting for them).
 
 const state = (window.__yehuTexts = window.__yehuTexts || { texts: null, observer: null });
@@ -50,7 +50,23 @@ function watchTexts(texts) {
   });
 }
 
+// Start loading Leaflet before the map element is reached (the map then finds it loading).
+function preloadLeaflet(urls) {
+  if (!urls || window.L || document.querySelector("script[data-yehu-leaflet]")) return;
+  for (const href of urls.css) {
+    const link = document.createElement("link");
+    link.rel = "stylesheet";
+    link.href = href;
+    document.head.appendChild(link);
+  }
+  const script = document.createElement("script");
+  script.src = urls.js[0];
+  script.dataset.yehuLeaflet = "1";
+  document.head.appendChild(script);
+}
+
 export default function ({ data }) {
+  preloadLeaflet(data.leaflet);
   watchTexts(data.texts);
   const cookie = data.cookie;
   if (cookie && /^[A-Za-z0-9_-]*$/.test(cookie.value)) {

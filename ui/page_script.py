@@ -44,18 +44,23 @@ def streamlit_texts(lang: str) -> dict | None:
     }
 
 
-def page_script(page: str, cookie: dict | None = None, lang: str = "zh") -> None:
-    """Mount the page script (in the sidebar, hidden).
+def page_script(slot, page: str, cookie: dict | None = None, lang: str = "zh", leaflet: dict | None = None) -> None:
+    """Mount the page script (hidden) in ``slot``.
 
     Parameters
     ----------
+    slot : streamlit container
+        Where it goes: a placeholder made first in the sidebar, so the browser reaches it (and
+        starts loading Leaflet) before any other element.
     page : str
         The page being shown (its URL path).
     cookie : dict, optional
         ``{"name", "value", "max_age"}`` to write (an empty value with ``max_age`` 0 clears it).
     lang : {'zh', 'en'}
         The language Streamlit's own texts are shown in.
+    leaflet : dict, optional
+        ``{"js": [...], "css": [...]}`` to start loading on the map page.
     """
-    with st.sidebar:
-        data = {"page": page, "cookie": cookie, "narrow_px": NARROW_PX, "texts": streamlit_texts(lang)}
+    data = {"page": page, "cookie": cookie, "narrow_px": NARROW_PX, "texts": streamlit_texts(lang), "leaflet": leaflet}
+    with slot:
         _page_script(key="yehu_page_script", data=data)

@@ -16,8 +16,6 @@ version = data_version()  # once per run: it reads the file times and the databa
 ds = dataset(version)
 LANG = lang()
 st.title(tr("page.map"))
-if ds.provisional:
-    st.warning(tr("map.banner.provisional"))
 
 # --- sidebar: basemap --------------------------------------------------------
 basemap = keep(
@@ -104,6 +102,9 @@ with col_map:
             select(int(pid))
             st.rerun()
 
+    # Below the map, so the map is drawn first (the map itself says 暂定 in its corner).
+    if ds.provisional:
+        st.warning(tr("map.banner.provisional"))
     far = [p for p, r in ds.qa.items() if any(f.code == "far" for f in r.flags)]
     if far:
         with st.expander(tr("map.far_list"), expanded=False):
