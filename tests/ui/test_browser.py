@@ -124,3 +124,21 @@ def test_login_wrong_password_then_right_then_logout(server):
         page.get_by_role("button", name="登录").wait_for(timeout=30_000)
         assert page.locator(".yehu-map").count() == 0
         assert outside == []
+
+
+def test_a_rerun_does_not_send_the_map_again(server):
+    """The map's parts are unchanged between runs: Streamlit sends a reference, not the map."""
+    frames = []
+    with offline_browser() as (context, outside):
+        page = context.new_page()
+        page.on("websocket", lambda ws: ws.on("framereceived", lambda f: frames.append(len(f))))
+        log_in(page, server)
+        map_frame(page)
+        page.wait_for_timeout(1500)
+        first = max(frames)
+        frames.clear()
+        page.get_by_role("button", name="显示全部鱼池（含远处）").click()
+        page.wait_for_timeout(2500)
+        assert frames and first > 40_000  # the map went once ...
+        assert max(frames) < 10_000  # ... and not again
+        assert outside == []
