@@ -6,7 +6,7 @@ Pure functions over DataFrames; the Store feeds them.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
@@ -234,7 +234,8 @@ def evaluate_week(samples: pd.DataFrame, sites: pd.DataFrame, limits: Limits, da
         ``value_mg_l``, ``censored``, ``qc_type``, ``sample_uid``.  Blanks are
         ignored.
     sites : pandas.DataFrame
-        Active sites with ``code`` and ``kind``.
+        Active sites with ``code`` and ``kind``; with ``active_from`` / ``active_to``
+        only those monitored in that week count (adding a site never changes an old week).
     limits : Limits
     day : datetime.date
         A day of the week (limits in force then).
@@ -248,6 +249,10 @@ def evaluate_week(samples: pd.DataFrame, sites: pd.DataFrame, limits: Limits, da
         (``compliant``, ``exceeds``, ``indeterminate``, ``missing``,
         ``no_limit``).
     """
+    from .sitenames import active_in
+
+    monday = day - timedelta(days=day.weekday())
+    sites = active_in(sites, monday, monday + timedelta(days=7))
     s = samples[samples["qc_type"] != "blank"]
     rows = []
     by_site = dict(tuple(s.groupby("site_code"))) if len(s) else {}

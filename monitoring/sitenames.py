@@ -221,7 +221,7 @@ def active_in(sites, start, end):
     """
     import pandas as pd
 
-    keep = sites["active"].astype(bool)
+    keep = sites["active"].astype(bool) if "active" in sites.columns else pd.Series(True, index=sites.index)
     if "active_from" in sites.columns:
         since = pd.to_datetime(sites["active_from"], errors="coerce")
         keep &= since.isna() | (since < pd.Timestamp(end))
