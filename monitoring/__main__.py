@@ -82,7 +82,7 @@ def _read_password(confirm: bool = True) -> str:
     if sys.stdin.isatty():
         first = getpass.getpass(t("cli.users.password_prompt", lang()))
         if confirm and getpass.getpass(t("cli.users.password_again", lang())) != first:
-            raise AuthError("mismatch", "the two passwords differ")
+            raise AuthError("auth.mismatch")
         return first
     return sys.stdin.readline().rstrip("\r\n")
 
@@ -354,7 +354,10 @@ def _main(argv=None) -> int:
     if args.cmd == "import-samples":
         actor = console_actor() if args.user is None else store.accounts.resolve(args.user)
         if actor is None:
-            print(text_of(PermissionDenied(args.user, "sample.import", "no such account")), file=sys.stderr)
+            print(
+                text_of(PermissionDenied("permission.no_account", user=args.user, action="sample.import")),
+                file=sys.stderr,
+            )
             return 1
         return import_cli.run_import(store, args, actor)
     if args.cmd == "weekly":

@@ -22,6 +22,8 @@ from datetime import datetime, timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from .errors import MonitoringError, Term
+
 __all__ = [
     "ACTIONS",
     "CONSOLE",
@@ -75,37 +77,58 @@ _USERNAME = re.compile(r"^[A-Za-z0-9_.\-\u4e00-\u9fff]{1,40}$")
 _RESERVED = {"console", "system", "anonymous"}
 
 
-class PermissionDenied(PermissionError):
+class PermissionDenied(MonitoringError):
     """The acting user may not do this.
 
-    Parameters
-    ----------
-    user : str
-    action : str
-    why : str
-    """
-
-    def __init__(self, user: str, action: str, why: str):
-        self.user, self.action, self.why = user, action, why
-        super().__init__(f"{user!s}: not allowed to {action} ({why})")
-
-
-class AuthError(ValueError):
-    """A login, password or account problem; ``code`` is a stable key for the UI.
+    Codes: ``permission.role`` (the role lacks the permission), ``permission.no_account``,
+    ``permission.disabled``, ``permission.no_actor``.
 
     Parameters
     ----------
     code : str
-        ``bad_login``, ``locked``, ``weak_password``, ``bad_username``, ...
-    message : str
-    minutes : int, optional
-        For ``locked``: how long until the lock ends.
+    user : str
+        The acting account's name.
+    action : str
+        A key of :data:`ACTIONS` (shown as the catalogue's ``action.*`` text).
+    role : str, optional
+        For ``permission.role``.
     """
 
-    def __init__(self, code: str, message: str, minutes: int | None = None):
-        self.code = code
-        self.minutes = minutes
-        super().__init__(message)
+    default_code = "permission.no_actor"
+
+    def __init__(self, code=None, /, *, user="", action="", role=None, **params):
+        params = {"user": str(user), "action": Term(f"action.{action}"), **params}
+        if role is not None:
+            params["role"] = Term(f"role.{role}")
+        super().__init__(code, **params)
+
+    @property
+    def user(self) -> str:
+        """Who was refused."""
+        return self.params.get("user", "")
+
+    @property
+    def action(self) -> str:
+        """The refused action (a key of :data:`ACTIONS`)."""
+        return str(self.params.get("action", "")).removeprefix("action.")
+
+
+class AuthError(MonitoringError):
+    """A login, password or account problem; ``code`` is stable (``auth.bad_login``, ``auth.locked`` ...).
+
+    Parameters
+    ----------
+    code : str
+    **params
+        ``minutes`` for ``auth.locked``: how long until the lock ends.
+    """
+
+    default_code = "auth.bad_login"
+
+    @property
+    def minutes(self) -> int | None:
+        """For ``auth.locked``: minutes until the lock ends."""
+        return self.params.get("minutes")
 
 
 @dataclass(frozen=True)
@@ -161,20 +184,20 @@ def check_permission(role: str, action: str, user: str = "") -> None:
     >>> check_permission("leader", "sample.add", "wang")
     Traceback (most recent call last):
     ...
-    monitoring.auth.PermissionDenied: wang: not allowed to sample.add (role leader)
+    monitoring.auth.PermissionDenied: wang (leader) may not enter samples.
     """
     allowed = ACTIONS[action]
     if role not in allowed:
-        raise PermissionDenied(user, action, f"role {role}")
+        raise PermissionDenied("permission.role", user=user, action=action, role=role)
 
 
 def check_username(name: str) -> str:
     """The username, stripped, or :class:`AuthError` saying why it cannot be used."""
     name = (name or "").strip()
     if not _USERNAME.match(name):
-        raise AuthError("bad_username", "username: 1–40 letters, digits, Chinese characters, '.', '_' or '-'")
+        raise AuthError("auth.bad_username", field="username", value=name)
     if name.lower() in _RESERVED or name.lower().startswith("console:"):
-        raise AuthError("bad_username", f"username {name!r} is reserved")
+        raise AuthError("auth.reserved_username", field="username", value=name)
     return name
 
 
@@ -184,11 +207,11 @@ def check_password_rules(password: str, username: str = "") -> None:
     At least ``MIN_PASSWORD`` characters, not the username, not one repeated character.
     """
     if not isinstance(password, str) or len(password) < MIN_PASSWORD:
-        raise AuthError("weak_password", f"password: at least {MIN_PASSWORD} characters")
+        raise AuthError("auth.weak_password.short", min=MIN_PASSWORD)
     if username and password.strip().lower() == username.strip().lower():
-        raise AuthError("weak_password", "password: must not be the username")
+        raise AuthError("auth.weak_password.username")
     if len(set(password)) < 3:
-        raise AuthError("weak_password", "password: too repetitive")
+        raise AuthError("auth.weak_password.repetitive")
 
 
 def default_hasher() -> PasswordHasher:

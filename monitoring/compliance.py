@@ -13,13 +13,17 @@ import pandas as pd
 
 from geo.config import load_config
 
+from .errors import MonitoringError
+
 __all__ = ["Limits", "LimitsError", "evaluate_week", "grade", "load_limits", "sample_status"]
 
 WORST = "劣V"
 
 
-class LimitsError(ValueError):
-    """A limit in the configuration that cannot be used."""
+class LimitsError(MonitoringError):
+    """A limit in the configuration that cannot be used; ``where`` names the entry (e.g. ``[[limits]] #2``)."""
+
+    default_code = "limits.invalid"
 
 
 @dataclass(frozen=True)
@@ -100,7 +104,7 @@ def _date(value, where):
     try:
         return date.fromisoformat(str(value))
     except ValueError:
-        raise LimitsError(f"{where}: effective_from {value!r} is not a date (YYYY-MM-DD)") from None
+        raise LimitsError("limits.date", where=where, text=str(value)) from None
 
 
 def load_limits(config: dict | None = None) -> Limits:
@@ -133,7 +137,7 @@ def load_limits(config: dict | None = None) -> Limits:
     for i, e in enumerate(config.get("limits", [])):
         where = f"[[limits]] #{i + 1}"
         if e.get("site_kind", "pond") != "pond":
-            raise LimitsError(f"{where}: site_kind must be 'pond' (lake sites use [[lake_classes]])")
+            raise LimitsError("limits.site_kind", where=where)
         try:
             limit = float(e["max_mg_l"])
             pond.append(
@@ -145,17 +149,17 @@ def load_limits(config: dict | None = None) -> Limits:
                 }
             )
         except KeyError as exc:
-            raise LimitsError(f"{where}: missing {exc.args[0]}") from None
+            raise LimitsError("limits.missing", where=where, key=str(exc.args[0])) from None
         if limit <= 0:
-            raise LimitsError(f"{where}: max_mg_l must be positive")
+            raise LimitsError("limits.not_positive", where=where)
     lake = []
     for i, e in enumerate(config.get("lake_classes", [])):
         where = f"[[lake_classes]] #{i + 1}"
         classes = [(str(label), float(bound)) for label, bound in e["classes"]]
         if [b for _, b in classes] != sorted(b for _, b in classes):
-            raise LimitsError(f"{where}: class bounds must increase")
+            raise LimitsError("limits.bounds", where=where)
         if e["target"] not in dict(classes):
-            raise LimitsError(f"{where}: target {e['target']!r} is not one of the classes")
+            raise LimitsError("limits.target", where=where, target=str(e["target"]))
         lake.append(
             {
                 "parameter": e["parameter"],

@@ -16,6 +16,8 @@ from geo.classify import nearest_point, shore_distance
 from geo.coords import CoordinateError, parse_coordinate
 from geo.crs import GEOGRAPHIC, metric_xy, to_metric
 
+from .errors import Choices, InputError
+
 __all__ = ["FINDINGS", "TIP_STATUSES", "TIP_TRANSITIONS", "FieldError", "check_patrol", "tip_zones"]
 
 #: The fixed list of patrol findings.
@@ -30,12 +32,8 @@ TIP_TRANSITIONS = {
 }
 
 
-class FieldError(ValueError):
-    """Invalid patrol or tip data; names the field and the reason."""
-
-    def __init__(self, field: str, value, reason: str):
-        self.field, self.value, self.reason = field, value, reason
-        super().__init__(f"{field} = {value!r}: {reason}")
+#: The error of invalid patrol or tip data (the one input error of :mod:`monitoring.errors`).
+FieldError = InputError
 
 
 def check_patrol(patrol_date: date, inspectors: str, ponds, findings, disposal: str, pond_codes, today: date) -> None:
@@ -57,22 +55,24 @@ def check_patrol(patrol_date: date, inspectors: str, ponds, findings, disposal: 
 
     Raises
     ------
-    FieldError
+    monitoring.errors.InputError
     """
     if not isinstance(patrol_date, date) or patrol_date > today:
-        raise FieldError("patrol_date", patrol_date, "missing or in the future")
+        raise InputError("input.date_missing_or_future", field="patrol_date", value=patrol_date)
     if patrol_date < date(2022, 1, 1):
-        raise FieldError("patrol_date", patrol_date, "before 2022")
+        raise InputError("input.before", field="patrol_date", value=patrol_date, earliest="2022-01-01")
     if not (inspectors or "").strip():
-        raise FieldError("inspectors", inspectors, "at least one inspector")
+        raise InputError("patrol.no_inspector", field="inspectors", value=inspectors)
     unknown = [p for p in ponds if p not in pond_codes]
     if unknown:
-        raise FieldError("ponds", unknown, "unknown pond(s)")
+        raise InputError("patrol.unknown_ponds", field="ponds", value=", ".join(unknown))
     bad = [f for f in findings if f not in FINDINGS]
     if bad:
-        raise FieldError("findings", bad, f"not in the list {FINDINGS}")
+        raise InputError(
+            "input.unknown_choice", field="findings", value=", ".join(bad), choices=Choices("p.f", FINDINGS)
+        )
     if "dead_fish" in findings and not (disposal or "").strip():
-        raise FieldError("dead_fish_disposal", disposal, "say how the dead fish were disposed of (无害化处理)")
+        raise InputError("patrol.disposal_missing", field="dead_fish_disposal", value=disposal)
 
 
 def tip_zones(location: str, ds) -> dict:
@@ -92,13 +92,13 @@ def tip_zones(location: str, ds) -> dict:
 
     Raises
     ------
-    FieldError
+    monitoring.errors.InputError
         When the location cannot be read (the parser's reason is kept).
     """
     try:
         p = parse_coordinate(location)
     except CoordinateError as exc:
-        raise FieldError("location", location, exc.reason("en")) from exc
+        raise InputError(exc.code, field="location", value=location, **exc.params) from exc
     pt = gpd.GeoSeries([shapely.Point(p.lon, p.lat)], crs=GEOGRAPHIC)
     x, y = metric_xy(pt)
     lake = shapely.union_all(to_metric(ds.lake.gdf).geometry.values)

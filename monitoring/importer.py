@@ -18,7 +18,8 @@ from datetime import datetime
 from i18n.errors import UserError
 
 from . import clock as _clock
-from .samples import PARAMETERS, SampleInput, SampleValidationError, iso_week, parse_datetime, parse_value
+from .errors import InputError, MonitoringError
+from .samples import PARAMETERS, SampleInput, iso_week, parse_datetime, parse_value
 from .sheet import MAX_BYTES, Header, find_header, read_grid
 from .sitenames import SiteResolver
 
@@ -50,26 +51,6 @@ NOT_SAMPLED = {"未采", "未采样", "未监测", "未检测", "未取样", "�
 #: Longest text kept per field (the same on SQLite and PostgreSQL).
 TEXT_LIMITS = {"laboratory": 200, "inspector": 100, "notes": 1000, "method": 100, "value": 100}
 
-# SampleValidationError reasons (English, from monitoring.samples) to catalogue codes.
-_REASONS = (
-    ("needs a detection limit", "import.nd_needs_limit"),
-    ("detection limit must be positive", "import.limit_positive"),
-    ("must be positive", "import.limit_positive"),
-    ("unknown unit", "import.unit_unknown"),
-    ("negative", "import.value_negative"),
-    ("unknown site", "import.site_unknown"),
-    ("unknown;", "import.unknown_choice"),
-    ("duplicate", "import.duplicate_in_db"),
-    ("out of range", "import.value_out_of_range"),
-    ("not plausible for", "import.value_implausible"),
-    ("not a plausible date", "import.date_implausible"),
-    ("not a date", "import.date_unreadable"),
-    ("in the future", "import.date_future"),
-    ("before", "import.date_too_early"),
-    ("missing", "import.missing"),
-    ("not a number", "import.value_unreadable"),
-)
-
 
 class ImportFileError(UserError):
     """The file as a whole cannot be used (type, size, encoding, header)."""
@@ -77,7 +58,7 @@ class ImportFileError(UserError):
     default_code = "import.file"
 
 
-class RowIssue(UserError):
+class RowIssue(MonitoringError):
     """One problem in one row: the row as the spreadsheet numbers it, the file's column, the value.
 
     Parameters
@@ -237,16 +218,9 @@ def _text(v) -> str:
     return "" if _is_empty(v) else str(v).strip()
 
 
-def _issue(exc, line: int, column: str) -> RowIssue:
+def _issue(exc: UserError, line: int, column: str) -> RowIssue:
     """A row issue from an error raised while reading one cell."""
-    if isinstance(exc, UserError):
-        return RowIssue(exc.code, row=line, column=column, value=exc.value, **exc.params)
-    code = "import.invalid"
-    for needle, c in _REASONS:
-        if needle in str(exc.reason):
-            code = c
-            break
-    return RowIssue(code, row=line, column=column, value=exc.value)
+    return RowIssue(exc.code, row=line, column=column, field=exc.field, value=exc.value, **exc.params)
 
 
 def parse_file(data: bytes, filename: str, resolver: SiteResolver, default_parameter: str = "TP", now=None):
@@ -317,7 +291,7 @@ def parse_file(data: bytes, filename: str, resolver: SiteResolver, default_param
             when = f"{when} {clock}"
         try:
             row.sampled_at = _memo(dates, (type(when), when), lambda k: parse_datetime(k[1]))
-        except SampleValidationError as exc:
+        except InputError as exc:
             bad(exc, "sampled_at")
         value_text = _text(raw_value) if not isinstance(raw_value, bool) else raw_value
         if isinstance(value_text, str) and (value_text == "" or value_text in NOT_SAMPLED):
@@ -333,7 +307,7 @@ def parse_file(data: bytes, filename: str, resolver: SiteResolver, default_param
         try:
             key = (type(raw_value), raw_value, unit, cell("detection_limit"))
             value = _memo(values, key, lambda k: parse_value(*k[1:]))
-        except SampleValidationError as exc:
+        except InputError as exc:
             bad(exc, {"unit": "unit", "detection_limit": "detection_limit"}.get(exc.field, "value"))
         if row.errors:
             continue
@@ -354,7 +328,7 @@ def parse_file(data: bytes, filename: str, resolver: SiteResolver, default_param
         )
         try:
             inp.check(now)
-        except SampleValidationError as exc:
+        except InputError as exc:
             f = {"parameter": "parameter", "kind": "kind", "qc_type": "qc_type", "sampled_at": "sampled_at"}
             bad(exc, f.get(exc.field, "value"))
             continue
@@ -376,7 +350,7 @@ def _memo(cache: dict, key, fn):
     if hit is None:
         try:
             hit = cache[key] = (True, fn(key))
-        except SampleValidationError as exc:
+        except InputError as exc:
             hit = cache[key] = (False, exc)
     if hit[0]:
         return hit[1]
@@ -462,10 +436,7 @@ def import_file(store, data: bytes, filename: str, *, user, not_sampled: str = "
     names = parsed.header.names
     for e in result.errors:  # checks made by the store (e.g. a sample already in the database)
         column = names.get(e.column, e.column)
-        if isinstance(e, UserError):
-            out.errors.append(RowIssue(e.code, row=e.row, column=column, value=e.value, **e.params))
-        else:
-            out.errors.append(_issue(SampleValidationError(e.column, e.value, e.reason), e.row, column))
+        out.errors.append(RowIssue(e.code, row=e.row, column=column, field=e.field, value=e.value, **e.params))
     if not out.errors and not out.already_imported:
         out.written = result.written
         out.not_sampled = len(entries)

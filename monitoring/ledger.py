@@ -12,6 +12,8 @@ from datetime import date
 
 from geo.config import load_config
 
+from .errors import MonitoringError, Words
+
 __all__ = [
     "LedgerError",
     "Step",
@@ -25,8 +27,14 @@ __all__ = [
 ]
 
 
-class LedgerError(ValueError):
-    """An event that would make the ledger impossible; the message says why."""
+class LedgerError(MonitoringError):
+    """An event that would make the ledger impossible (or a photo it cannot keep); the code says why."""
+
+    default_code = "ledger.invalid"
+
+
+def _name(step: Step) -> Words:
+    return Words(step.name, step.name_en)
 
 
 @dataclass(frozen=True)
@@ -81,7 +89,7 @@ def load_steps(config: dict | None = None) -> list[Step]:
         try:
             deadline = date.fromisoformat(e["deadline"]) if e.get("deadline") else None
         except ValueError:
-            raise LedgerError(f"[[retirement_steps]] #{i + 1}: deadline {e['deadline']!r} is not YYYY-MM-DD") from None
+            raise LedgerError("ledger.config_deadline", n=i + 1, text=str(e["deadline"])) from None
         steps.append(
             Step(
                 e["key"],
@@ -96,7 +104,7 @@ def load_steps(config: dict | None = None) -> list[Step]:
     keys = [s.key for s in steps]
     for s in steps:
         if s.after and s.after not in keys:
-            raise LedgerError(f"step {s.key}: 'after' names unknown step {s.after!r}")
+            raise LedgerError("ledger.config_after", step=s.key, after=s.after)
     return steps
 
 
@@ -168,36 +176,46 @@ def check_event(events, new: dict, steps: list[Step], today: date) -> None:
     done = replay(events)
     if new["kind"] == "void":
         if not (new.get("reason") or "").strip():
-            raise LedgerError("a correction needs a reason")
+            raise LedgerError("ledger.void_reason_missing")
         target = next((e for e in events if e["id"] == new.get("voids")), None)
         if target is None or target["kind"] != "done":
-            raise LedgerError(f"event {new.get('voids')} is not a recorded step of this pond")
+            raise LedgerError("ledger.void_not_a_step", event=new.get("voids"))
         if all(target["id"] != eid for _, eid in done.values()):
-            raise LedgerError(f"event {target['id']} is already cancelled")
-        dependants = [s.name for s in steps if s.after == target["step"] and s.key in done]
+            raise LedgerError("ledger.already_cancelled", event=target["id"])
+        dependants = [s for s in steps if s.after == target["step"] and s.key in done]
         if dependants:
-            raise LedgerError(f"cancel {', '.join(dependants)} first: it depends on {by_key[target['step']].name}")
+            raise LedgerError(
+                "ledger.cancel_dependants_first",
+                dependants=Words("、".join(s.name for s in dependants), ", ".join(s.name_en for s in dependants)),
+                step=_name(by_key[target["step"]]),
+            )
         return
     if new["kind"] != "done":
-        raise LedgerError(f"unknown event kind {new['kind']!r}")
+        raise LedgerError("ledger.unknown_kind", kind=new["kind"])
     step = by_key.get(new.get("step"))
     if step is None:
-        raise LedgerError(f"unknown step {new.get('step')!r}")
+        raise LedgerError("ledger.unknown_step", step=new.get("step"))
     d = new.get("event_date")
     if not isinstance(d, date):
-        raise LedgerError("the event needs a date")
+        raise LedgerError("ledger.date_missing")
     if d > today:
-        raise LedgerError(f"{step.name}: {d} is in the future")
+        raise LedgerError("ledger.in_future", step=_name(step), date=d.isoformat())
     if d < date(2022, 1, 1):
-        raise LedgerError(f"{step.name}: {d} is before the plan (2022)")
+        raise LedgerError("ledger.before_plan", step=_name(step), date=d.isoformat())
     if step.key in done:
-        raise LedgerError(f"{step.name} is already recorded ({done[step.key][0]}); cancel that event to change it")
+        raise LedgerError("ledger.already_recorded", step=_name(step), date=str(done[step.key][0]))
     if step.after:
         before = done.get(step.after)
         if before is None:
-            raise LedgerError(f"{step.name} needs {by_key[step.after].name} first")
+            raise LedgerError("ledger.needs_first", step=_name(step), first=_name(by_key[step.after]))
         if before[0] > d:
-            raise LedgerError(f"{step.name} ({d}) cannot come before {by_key[step.after].name} ({before[0]})")
+            raise LedgerError(
+                "ledger.before_first",
+                step=_name(step),
+                date=d.isoformat(),
+                first=_name(by_key[step.after]),
+                first_date=str(before[0]),
+            )
 
 
 def pond_status(done: dict, steps: list[Step]) -> str:

@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 
 from . import clock
 from .clock import TZ, week_of, week_start
+from .errors import Choices, InputError
 
 __all__ = [
     "EARLIEST",
@@ -56,24 +57,8 @@ _UNITS = {
 _NUMBER = r"\d+(?:[.,]\d+)?"
 
 
-class SampleValidationError(ValueError):
-    """One invalid field: the message names the field, the value and the reason.
-
-    Parameters
-    ----------
-    field : str
-        Field name (``site``, ``value``, ``sampled_at`` ...).
-    value : object
-        What was given.
-    reason : str
-        Why it was rejected.
-    """
-
-    def __init__(self, field: str, value, reason: str):
-        self.field = field
-        self.value = value
-        self.reason = reason
-        super().__init__(f"{field} = {value!r}: {reason}")
+#: The error of an invalid sample field (the one input error of :mod:`monitoring.errors`).
+SampleValidationError = InputError
 
 
 @dataclass(frozen=True)
@@ -95,11 +80,16 @@ class ParsedValue:
     detection_limit: float | None
 
 
+def _shown(dt: datetime) -> str:
+    """A time as a user reads it: Asia/Shanghai, to the minute."""
+    return dt.astimezone(TZ).strftime("%Y-%m-%d %H:%M")
+
+
 def _number(text: str, field: str) -> float:
     try:
         return float(text.replace(",", "."))
     except ValueError:
-        raise SampleValidationError(field, text, "not a number") from None
+        raise InputError("input.not_a_number", field=field, value=text) from None
 
 
 def unit_factor(unit: str | None) -> float:
@@ -130,7 +120,7 @@ def unit_factor(unit: str | None) -> float:
     for spelling in (key, key.lower()):
         if spelling in _UNITS:
             return _UNITS[spelling]
-    raise SampleValidationError("unit", unit, "unknown unit (use mg/L or µg/L)")
+    raise InputError("sample.unit_unknown", field="unit", value=unit)
 
 
 def parse_value(text, unit: str | None = None, detection_limit=None) -> ParsedValue:
@@ -174,32 +164,32 @@ def parse_value(text, unit: str | None = None, detection_limit=None) -> ParsedVa
     if detection_limit is not None and str(detection_limit).strip() not in ("", "nan"):
         dl = _number(str(detection_limit).strip(), "detection_limit") * factor
         if dl <= 0:
-            raise SampleValidationError("detection_limit", detection_limit, "must be positive")
+            raise InputError("input.not_positive", field="detection_limit", value=detection_limit)
     if text is None or (isinstance(text, float) and math.isnan(text)) or str(text).strip() == "":
-        raise SampleValidationError("value", text, "missing")
+        raise InputError("input.missing", field="value", value=text)
     if isinstance(text, bool):  # an Excel TRUE/FALSE cell is not a result
-        raise SampleValidationError("value", text, "not a number, '<DL', 'DLL' or 'ND'")
+        raise InputError("sample.value_unreadable", field="value", value=text)
     if isinstance(text, int | float):
         raw = repr(float(text))
     else:
         raw = unicodedata.normalize("NFKC", str(text)).strip().replace("﹤", "<")
     if raw.upper() in ("ND", "N.D.", "未检出", "<DL", "<LOD"):
         if dl is None:
-            raise SampleValidationError("value", text, "'not detected' needs a detection limit")
+            raise InputError("sample.nd_needs_dl", field="value", value=text)
         return ParsedValue(dl, True, dl)
     m = re.fullmatch(rf"<\s*({_NUMBER})", raw) or re.fullmatch(rf"({_NUMBER})\s*[Ll]", raw)
     if m:
         limit = _number(m[1], "value") * factor
         if limit <= 0:
-            raise SampleValidationError("value", text, "a detection limit must be positive")
+            raise InputError("sample.dl_not_positive", field="value", value=text)
         return ParsedValue(limit, True, limit)
     if raw.startswith("-"):
-        raise SampleValidationError("value", text, "negative concentration")
+        raise InputError("sample.negative", field="value", value=text)
     if not re.fullmatch(_NUMBER + r"(?:[eE][-+]?\d+)?", raw):
-        raise SampleValidationError("value", text, "not a number, '<DL', 'DLL' or 'ND'")
+        raise InputError("sample.value_unreadable", field="value", value=text)
     number = _number(raw, "value")
     if not math.isfinite(number) or (number == 0 and re.search(r"[1-9]", raw.split("e")[0].split("E")[0])):
-        raise SampleValidationError("value", text, "out of range")
+        raise InputError("sample.out_of_range", field="value", value=text)
     return ParsedValue(number * factor, False, dl)
 
 
@@ -270,7 +260,7 @@ def parse_datetime(value, field: str = "sampled_at") -> datetime:
     else:
         text = "" if value is None else str(value).strip()
         if not text or text.lower() == "nan":
-            raise SampleValidationError(field, value, "missing")
+            raise InputError("input.missing", field=field, value=value)
         text = text.replace("：", ":").replace("年", "-").replace("月", "-").replace("日", " ")
         text = re.sub(
             r"(\d+)\s*[时点:](\d+)\s*分?(?:\s*(\d+)\s*秒)?",
@@ -285,13 +275,13 @@ def parse_datetime(value, field: str = "sampled_at") -> datetime:
             try:
                 dt = datetime(*(int(g) for g in m.groups() if g is not None))
             except ValueError:
-                raise SampleValidationError(field, value, "not a date/time (e.g. 2022-04-12 09:30)") from None
+                raise InputError("sample.datetime_unreadable", field=field, value=value) from None
         if dt is None:
             dt = _slow_datetime(text)
         if dt is None:
-            raise SampleValidationError(field, value, "not a date/time (e.g. 2022-04-12 09:30)")
+            raise InputError("sample.datetime_unreadable", field=field, value=value)
     if not 1900 <= dt.year <= 2100:  # also keeps time-zone arithmetic away from year 1 and 9999
-        raise SampleValidationError(field, value, "not a plausible date")
+        raise InputError("sample.date_implausible", field=field, value=value)
     if dt.tzinfo is None:
         return dt.replace(tzinfo=TZ)
     return dt.astimezone(TZ)
@@ -387,26 +377,33 @@ class SampleInput:
             Naming the field, the value and the reason.
         """
         if self.parameter not in PARAMETERS:
-            raise SampleValidationError("parameter", self.parameter, f"unknown; use one of {', '.join(PARAMETERS)}")
+            raise InputError(
+                "input.unknown_choice", field="parameter", value=self.parameter, choices=", ".join(PARAMETERS)
+            )
         if self.kind not in KINDS:
-            raise SampleValidationError("kind", self.kind, f"unknown; use one of {', '.join(KINDS)}")
+            raise InputError("input.unknown_choice", field="kind", value=self.kind, choices=Choices("kind", KINDS))
         if self.qc_type not in QC_TYPES:
-            raise SampleValidationError("qc_type", self.qc_type, f"unknown; use one of {', '.join(QC_TYPES)}")
+            raise InputError(
+                "input.unknown_choice", field="qc_type", value=self.qc_type, choices=Choices("qc", QC_TYPES)
+            )
         now = now or clock.now()
         if self.sampled_at.tzinfo is None:
-            raise SampleValidationError("sampled_at", self.sampled_at, "needs a time zone")
+            raise InputError("sample.needs_timezone", field="sampled_at", value=self.sampled_at)
         if self.sampled_at > now:
-            raise SampleValidationError("sampled_at", self.sampled_at.isoformat(), "in the future")
+            raise InputError("input.in_future", field="sampled_at", value=_shown(self.sampled_at))
         if self.sampled_at.astimezone(TZ).date() < EARLIEST:
-            raise SampleValidationError("sampled_at", self.sampled_at.isoformat(), f"before {EARLIEST}")
+            raise InputError("input.before", field="sampled_at", value=_shown(self.sampled_at), earliest=str(EARLIEST))
         v = self.value
         if not math.isfinite(v.value) or v.value < 0:
-            raise SampleValidationError("value", self.value_entered or v.value, "negative or not finite")
+            raise InputError("sample.not_finite", field="value", value=self.value_entered or v.value)
         if v.value > MAX_MG_L[self.parameter]:
-            raise SampleValidationError(
-                "value",
-                self.value_entered or v.value,
-                f"{v.value:g} mg/L is not plausible for {self.parameter} (max {MAX_MG_L[self.parameter]:g})",
+            raise InputError(
+                "sample.implausible",
+                field="value",
+                value=self.value_entered or v.value,
+                mg_l=f"{v.value:g}",
+                parameter=self.parameter,
+                max=f"{MAX_MG_L[self.parameter]:g}",
             )
         if not self.method:
             self.method = PARAMETERS[self.parameter]

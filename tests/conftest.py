@@ -48,3 +48,10 @@ def actor(name: str, role: str = "admin"):
     from monitoring.auth import Actor
 
     return Actor(name, role)
+
+
+def refused(code: str, cls=None):
+    """``pytest.raises`` for one refusal, by its stable code (a UserError of ``cls``)."""
+    from i18n.errors import UserError
+
+    return pytest.raises(cls or UserError, check=lambda e: e.code == code)

@@ -83,3 +83,14 @@ class error_boundary:  # noqa: N801 - used as a context manager, like a function
 
         st.error(plain(incident(exc, where=f"page {self.where}").message(lang())))
         st.stop()  # raises Streamlit's own stop: nothing after the failed part runs
+
+
+def error_text(exc) -> str:
+    """A refusal as the user reads it: the error's message in the page's language, Markdown-escaped.
+
+    Every refusal from geo/ and monitoring/ is a :class:`i18n.errors.UserError`; its English
+    ``str()`` is for the server log only.
+    """
+    from ui.i18n import lang
+
+    return plain(exc.message(lang()))

@@ -87,12 +87,12 @@ class Accounts(Repository):
         """
         username = check_username(username)
         if role not in ROLES:
-            raise AuthError("bad_role", f"role must be one of {', '.join(ROLES)}, not {role!r}")
+            raise AuthError("auth.bad_role", field="role", value=role, roles=", ".join(ROLES))
         check_password_rules(password, username)
         digest = self.store.hasher.hash(password)
         with self._write(user, "user.create") as (conn, actor):
             if conn.execute(select(users.c.id).where(func.lower(users.c.username) == username.lower())).first():
-                raise AuthError("taken", f"username {username!r} is taken")
+                raise AuthError("auth.taken", field="username", value=username)
             values = dict(
                 username=username,
                 password_hash=digest,
@@ -134,16 +134,16 @@ class Accounts(Repository):
         AuthError, PermissionDenied
         """
         if role is not None and role not in ROLES:
-            raise AuthError("bad_role", f"role must be one of {', '.join(ROLES)}, not {role!r}")
+            raise AuthError("auth.bad_role", field="role", value=role, roles=", ".join(ROLES))
         if password is not None:
             check_password_rules(password, username)
         digest = self.store.hasher.hash(password) if password is not None else None
         with self._write(user, "user.update") as (conn, actor):
             old = conn.execute(select(users).where(users.c.username == username)).mappings().first()
             if old is None:
-                raise AuthError("unknown_user", f"no account {username!r}")
+                raise AuthError("auth.unknown_user", field="username", value=username)
             if actor.name == username and (active is False or (role is not None and role != "admin")):
-                raise AuthError("self_lockout", "you cannot disable or demote your own account")
+                raise AuthError("auth.self_lockout")
             values = {"updated_by": actor.name, "updated_at": now_utc()}
             if role is not None:
                 values["role"] = role
@@ -178,7 +178,7 @@ class Accounts(Repository):
                 or not row["active"]
                 or not verify_password(row["password_hash"], old_password, self.store.hasher)
             ):
-                raise AuthError("bad_login", "the current password is wrong")
+                raise AuthError("auth.wrong_current_password")
             values = {
                 "password_hash": self.store.hasher.hash(new_password),
                 "password_changed_at": now_utc(),
@@ -241,7 +241,7 @@ class Accounts(Repository):
                 if until is not None:
                     self._audit(conn, username or "?", "auth.locked", "user", username, None, {"client": client})
                     minutes = max(1, int((until - now).total_seconds() // 60) + 1)
-                    raise AuthError("locked", f"too many failed logins: try again in {minutes} min", minutes)
+                    raise AuthError("auth.locked", minutes=minutes)
             row = conn.execute(select(users).where(users.c.username == username)).mappings().first()
             stored = row["password_hash"] if row is not None else self._dummy_hash()
             ok = verify_password(stored, password or "", self.store.hasher) and row is not None and row["active"]
@@ -252,7 +252,7 @@ class Accounts(Repository):
                     conn, username or "?", "auth.failed", "user", username, None, {"client": client, "why": why}
                 )
         if not ok:  # the failed attempt is committed before refusing
-            raise AuthError("bad_login", "wrong username or password")
+            raise AuthError("auth.bad_login")
         token = secrets.token_urlsafe(32)
         with self.engine.begin() as conn:
             conn.execute(

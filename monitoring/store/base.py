@@ -65,15 +65,15 @@ def act(conn, user: Actor, action: str) -> Actor:
         No Actor, an unknown or disabled account, or a role without the permission.
     """
     if not isinstance(user, Actor) or not str(user.name).strip():
-        raise PermissionDenied(str(getattr(user, "name", user)), action, "no acting user")
+        raise PermissionDenied("permission.no_actor", user=str(getattr(user, "name", user) or ""), action=action)
     if user.name == "console" or user.name.startswith("console:"):
         check_permission(user.role, action, user.name)
         return user
     row = conn.execute(select(users.c.role, users.c.active).where(users.c.username == user.name)).first()
     if row is None:
-        raise PermissionDenied(user.name, action, "no such account")
+        raise PermissionDenied("permission.no_account", user=user.name, action=action)
     if not row.active:
-        raise PermissionDenied(user.name, action, "account disabled")
+        raise PermissionDenied("permission.disabled", user=user.name, action=action)
     check_permission(row.role, action, user.name)
     return Actor(user.name, row.role)
 
@@ -102,11 +102,11 @@ def photo_type(photo: bytes | None) -> str | None:
     if photo is None:
         return None
     if len(photo) > MAX_PHOTO_BYTES:
-        raise LedgerError(f"photo is {len(photo):,} bytes, more than {MAX_PHOTO_BYTES:,}")
+        raise LedgerError("photo.too_large", size=f"{len(photo):,}", limit=f"{MAX_PHOTO_BYTES:,}")
     for magic, mime in _PHOTO_MAGIC.items():
         if photo.startswith(magic):
             return mime
-    raise LedgerError("photo must be a JPEG or PNG image")
+    raise LedgerError("photo.type")
 
 
 class Repository:

@@ -15,13 +15,16 @@ from geo.crs import GEOGRAPHIC, to_metric
 
 from ..auth import Actor
 from ..compliance import sample_status
+from ..errors import MonitoringError
 from ..samples import TZ, SampleInput
 from ..schema import samples, sites, tracing_cases
 from .base import Repository, now_utc
 
 
-class CaseError(ValueError):
+class CaseError(MonitoringError):
     """A tracing-case action that is not allowed (e.g. closing without a compliant later sample)."""
+
+    default_code = "case.invalid"
 
 
 class Cases(Repository):
@@ -134,15 +137,15 @@ class Cases(Repository):
         """
         allowed = {"findings", "action", "responsible_unit", "deadline"}
         if set(fields) - allowed:
-            raise CaseError(f"unknown field(s): {sorted(set(fields) - allowed)}")
+            raise CaseError("case.unknown_fields", fields=", ".join(sorted(set(fields) - allowed)))
         if "deadline" in fields and fields["deadline"] is not None and not isinstance(fields["deadline"], date):
-            raise CaseError(f"deadline must be a date, not {fields['deadline']!r}")
+            raise CaseError("case.deadline_not_date", field="deadline", value=fields["deadline"])
         with self._write(user, "case.update") as (conn, actor):
             old = conn.execute(select(tracing_cases).where(tracing_cases.c.id == case_id)).mappings().first()
             if old is None:
-                raise CaseError(f"no tracing case {case_id}")
+                raise CaseError("case.no_such", case=case_id)
             if old["status"] == "closed":
-                raise CaseError(f"case {case_id} is closed")
+                raise CaseError("case.closed", case=case_id)
             values = {**fields, "updated_by": actor.name, "updated_at": now_utc()}
             conn.execute(update(tracing_cases).where(tracing_cases.c.id == case_id).values(**values))
             self._audit(conn, actor, "case.update", "tracing_case", case_id, {k: old[k] for k in values}, values)
@@ -169,9 +172,9 @@ class Cases(Repository):
         with self._write(user, "case.close") as (conn, actor):
             case = conn.execute(select(tracing_cases).where(tracing_cases.c.id == case_id)).mappings().first()
             if case is None:
-                raise CaseError(f"no tracing case {case_id}")
+                raise CaseError("case.no_such", case=case_id)
             if case["status"] == "closed":
-                raise CaseError(f"case {case_id} is already closed")
+                raise CaseError("case.already_closed", case=case_id)
             t0 = conn.execute(
                 select(samples.c.sampled_at_utc).where(samples.c.sample_uid == case["sample_uid"], samples.c.is_current)
             ).scalar()
@@ -191,10 +194,7 @@ class Cases(Repository):
             ).all()
             ok = [r for r in later if sample_status(r[1], r[2], case["limit_mg_l"]) == "compliant"]
             if not ok:
-                raise CaseError(
-                    f"case {case_id} stays open: no later compliant {case['parameter']} sample"
-                    f" at site {case['site_code']}"
-                )
+                raise CaseError("case.stays_open", case=case_id, parameter=case["parameter"], site=case["site_code"])
             values = dict(
                 status="closed",
                 closed_at=now_utc(),

@@ -9,7 +9,8 @@ from sqlalchemy import insert, select, update
 
 from .. import clock
 from ..auth import Actor
-from ..field import TIP_TRANSITIONS, FieldError, check_patrol, tip_zones
+from ..errors import InputError, Term
+from ..field import TIP_TRANSITIONS, check_patrol, tip_zones
 from ..schema import patrols, sites, tips
 from .base import Repository, created, now_utc, photo_type
 
@@ -61,7 +62,7 @@ class Field(Repository):
 
         Raises
         ------
-        FieldError, LedgerError
+        monitoring.errors.InputError, monitoring.ledger.LedgerError
         """
         today = today or clock.today()
         ponds, findings = [str(p) for p in ponds], list(findings)
@@ -69,7 +70,7 @@ class Field(Repository):
             codes = set(conn.execute(select(sites.c.code).where(sites.c.kind == "pond")).scalars())
             check_patrol(patrol_date, inspectors, ponds, findings, dead_fish_disposal, codes, today)
             if open_case and not findings:
-                raise FieldError("findings", findings, "a case needs at least one finding")
+                raise InputError("patrol.case_needs_finding", field="findings")
             mime = photo_type(photo)
             values = dict(
                 patrol_date=patrol_date,
@@ -104,12 +105,12 @@ class Field(Repository):
 
         Raises
         ------
-        FieldError
+        monitoring.errors.InputError
         """
         with self._write(user, "patrol.case") as (conn, actor):
             row = conn.execute(select(patrols).where(patrols.c.id == patrol_id)).mappings().first()
             if row is None or row["case_status"] != "open":
-                raise FieldError("patrol", patrol_id, "has no open case")
+                raise InputError("patrol.no_open_case", field="patrol", value=patrol_id)
             values = {"updated_by": actor.name, "updated_at": now_utc()}
             if action is not None:
                 values["case_action"] = action
@@ -119,7 +120,7 @@ class Field(Repository):
                 values["case_deadline"] = deadline
             if close:
                 if not (values.get("case_action") or row["case_action"]).strip():
-                    raise FieldError("case_action", "", "record the action taken before closing")
+                    raise InputError("patrol.close_needs_action", field="case_action")
                 values["case_status"] = "closed"
             conn.execute(update(patrols).where(patrols.c.id == patrol_id).values(**values))
             self._audit(conn, actor, "patrol.case", "patrol", patrol_id, {k: row[k] for k in values}, values)
@@ -160,14 +161,14 @@ class Field(Repository):
 
         Raises
         ------
-        FieldError
+        monitoring.errors.InputError
             Missing text, a future date, or an unreadable location.
         """
         today = today or clock.today()
         if not isinstance(received, date) or received > today:
-            raise FieldError("received_date", received, "missing or in the future")
+            raise InputError("input.date_missing_or_future", field="received_date", value=received)
         if not (what or "").strip():
-            raise FieldError("what", what, "say what was seen")
+            raise InputError("tip.what_missing", field="what", value=what)
         z = tip_zones(location, ds)
         with self._write(user, "tip.add") as (conn, actor):
             values = dict(
@@ -202,23 +203,25 @@ class Field(Repository):
 
         Raises
         ------
-        FieldError
+        monitoring.errors.InputError
         """
         with self._write(user, "tip.update") as (conn, actor):
             row = conn.execute(select(tips).where(tips.c.id == tip_id)).mappings().first()
             if row is None:
-                raise FieldError("tip", tip_id, "no such tip")
+                raise InputError("tip.no_such", field="tip", value=tip_id)
             values = {"updated_by": actor.name, "updated_at": now_utc()}
             new_status = row["status"]
             if status is not None and status != row["status"]:
                 if status not in TIP_TRANSITIONS[row["status"]]:
-                    raise FieldError("status", status, f"a {row['status']} tip cannot become {status}")
+                    raise InputError(
+                        "tip.transition", field="status", old=Term(f"t.s.{row['status']}"), new=Term(f"t.s.{status}")
+                    )
                 values["status"] = new_status = status
             if reward_granted is not None:
                 if reward_granted and new_status not in ("verified", "resolved"):
-                    raise FieldError("reward_granted", True, "only a verified tip earns a reward")
+                    raise InputError("tip.reward_unverified", field="reward_granted")
                 if reward_granted and not (reward_amount and reward_amount > 0):
-                    raise FieldError("reward_amount", reward_amount, "give the amount (positive)")
+                    raise InputError("tip.reward_amount", field="reward_amount", value=reward_amount)
                 values["reward_granted"] = bool(reward_granted)
                 values["reward_amount"] = float(reward_amount) if reward_granted else None
             if notes is not None:

@@ -17,7 +17,7 @@ from .base import Repository, now_utc, photo_type
 def _pond_events(conn, pond: str) -> list[dict]:
     kind = conn.execute(select(sites.c.kind).where(sites.c.code == pond)).scalar()
     if kind != "pond":
-        raise LedgerError(f"{pond!r} is not a pond of the register")
+        raise LedgerError("ledger.not_a_pond", pond=pond)
     if conn.dialect.name == "postgresql":  # serialise writers of one pond's ledger
         conn.execute(select(sites.c.code).where(sites.c.code == pond).with_for_update())
     rows = conn.execute(
@@ -133,7 +133,7 @@ class Ledger(Repository):
                 select(retirement_events.c.pond_code).where(retirement_events.c.id == event_id)
             ).scalar()
             if pond is None:
-                raise LedgerError(f"no ledger event {event_id}")
+                raise LedgerError("ledger.no_event", event=event_id)
             events = _pond_events(conn, pond)
             check_event(events, {"kind": "void", "voids": event_id, "reason": reason}, self.store.steps, today)
             values = dict(

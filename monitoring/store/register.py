@@ -11,27 +11,16 @@ import pandas as pd
 from sqlalchemy import func, insert, select, update
 
 from geo.crs import GEOGRAPHIC
+from i18n.errors import UserError
 
 from .. import clock
 from ..auth import Actor
-from ..samples import SampleValidationError
+from ..errors import InputError, Words
 from ..schema import boundary_versions, register_edits, sites
 from .base import Repository, now_utc
 
-
-class RegisterEditError(ValueError):
-    """A register correction or verification that cannot be stored: field, value, reason.
-
-    Parameters
-    ----------
-    field : str
-    value : object
-    reason : str
-    """
-
-    def __init__(self, field: str, value, reason: str):
-        self.field, self.value, self.reason = field, value, reason
-        super().__init__(f"{field} = {value!r}: {reason}")
+#: The error of a register correction or verification (the one input error of :mod:`monitoring.errors`).
+RegisterEditError = InputError
 
 
 class Register(Repository):
@@ -115,11 +104,16 @@ class Register(Repository):
             Acting user (``site.add``, admin).
         """
         if kind not in ("lake", "section", "pond"):
-            raise SampleValidationError("kind", kind, "site kind must be lake, section or pond")
+            raise InputError(
+                "input.unknown_choice",
+                field="site_kind",
+                value=kind,
+                choices=Words("湖体、断面、鱼塘", "lake, section, pond"),
+            )
         values = dict(code=code, kind=kind, name=name, lon=lon, lat=lat, source=source, provisional=provisional)
         with self._write(user, "site.add") as (conn, actor):
             if conn.execute(select(sites.c.code).where(sites.c.code == code)).first():
-                raise SampleValidationError("code", code, "a site with this code exists")
+                raise InputError("site.code_taken", field="site_code", value=code)
             conn.execute(insert(sites).values(**values))
             self._audit(conn, actor, "site.add", "site", code, None, values)
 
@@ -165,7 +159,7 @@ class Register(Repository):
         reg = load_register()
         reg = reg[reg.pond_id == pond_id]
         if reg.empty:
-            raise RegisterEditError("pond_id", pond_id, "no such pond in the register")
+            raise InputError("register_edit.no_such_pond", field="pond_id", value=pond_id)
         row = apply_edits(reg, edits).iloc[0]
         return {k: row[k] for k in ("coord_text", "lon", "lat", "area_mu", "uses", "coord_status", "coord_datum")}
 
@@ -176,10 +170,12 @@ class Register(Repository):
         try:
             parsed = parse_coordinate(text)
         except CoordinateError as exc:
-            raise RegisterEditError("coord_text", text, str(exc)) from exc
+            raise InputError(exc.code, field="coord_text", value=text, **exc.params) from exc
         lon, lat = parsed.lon, parsed.lat
         if not bool(in_china(lon, lat)):
-            raise RegisterEditError("coord_text", text, f"({lon:.5f}, {lat:.5f}) lies outside China")
+            raise InputError(
+                "register_edit.outside_china", field="coord_text", value=text, lon=f"{lon:.5f}", lat=f"{lat:.5f}"
+            )
         return {"coord_text": text.strip(), "lon": float(lon), "lat": float(lat)}
 
     def _write_edit(self, conn, actor, pond_id, kind, changes, reason, verified_by="", verified_on=None) -> int:
@@ -239,27 +235,27 @@ class Register(Repository):
 
         Raises
         ------
-        RegisterEditError
+        monitoring.errors.InputError
             Naming the field, value and reason; nothing is written.
         PermissionDenied
         """
         from geo.register import parse_uses
 
         if not (reason or "").strip():
-            raise RegisterEditError("reason", reason, "a correction needs a reason (where the value comes from)")
+            raise InputError("input.reason_missing", field="reason")
         if coord_text is None and uses is None and area_mu is None:
-            raise RegisterEditError("changes", "", "nothing to change")
+            raise InputError("register_edit.nothing")
         changes: dict = {}
         if coord_text is not None:
             changes |= self._point(coord_text)
         if uses is not None:
             try:
                 parts = parse_uses(uses)
-            except ValueError as exc:
-                raise RegisterEditError("uses", uses, str(exc)) from exc
+            except UserError as exc:
+                raise InputError(exc.code, field="uses", value=uses, **exc.params) from exc
             total = float(sum(mu for _, mu in parts))
             if area_mu is not None and abs(float(area_mu) - total) > 1e-9:
-                raise RegisterEditError("area_mu", area_mu, f"differs from the sum of the uses ({total:g} 亩)")
+                raise InputError("register_edit.area_sum", field="area_mu", value=area_mu, total=f"{total:g}")
             changes |= {"uses": ";".join(f"{u}{mu:g}亩" for u, mu in parts), "area_mu": total}
         with self._write(user, "register.correct") as (conn, actor):
             current = self._current_pond(conn, int(pond_id))
@@ -267,14 +263,12 @@ class Register(Repository):
                 try:
                     area = float(area_mu)
                 except (TypeError, ValueError):
-                    raise RegisterEditError("area_mu", area_mu, "not a number") from None
+                    raise InputError("input.not_a_number", field="area_mu", value=area_mu) from None
                 if not area > 0:
-                    raise RegisterEditError("area_mu", area_mu, "must be positive")
+                    raise InputError("input.not_positive", field="area_mu", value=area_mu)
                 parts = parse_uses(current["uses"])
                 if len(parts) != 1:
-                    raise RegisterEditError(
-                        "area_mu", area_mu, f"the pond has {len(parts)} uses: give the uses with their areas"
-                    )
+                    raise InputError("register_edit.area_many_uses", field="area_mu", value=area_mu, n=len(parts))
                 changes |= {"area_mu": area, "uses": f"{parts[0][0]}{area:g}亩"}
             return self._write_edit(conn, actor, int(pond_id), "correct", changes, reason.strip())
 
@@ -303,12 +297,12 @@ class Register(Repository):
 
         Raises
         ------
-        RegisterEditError, PermissionDenied
+        monitoring.errors.InputError, monitoring.auth.PermissionDenied
         """
         if not (verified_by or "").strip():
-            raise RegisterEditError("verified_by", verified_by, "say who took the reading on site")
+            raise InputError("register_edit.verified_by_missing", field="verified_by")
         if not isinstance(verified_on, date) or verified_on > clock.today():
-            raise RegisterEditError("verified_on", verified_on, "missing or in the future")
+            raise InputError("input.date_missing_or_future", field="verified_on", value=verified_on)
         changes = self._point(coord_text) | {"coord_status": "verified", "coord_datum": "WGS84/CGCS2000 (GPS)"}
         with self._write(user, "register.verify") as (conn, actor):
             return self._write_edit(

@@ -12,7 +12,9 @@ from sqlalchemy.exc import IntegrityError
 
 from ..auth import Actor
 from ..compliance import evaluate_week
-from ..samples import TZ, ParsedValue, SampleInput, SampleValidationError, iso_week, week_bounds
+from ..errors import InputError, Term
+from ..importer import RowIssue
+from ..samples import TZ, ParsedValue, SampleInput, iso_week, week_bounds
 from ..schema import audit, imports, samples, sites, tracing_cases
 from .base import Repository, audit_row, now_utc, utc
 
@@ -42,14 +44,9 @@ SAMPLE_FIELDS = [
 ]
 
 
-@dataclass(frozen=True)
-class RowError:
-    """One problem in an import: file row, column, value, reason."""
-
-    row: int
-    column: str
-    value: str
-    reason: str
+#: One problem in an import row (:class:`monitoring.importer.RowIssue`, a UserError); ``column`` is
+#: the field until :func:`monitoring.importer.import_file` names the file's own header.
+RowError = RowIssue
 
 
 @dataclass
@@ -120,6 +117,10 @@ def _row(inp: SampleInput, user: str, uid: str, version: int, batch=None, synthe
     }
 
 
+def _local(inp: SampleInput) -> str:
+    return inp.sampled_at.astimezone(TZ).strftime("%Y-%m-%d %H:%M")
+
+
 def _site_kinds(conn) -> dict:
     return dict(conn.execute(select(sites.c.code, sites.c.kind)).all())
 
@@ -127,7 +128,7 @@ def _site_kinds(conn) -> dict:
 def _check(conn, inp: SampleInput, kinds: dict, exclude_uid: str | None = None) -> None:
     inp.check()
     if inp.site not in kinds:
-        raise SampleValidationError("site", inp.site, "unknown site")
+        raise InputError("sample.unknown_site", field="site", value=inp.site)
     dup = select(samples.c.sample_uid).where(
         samples.c.site_code == inp.site,
         samples.c.sampled_at_utc == utc(inp.sampled_at),
@@ -139,17 +140,20 @@ def _check(conn, inp: SampleInput, kinds: dict, exclude_uid: str | None = None) 
     if exclude_uid:
         dup = dup.where(samples.c.sample_uid != exclude_uid)
     if conn.execute(dup).first():
-        raise SampleValidationError(
-            "sampled_at",
-            inp.sampled_at.isoformat(),
-            f"duplicate: site {inp.site} already has a {inp.parameter} {inp.qc_type} sample at this time",
+        raise InputError(
+            "sample.duplicate",
+            field="sampled_at",
+            value=_local(inp),
+            site=inp.site,
+            parameter=inp.parameter,
+            qc=Term(f"qc.{inp.qc_type}"),
         )
 
 
 def _current_row(conn, uid: str):
     row = conn.execute(select(samples).where(samples.c.sample_uid == uid, samples.c.is_current)).mappings().first()
     if row is None:
-        raise SampleValidationError("sample", uid, "no such sample")
+        raise InputError("sample.no_such", field="sample", value=uid)
     return row
 
 
@@ -174,7 +178,7 @@ class Samples(Repository):
 
         Raises
         ------
-        SampleValidationError
+        monitoring.errors.InputError
             Naming the field, value and reason; nothing is written.
         PermissionDenied
             The user may not enter samples.
@@ -188,7 +192,7 @@ class Samples(Repository):
                 self._audit(conn, actor, "sample.add", "sample", uid, None, row)
                 self.store.cases._open_if_exceeds(conn, uid, inp, actor, synthetic)
         except IntegrityError as exc:  # a concurrent writer stored the same sample first
-            raise SampleValidationError("sampled_at", inp.sampled_at.isoformat(), "duplicate sample") from exc
+            raise InputError("sample.duplicate_stored", field="sampled_at") from exc
         return uid
 
     def correct(self, uid: str, changes: dict, reason: str, *, user: Actor) -> int:
@@ -212,18 +216,18 @@ class Samples(Repository):
 
         Raises
         ------
-        SampleValidationError
+        monitoring.errors.InputError
         """
         if not reason or not reason.strip():
-            raise SampleValidationError("reason", reason, "a correction needs a reason")
+            raise InputError("input.reason_missing", field="reason")
         with self._write(user, "sample.correct") as (conn, actor):
             old = _current_row(conn, uid)
             if old["retracted"]:
-                raise SampleValidationError("sample", uid, "retracted; it cannot be corrected")
+                raise InputError("sample.retracted", field="sample", value=uid)
             inp = _input_from_row(old)
             unknown = set(changes) - set(SampleInput.__dataclass_fields__)
             if unknown:
-                raise SampleValidationError("changes", sorted(unknown), "unknown field(s)")
+                raise InputError("sample.unknown_fields", fields=", ".join(sorted(unknown)))
             for k, v in changes.items():
                 setattr(inp, k, v)
             if "value" in changes and "value_entered" not in changes:
@@ -254,11 +258,11 @@ class Samples(Repository):
             The new version number.
         """
         if not reason or not reason.strip():
-            raise SampleValidationError("reason", reason, "a retraction needs a reason")
+            raise InputError("input.reason_missing", field="reason")
         with self._write(user, "sample.retract") as (conn, actor):
             old = dict(_current_row(conn, uid))
             if old["retracted"]:
-                raise SampleValidationError("sample", uid, "already retracted")
+                raise InputError("sample.already_retracted", field="sample", value=uid)
             before = dict(old)
             conn.execute(update(samples).where(samples.c.id == old["id"]).values(is_current=False))
             old.pop("id")
@@ -310,19 +314,23 @@ class Samples(Repository):
                     continue
                 try:
                     _check(conn, item, kinds)
-                except SampleValidationError as exc:
-                    result.errors.append(RowError(line, exc.field, str(exc.value), exc.reason))
+                except InputError as exc:
+                    result.errors.append(
+                        RowIssue(exc.code, row=line, column=exc.field, field=exc.field, value=exc.value, **exc.params)
+                    )
                     continue
                 key = (item.site, utc(item.sampled_at), item.parameter, item.qc_type)
                 if key in seen:
                     result.errors.append(
-                        RowError(line, "sampled_at", item.sampled_at.isoformat(), f"duplicate of row {seen[key]}")
+                        RowIssue(
+                            "import.duplicate_row", row=line, column="sampled_at", value=_local(item), other=seen[key]
+                        )
                     )
                     continue
                 seen[key] = line
                 rows.append((item, str(uuid.uuid4())))
             if not parsed:
-                result.errors.append(RowError(0, "", "", "the file holds no samples"))
+                result.errors.append(RowIssue("import.empty"))
             if result.errors:
                 return result
             records = [_row(item, actor.name, uid, 1, batch=batch_id) for item, uid in rows]

@@ -135,16 +135,16 @@ def test_one_bad_row_rejects_the_file_and_names_every_problem(store):
     got = {(e.row, e.column, e.code) for e in result.errors}
     assert got == {
         (7, "塘号", "import.site_unknown"),
-        (8, "采样时间", "import.date_unreadable"),
-        (9, "总磷(mg/L)", "import.value_negative"),
-        (10, "总磷(mg/L)", "import.value_implausible"),
-        (11, "采样时间", "import.date_future"),
+        (8, "采样时间", "sample.datetime_unreadable"),
+        (9, "总磷(mg/L)", "sample.negative"),
+        (10, "总磷(mg/L)", "sample.implausible"),
+        (11, "采样时间", "input.in_future"),
         (12, "采样时间", "import.duplicate_row"),
-        (13, "总磷(mg/L)", "import.value_unreadable"),
-        (14, "采样时间", "import.date_implausible"),
-        (15, "采样时间", "import.date_implausible"),
-        (16, "总磷(mg/L)", "import.value_unreadable"),
-        (17, "总磷(mg/L)", "import.value_out_of_range"),
+        (13, "总磷(mg/L)", "sample.value_unreadable"),
+        (14, "采样时间", "sample.date_implausible"),
+        (15, "采样时间", "sample.date_implausible"),
+        (16, "总磷(mg/L)", "sample.value_unreadable"),
+        (17, "总磷(mg/L)", "sample.out_of_range"),
         (18, "塘号", "import.site_unknown"),
         (19, "备注", "import.too_long"),
     }
@@ -163,7 +163,7 @@ def test_excel_boolean_cell_is_not_a_value(store):
     buf = io.BytesIO()
     wb.save(buf)
     result = import_file(store, buf.getvalue(), "b.xlsx", user=actor("u"))
-    assert {(e.row, e.code) for e in result.errors} == {(2, "import.value_unreadable"), (3, "import.value_unreadable")}
+    assert {(e.row, e.code) for e in result.errors} == {(2, "sample.value_unreadable"), (3, "sample.value_unreadable")}
     assert store.samples.count() == 0
 
 
@@ -259,7 +259,7 @@ def test_reimport_writes_nothing_new(store):
 def test_sample_already_in_database_is_a_row_error(store):
     assert import_file(store, gbk(MESSY), "a.csv", user=actor("u")).written == 5
     again = import_file(store, gbk(MESSY.replace("李四,\n", "李四,x\n")), "b.csv", user=actor("u"))
-    assert again.written == 0 and {e.code for e in again.errors} == {"import.duplicate_in_db"}
+    assert again.written == 0 and {e.code for e in again.errors} == {"sample.duplicate"}
     assert again.errors[0].column in ("采样时间", "塘号")
 
 

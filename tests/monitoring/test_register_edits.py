@@ -51,7 +51,7 @@ def test_area_and_uses(store):
     "kwargs, field",
     [
         ({"reason": "", "area_mu": 5}, "reason"),
-        ({"reason": "x"}, "changes"),
+        ({"reason": "x"}, None),  # nothing to change: no one field
         ({"reason": "x", "coord_text": "E200 N29"}, "coord_text"),
         ({"reason": "x", "coord_text": "E2.35 N48.85"}, "coord_text"),  # Paris: outside China
         ({"reason": "x", "uses": "鱼塘"}, "uses"),

@@ -114,7 +114,7 @@ def test_admin_corrects_and_verifies_a_pond(fresh_app):
     at.text_input(key="rg_coord").set_value("E113.4143 N29.6399")
     at.radio(key="rg_datum.zh").set_value("wgs84")
     next(b for b in at.button if "correct_pond" in str(b.proto.id)).click().run()
-    assert "reason" in at.error[0].value  # a correction needs its reason
+    assert "原因" in at.error[0].value  # a correction needs its reason (said in Chinese)
     at.text_input(key="rg_coord").set_value("E113.4143 N29.6399")
     at.text_input(key="rg_reason").set_value("村委会核对")
     at.radio(key="rg_datum.zh").set_value("wgs84")

@@ -41,7 +41,7 @@ def test_recording_a_step_moves_the_dashboard_and_the_map(app):
     app.selectbox(key="ledger_pond").set_value(6).run()
     app.selectbox(key="rec_step").set_value("closed_out")
     app.button[0].click().run()
-    assert "需要" in app.error[0].value or "needs" in app.error[0].value
+    assert app.error[0].value == "未记录：“退养完成 / 整治销号”需要先完成“解除承包经营合同”。"  # Chinese throughout
     # Dashboard figures.
     the_store().ledger.record("5", "closed_out", date(2022, 5, 1), user=actor("u"))
     app.switch_page("ui/pages/dashboard.py").run()

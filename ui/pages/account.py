@@ -4,7 +4,7 @@ from monitoring.auth import AuthError
 from ui.auth import actor, logout
 from ui.data import store
 from ui.i18n import tr
-from ui.widgets import plain
+from ui.widgets import error_text, plain
 
 me = actor()
 st.title(tr("page.account"))
@@ -23,7 +23,7 @@ if go:
         try:
             store().accounts.change_password(me.name, old, new)
         except AuthError as exc:
-            st.error(plain(str(exc)))
+            st.error(error_text(exc))
         else:
             st.success(tr("auth.password_changed"))
 

@@ -5,7 +5,6 @@ import streamlit as st
 
 from geo.boundaries import EXTENSIONS, KINDS, MAX_UPLOAD_BYTES, BoundaryError
 from geo.cells import csv_bytes
-from i18n.errors import UserError
 from monitoring import clock
 from monitoring.auth import ROLES, AuthError, PermissionDenied
 from monitoring.clock import TZ
@@ -13,8 +12,8 @@ from monitoring.store import RegisterEditError
 from ui.auth import actor, denied
 from ui.coords import datum_radio, entered
 from ui.data import current_dataset, store
-from ui.i18n import labeller, lang, tr
-from ui.widgets import keep, keyed, plain
+from ui.i18n import labeller, tr
+from ui.widgets import error_text, keep, keyed, plain
 
 db = store()
 me = actor()
@@ -82,7 +81,7 @@ with tab_users:
                 db.accounts.create(n_name, n_pw, n_role, user=me, display_name=n_display)
                 done("users", tr("adm.created", name=plain(n_name.strip())))
             except (AuthError, PermissionDenied) as exc:
-                c1.error(plain(str(exc)))
+                c1.error(error_text(exc))
     if len(accounts):
         with c2.form("edit_user", clear_on_submit=True):
             st.markdown(f"**{tr('adm.edit_user')}**")
@@ -114,7 +113,7 @@ with tab_users:
                 )
                 done("users", tr("adm.updated_ok", name=plain(e_name)))
             except (AuthError, PermissionDenied) as exc:
-                c2.error(plain(str(exc)))
+                c2.error(error_text(exc))
 
 # --- audit trail --------------------------------------------------------------------------
 with tab_audit:
@@ -199,9 +198,7 @@ with tab_register:
             db.register.correct_pond(pid, user=me, reason=reason, coord_text=coord, uses=c_uses.strip() or None)
             done("register", tr("adm.saved"))
         except (RegisterEditError, PermissionDenied) as exc:
-            r1.error(plain(str(exc)))
-        except UserError as exc:
-            r1.error(plain(exc.message(lang())))
+            r1.error(error_text(exc))
     with r2.form("verify_pond", clear_on_submit=True):
         st.markdown(f"**{tr('adm.verify')}**")
         v_coord = st.text_input(tr("adm.gps"), help=tr("adm.coord_help"), key="rg_gps")
@@ -216,9 +213,7 @@ with tab_register:
             db.register.verify_pond(pid, coord or "", user=me, verified_by=v_by, verified_on=v_on, note=v_note)
             done("register", tr("adm.saved"))
         except (RegisterEditError, PermissionDenied) as exc:
-            r2.error(plain(str(exc)))
-        except UserError as exc:
-            r2.error(plain(exc.message(lang())))
+            r2.error(error_text(exc))
     edits = db.register.edits(pid)
     st.markdown(f"**{tr('adm.edit_history')}**")
     if edits.empty:
@@ -275,9 +270,9 @@ with tab_bounds:
                 vid = db.register.upload_boundary(b_kind, b_file.name, b_file.getvalue(), user=me, note=b_note)
                 done("boundaries", tr("adm.uploaded", id=vid))
             except BoundaryError as exc:
-                st.error(plain(exc.message(lang())))
+                st.error(error_text(exc))
             except PermissionDenied as exc:
-                st.error(plain(str(exc)))
+                st.error(error_text(exc))
     versions = db.register.list_boundaries()
     if versions.empty:
         st.caption(tr("adm.no_versions"))

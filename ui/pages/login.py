@@ -4,6 +4,7 @@ from monitoring.auth import AuthError
 from ui.auth import client_id, remember
 from ui.data import store
 from ui.i18n import tr
+from ui.widgets import error_text
 
 st.title(tr("app.title"))
 st.subheader(tr("page.login"))
@@ -23,8 +24,8 @@ if submitted:
     try:
         remember(db.accounts.login(name, password, client_id()))
     except AuthError as exc:
-        if exc.code == "locked":
-            st.error(tr("auth.locked", minutes=exc.minutes))
+        if exc.code == "auth.locked":
+            st.error(error_text(exc))
         else:
             st.error(tr("auth.bad_login"))
     else:

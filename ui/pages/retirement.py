@@ -1,7 +1,6 @@
 import pandas as pd
 import streamlit as st
 
-from i18n.errors import UserError
 from monitoring import clock
 from monitoring.field import FINDINGS, FieldError
 from monitoring.ledger import LedgerError, live_events, load_units, overdue, unit_duties
@@ -125,7 +124,7 @@ with tab_ledger:
                     st.session_state["rec_form_gen"] = gen + 1
                     st.rerun()
                 except LedgerError as exc:
-                    st.error(plain(tr("r.refused", reason=exc)))
+                    st.error(plain(tr("r.refused", reason=exc.message(LANG))))
     with right:
         st.subheader(tr("r.events"))
         events = db.ledger.events(str(pond))
@@ -172,7 +171,7 @@ with tab_ledger:
                             st.success(tr("r.voided"))
                             st.rerun()
                         except LedgerError as exc:
-                            st.error(plain(tr("r.refused", reason=exc)))
+                            st.error(plain(tr("r.refused", reason=exc.message(LANG))))
 
     # --- responsibilities -----------------------------------------------------------------
     st.subheader(tr("r.duties"))
@@ -237,7 +236,7 @@ with tab_patrol:
                 )
                 st.success(tr("r.saved"))
             except (FieldError, LedgerError) as exc:
-                st.error(plain(tr("r.refused", reason=exc)))
+                st.error(plain(tr("r.refused", reason=exc.message(LANG))))
     st.subheader(tr("p.list"))
     pat = db.field.list_patrols()
     if pat.empty:
@@ -284,7 +283,7 @@ with tab_patrol:
                         )
                         st.success(tr("s.case_saved"))
                 except FieldError as exc:
-                    st.error(plain(tr("r.refused", reason=exc)))
+                    st.error(plain(tr("r.refused", reason=exc.message(LANG))))
 
 # --- public tips ---------------------------------------------------------------------------
 with tab_tips:
@@ -321,9 +320,7 @@ with tab_tips:
                     )
                 )
             except FieldError as exc:
-                st.error(plain(tr("s.error", field=exc.field, value=exc.value, reason=exc.reason)))
-            except UserError as exc:
-                st.error(plain(exc.message(lang())))
+                st.error(plain(tr("refusal.not_saved", reason=exc.message(LANG))))
     st.subheader(tr("t.list"))
     tp = db.field.list_tips()
     if tp.empty:
@@ -376,4 +373,4 @@ with tab_tips:
                     )
                     st.success(tr("s.case_saved"))
             except FieldError as exc:
-                st.error(plain(tr("s.error", field=exc.field, value=exc.value, reason=exc.reason)))
+                st.error(plain(tr("refusal.not_saved", reason=exc.message(LANG))))

@@ -6,14 +6,15 @@ import pandas as pd
 import streamlit as st
 
 from monitoring import clock
-from monitoring.samples import KINDS, PARAMETERS, QC_TYPES, TZ, SampleInput, SampleValidationError
+from monitoring.errors import InputError
+from monitoring.samples import KINDS, PARAMETERS, QC_TYPES, TZ, SampleInput
 from monitoring.samples import parse_value as read_value
 from monitoring.store import CaseError
 from ui import sample_import
 from ui.auth import actor, can, denied, read_only_note
 from ui.data import store, weekly, weekly_grid
 from ui.i18n import labeller, lang, tr
-from ui.widgets import keep, keyed, plain, unit_options
+from ui.widgets import error_text, keep, keyed, plain, unit_options
 
 db = store()
 LANG = lang()
@@ -31,8 +32,8 @@ def site_label(code):
     return f"{code} · {site_names.get(code, '')}"
 
 
-def show_error(exc: SampleValidationError):
-    st.error(plain(tr("s.error", field=exc.field, value=exc.value, reason=exc.reason)))
+def show_error(exc: InputError):
+    st.error(plain(tr("refusal.not_saved", reason=exc.message(LANG))))
 
 
 def fmt_value(row) -> str:
@@ -115,7 +116,7 @@ with tab_entry:
                 )
                 if db.cases.for_sample(uid) is not None:
                     st.warning(tr("s.case_opened"))
-            except SampleValidationError as exc:
+            except InputError as exc:
                 show_error(exc)
     st.subheader(tr("s.history_of", site=site_label(site)))
     hist = db.samples.find(site=site, parameter=None, limit=50)
@@ -253,7 +254,7 @@ with tab_tracing:
                     db.cases.close(cid, user=me)
                     st.success(tr("s.case_closed"))
             except CaseError as exc:
-                st.error(plain(str(exc)))
+                st.error(error_text(exc))
     closed = db.cases.find("closed")
     if len(closed):
         with st.expander(f"{tr('s.cases_closed')} ({len(closed)})"):
@@ -322,5 +323,5 @@ with tab_history:
                         uid, {"value": read_value(new_value), "value_entered": new_value.strip()}, reason, user=me
                     )
                     st.success(tr("s.corrected", v=v))
-            except SampleValidationError as exc:
+            except InputError as exc:
                 show_error(exc)
