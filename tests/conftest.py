@@ -55,3 +55,13 @@ def refused(code: str, cls=None):
     from i18n.errors import UserError
 
     return pytest.raises(cls or UserError, check=lambda e: e.code == code)
+
+
+def migration_head() -> str:
+    """The newest migration's revision, read from the migration scripts (not hard-coded)."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(ROOT / "monitoring" / "migrations"))
+    return ScriptDirectory.from_config(cfg).get_current_head()
