@@ -154,7 +154,7 @@ def _gdal_warnings_logged(name: str):
 #: Layer names taken first for each kind in a multi-layer file (the project's own exports included).
 LAYER_NAMES = {
     "lake": ("lake", "lakes", "yehu", "map.layer.lake"),
-    "sections": ("sections", "section", "x.kml.sections"),
+    "sections": ("sections", "section", "export.kml.sections"),
     "ponds": ("ponds", "pond_outlines", "map.layer.ponds"),
     "admin": ("admin", "admin_areas"),
 }

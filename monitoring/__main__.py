@@ -410,7 +410,7 @@ def _main(argv=None) -> int:
         try:
             week_bounds(args.week)
         except ValueError:
-            say("rep.bad_week", err=True, week=args.week)
+            say("report.bad_week", err=True, week=args.week)
             return 2
         try:
             data = weekly_report(store, current_dataset(store), args.week, lang=lang())
@@ -418,7 +418,7 @@ def _main(argv=None) -> int:
             print(text_of(exc), file=sys.stderr)
             return 1
         args.out.write_bytes(data)
-        say("rep.wrote", path=args.out.name, week=args.week, kb=round(len(data) / 1024))
+        say("report.wrote", path=args.out.name, week=args.week, kb=round(len(data) / 1024))
         return 0
     if args.cmd == "export":
         from .export import geo_export, ledger_workbook

@@ -9,8 +9,9 @@ Examples
 --------
 >>> err = InputError("input.missing", field="value", value="")
 >>> err.message("en")
-'Value: missing.'
->>> InputError("sample.duplicate", field="sampled_at", site="5", parameter="TP", qc=Term("qc.regular")).reason("zh")
+'Value: Missing.'
+>>> dup = InputError("sample.duplicate", field="sampled_at", site="5", parameter="TP", qc=Term("qc_type.regular"))
+>>> dup.reason("zh")
 '点位 5 在这一时间已有一个 TP 常规样品（重复）。'
 """
 

@@ -122,9 +122,9 @@ def geo_layers(ds, statuses: dict | None = None) -> dict[str, gpd.GeoDataFrame]:
     if "verified_on" in reg.columns:
         ponds["verified_on"] = _dates(reg.verified_on).values
     ban = _provenance(ds.ban_zone)
-    ban.insert(0, "名称", t("x.kml.ban"))
+    ban.insert(0, "名称", t("export.kml.ban"))
     nofish = _provenance(ds.nofish_zones)
-    nofish.insert(0, "名称", [t("x.kml.nofish", section=s) for s in nofish.section_id])
+    nofish.insert(0, "名称", [t("export.kml.nofish", section=s) for s in nofish.section_id])
     return {
         "ponds": gpd.GeoDataFrame(ponds, geometry=reg.geometry.values, crs=ds.register.crs),
         "lake": _provenance(ds.lake.gdf),

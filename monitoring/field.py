@@ -69,7 +69,7 @@ def check_patrol(patrol_date: date, inspectors: str, ponds, findings, disposal: 
     bad = [f for f in findings if f not in FINDINGS]
     if bad:
         raise InputError(
-            "input.unknown_choice", field="findings", value=", ".join(bad), choices=Choices("p.f", FINDINGS)
+            "input.unknown_choice", field="findings", value=", ".join(bad), choices=Choices("patrol.finding", FINDINGS)
         )
     if "dead_fish" in findings and not (disposal or "").strip():
         raise InputError("patrol.disposal_missing", field="dead_fish_disposal", value=disposal)

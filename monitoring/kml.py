@@ -48,9 +48,9 @@ _ASCII = {"暂定": "provisional"}
 _FOLDERS = {
     "ponds": "map.layer.ponds",
     "lake": "map.layer.lake",
-    "ban_zone": "x.kml.ban",
-    "nofish_zones": "x.kml.nofish_folder",
-    "sections": "x.kml.sections",
+    "ban_zone": "export.kml.ban",
+    "nofish_zones": "export.kml.nofish_folder",
+    "sections": "export.kml.sections",
 }
 
 
@@ -197,8 +197,8 @@ def kml_document(layers: dict[str, gpd.GeoDataFrame]) -> bytes:
     """
     root = ET.Element("kml", xmlns=NS)
     doc = _sub(root, "Document")
-    _sub(doc, "name", t("x.kml.document"))
-    _sub(doc, "description", t("x.kml.note"))
+    _sub(doc, "name", t("export.kml.document"))
+    _sub(doc, "description", t("export.kml.note"))
     for sid in STYLES:
         _style(doc, sid)
     wgs = {name: gdf.to_crs(4326) for name, gdf in layers.items()}

@@ -93,7 +93,7 @@ def _pond_rows(store, ds, today, lang):
     ledger = store.ledger.done_steps()
     reg = ds.register.set_index("pond_id")
     cls = ds.classification.set_index("pond_id")
-    col = lambda k: t(f"x.col.{k}", lang)  # noqa: E731
+    col = lambda k: t(f"export.col.{k}", lang)  # noqa: E731
     full, slim = [], []
     for pid, r in reg.iterrows():
         done = ledger.get(str(pid), {})
@@ -106,7 +106,7 @@ def _pond_rows(store, ds, today, lang):
             if state == "done":
                 steps[name] = Mark(done[s.key][0], "good")
             elif state == "overdue":
-                steps[name] = Mark(t("x.overdue", lang, days=days), "late")
+                steps[name] = Mark(t("export.overdue", lang, days=days), "late")
             else:
                 steps[name] = ""
         base = {col("pond_id"): int(pid), col("town"): r.town, col("village"): r.village, col("farm_name"): r.farm_name}
@@ -151,12 +151,12 @@ def _weekly(store, smp, lang, today, weeks=None):
     out = pd.DataFrame(index=grid.index)
     for w in grid.columns:
         out[w] = [
-            Mark(t("x.unsampled", lang) if v == "missing" else _code("status", v, lang), fills[v])
+            Mark(t("export.unsampled", lang) if v == "missing" else _code("status", v, lang), fills[v])
             if v in fills
             else _code("status", v, lang)
             for v in grid[w]
         ]
-    return out.reset_index(names=t("x.col.site", lang))
+    return out.reset_index(names=t("export.col.site", lang))
 
 
 def ledger_workbook(store, ds, today=None, lang: str = "zh", weeks: list[str] | None = None) -> bytes:
@@ -182,20 +182,20 @@ def ledger_workbook(store, ds, today=None, lang: str = "zh", weeks: list[str] | 
     bytes
     """
     today = today or clock.today()
-    col = lambda k: t(f"x.col.{k}", lang)  # noqa: E731
+    col = lambda k: t(f"export.col.{k}", lang)  # noqa: E731
     yes = lambda s: s.map(lambda v: _yes(v, lang))  # noqa: E731
-    unit_line = t("x.unit_line", lang, unit=reporting_unit())
-    date_line = t("x.date_line", lang, day=t("x.day", lang, y=today.year, m=today.month, d=today.day))
+    unit_line = t("export.unit_line", lang, unit=reporting_unit())
+    date_line = t("export.date_line", lang, day=t("export.day", lang, y=today.year, m=today.month, d=today.day))
     wb = Workbook()
     wb.remove(wb.active)
 
     def sheet(key, heading_key, df, **kw):
-        form_sheet(wb, t(f"x.sheet.{key}", lang), t(heading_key, lang), unit_line, date_line, df, **kw)
+        form_sheet(wb, t(f"export.sheet.{key}", lang), t(heading_key, lang), unit_line, date_line, df, **kw)
 
     slim, full = _pond_rows(store, ds, today, lang)
     step_cols = [s.name if lang == "zh" else s.name_en for s in store.steps]
-    sheet("print", "x.title", slim, date_cols=step_cols, max_width=24)
-    sheet("ponds", "x.title", full, date_cols=[col("verified_on"), *step_cols])
+    sheet("print", "export.title", slim, date_cols=step_cols, max_width=24)
+    sheet("ponds", "export.title", full, date_cols=[col("verified_on"), *step_cols])
 
     ev = store.ledger.events()
     names = {s.key: (s.name if lang == "zh" else s.name_en) for s in store.steps}
@@ -203,7 +203,7 @@ def ledger_workbook(store, ds, today=None, lang: str = "zh", weeks: list[str] | 
         {
             col("event_id"): ev.id,
             col("pond_id"): pd.to_numeric(ev.pond_code),
-            col("kind"): ev.kind.map(lambda k: _code("r.kind", k, lang)),
+            col("kind"): ev.kind.map(lambda k: _code("retirement.kind", k, lang)),
             col("step"): ev.step.map(names),
             col("voids"): ev.voids,
             col("date"): ev.event_date.map(_day),
@@ -216,7 +216,7 @@ def ledger_workbook(store, ds, today=None, lang: str = "zh", weeks: list[str] | 
             col("recorded_at"): ev.recorded_at,
         }
     )
-    sheet("events", "x.heading.events", events, date_cols=[col("date")], datetime_cols=[col("recorded_at")])
+    sheet("events", "export.heading.events", events, date_cols=[col("date")], datetime_cols=[col("recorded_at")])
 
     smp = store.samples.find(parameter=None)
     samples = pd.DataFrame(
@@ -224,16 +224,16 @@ def ledger_workbook(store, ds, today=None, lang: str = "zh", weeks: list[str] | 
             col("sample_uid"): smp.sample_uid,
             col("version"): smp.version,
             col("site"): smp.site_code,
-            col("sample_kind"): smp.kind.map(lambda k: _code("kind", k, lang)),
+            col("sample_kind"): smp.kind.map(lambda k: _code("sample_kind", k, lang)),
             col("sampled_at"): smp.sampled_at,
             col("week"): smp.week,
-            col("parameter"): smp.parameter.map(lambda k: _code("x.param", k, lang)),
+            col("parameter"): smp.parameter.map(lambda k: _code("export.param", k, lang)),
             col("value"): smp.value_mg_l,
             col("censored"): yes(smp.censored),
             col("dl"): smp.detection_limit,
             col("entered"): smp.value_entered,
             col("method"): smp.method,
-            col("qc"): smp.qc_type.map(lambda k: _code("qc", k, lang)),
+            col("qc"): smp.qc_type.map(lambda k: _code("qc_type", k, lang)),
             col("lab"): smp.laboratory,
             col("inspector"): smp.inspector,
             col("notes"): smp.notes,
@@ -241,21 +241,21 @@ def ledger_workbook(store, ds, today=None, lang: str = "zh", weeks: list[str] | 
             col("synthetic"): yes(smp.synthetic),
         }
     )
-    sheet("samples", "x.heading.samples", samples, datetime_cols=[col("sampled_at")])
-    sheet("weekly", "x.heading.weekly", _weekly(store, smp, lang, today, weeks))
+    sheet("samples", "export.heading.samples", samples, datetime_cols=[col("sampled_at")])
+    sheet("weekly", "export.heading.weekly", _weekly(store, smp, lang, today, weeks))
 
     cases = store.cases.find()
     sheet(
         "cases",
-        "x.heading.cases",
+        "export.heading.cases",
         pd.DataFrame(
             {
                 col("case_id"): cases.id,
                 col("site"): cases.site_code,
-                col("parameter"): cases.parameter.map(lambda k: _code("x.param", k, lang)),
+                col("parameter"): cases.parameter.map(lambda k: _code("export.param", k, lang)),
                 col("value"): [Mark(v, "bad") for v in cases.value_mg_l],
                 col("limit"): cases.limit_mg_l,
-                col("case_status"): cases.status.map(lambda k: _code("x.case", k, lang)),
+                col("case_status"): cases.status.map(lambda k: _code("export.case", k, lang)),
                 col("opened_at"): cases.opened_at,
                 col("findings"): cases.findings,
                 col("action"): cases.action,
@@ -271,7 +271,7 @@ def ledger_workbook(store, ds, today=None, lang: str = "zh", weeks: list[str] | 
     sep = t("list.sep", lang)
     sheet(
         "patrols",
-        "x.heading.patrols",
+        "export.heading.patrols",
         pd.DataFrame(
             {
                 col("event_id"): pat.id,
@@ -279,10 +279,12 @@ def ledger_workbook(store, ds, today=None, lang: str = "zh", weeks: list[str] | 
                 col("inspectors"): pat.inspectors,
                 col("ponds"): pat.ponds,
                 col("area"): pat.area,
-                col("problems"): [sep.join(_code("p.f", f, lang) for f in x.split(",") if f) for x in pat.findings],
+                col("problems"): [
+                    sep.join(_code("patrol.finding", f, lang) for f in x.split(",") if f) for x in pat.findings
+                ],
                 col("disposal"): pat.dead_fish_disposal,
                 col("notes"): pat.notes,
-                col("case"): pat.case_status.map(lambda k: "" if k == "none" else _code("x.case", k, lang)),
+                col("case"): pat.case_status.map(lambda k: "" if k == "none" else _code("export.case", k, lang)),
                 col("action"): pat.case_action,
                 col("unit"): pat.case_unit,
                 col("deadline"): pat.case_deadline.map(_day),
@@ -294,7 +296,7 @@ def ledger_workbook(store, ds, today=None, lang: str = "zh", weeks: list[str] | 
     tp = store.field.list_tips()
     sheet(
         "tips",
-        "x.heading.tips",
+        "export.heading.tips",
         pd.DataFrame(
             {
                 col("event_id"): tp.id,
@@ -307,7 +309,7 @@ def ledger_workbook(store, ds, today=None, lang: str = "zh", weeks: list[str] | 
                 col("in_nofish"): yes(tp.in_nofish_zone),
                 col("nearest"): tp.nearest_pond,
                 col("nearest_m"): tp.nearest_pond_m.round(0),
-                col("tip_status"): tp.status.map(lambda k: _code("t.s", k, lang)),
+                col("tip_status"): tp.status.map(lambda k: _code("tips.status", k, lang)),
                 col("reward"): tp.reward_amount,
                 col("contact"): tp.contact,
                 col("recorded_by"): tp.recorded_by,

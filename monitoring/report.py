@@ -217,11 +217,11 @@ def _map(fig, ds, statuses: dict, lang: str, rect):
             linestyle="",
             color=STATUS_COLOURS[""],
             markeredgecolor="black",
-            label=t("rep.map.no_status", lang),
+            label=t("report.map.no_status", lang),
         ),
-        Line2D([], [], color="#d62a2a", linestyle="--", label=t("x.kml.ban", lang)),
+        Line2D([], [], color="#d62a2a", linestyle="--", label=t("export.kml.ban", lang)),
         Line2D([], [], marker="s", linestyle="", color="#8ac8f0", label=t("map.layer.lake", lang)),
-        Line2D([], [], marker="s", linestyle="", color="#9c40b4", alpha=0.4, label=t("x.kml.nofish_folder", lang)),
+        Line2D([], [], marker="s", linestyle="", color="#9c40b4", alpha=0.4, label=t("export.kml.nofish_folder", lang)),
         Line2D(
             [],
             [],
@@ -229,7 +229,7 @@ def _map(fig, ds, statuses: dict, lang: str, rect):
             linestyle="",
             markerfacecolor="none",
             markeredgecolor="#d62a2a",
-            label=t("rep.map.suspect", lang),
+            label=t("report.map.suspect", lang),
         ),
     ]
     ax.legend(handles=handles, loc="upper left", fontsize=6.5, framealpha=0.9)
@@ -277,21 +277,21 @@ def weekly_report(store, ds, week: str, lang: str = "zh", today=None) -> bytes:
     buf = io.BytesIO()
     tr = lambda key, **kw: t(key, lang, **kw)  # noqa: E731
     step_name = lambda s: s["name"] if lang == "zh" else s["name_en"]  # noqa: E731
-    with PdfPages(buf, metadata={"Title": tr("rep.title", week=week), "Creator": "Yehu Monitor"}) as pdf:
-        pages = _Pages(pdf, family, tr("rep.footer", week=week, made=made))
+    with PdfPages(buf, metadata={"Title": tr("report.title", week=week), "Creator": "Yehu Monitor"}) as pdf:
+        pages = _Pages(pdf, family, tr("report.footer", week=week, made=made))
         page = pages.page()
-        page.text(0.5, 0.965, tr("rep.title", week=week), ha="center", fontsize=15, weight="bold")
+        page.text(0.5, 0.965, tr("report.title", week=week), ha="center", fontsize=15, weight="bold")
         pages.y = 0.935
         pages.text(
-            tr("rep.period", start=d["start"].isoformat(), end=d["end"].isoformat(), day=d["day"].isoformat())
+            tr("report.period", start=d["start"].isoformat(), end=d["end"].isoformat(), day=d["day"].isoformat())
             + "\n"
-            + tr("rep.unit", unit=reporting_unit(), made=made),
+            + tr("report.unit", unit=reporting_unit(), made=made),
             size=8.5,
             colour="#333333",
         )
         pages.text(
             tr(
-                "rep.key",
+                "report.key",
                 retired=p["retired"],
                 total=p["total"],
                 mu=f"{a['retired']:g}",
@@ -308,59 +308,60 @@ def weekly_report(store, ds, week: str, lang: str = "zh", today=None) -> bytes:
         map_h = 0.46
         outside = _map(page, ds, d["statuses"], lang, (0.07, pages.y - map_h, 0.86, map_h))
         pages.y -= map_h + 0.008
-        note = tr("rep.map.note")
+        note = tr("report.map.note")
         if ds.provisional:
-            note += tr("rep.map.provisional")
+            note += tr("report.map.provisional")
         if outside:
-            note += "\n" + tr("rep.map.outside", ponds=tr("list.sep").join(map(str, outside)))
+            note += "\n" + tr("report.map.outside", ponds=tr("list.sep").join(map(str, outside)))
         pages.text(note, size=7.5, colour="#444444")
 
         # 1. The week's sampling.
-        pages.heading(tr("rep.h.sampling", week=week))
+        pages.heading(tr("report.h.sampling", week=week))
         s = d["sampling"]
         colours = {"exceeds": "#f4b6b6", "missing": "#e4e4e4", "indeterminate": "#f9d29d"}
         rows = [
             [
                 r.site_code,
-                t(f"rep.kind.{r.kind}", lang),
+                t(f"report.kind.{r.kind}", lang),
                 int(r.n),
                 _fmt(r.max_mg_l) + (" L" if r.n and bool(r.max_censored) else ""),
                 _fmt(r.limit_mg_l, 2) if r.limit_mg_l == r.limit_mg_l else (r.grade or "—"),
-                tr("x.unsampled") if r.status == "missing" else t(f"status.{r.status}", lang),
+                tr("export.unsampled") if r.status == "missing" else t(f"status.{r.status}", lang),
             ]
             for r in s.itertuples()
         ]
         status_col = list(s.status)
         pages.table(
             [
-                tr("x.col.site"),
-                tr("rep.col.kind"),
-                tr("rep.col.n"),
-                tr("rep.col.max"),
-                tr("rep.col.limit"),
-                tr("rep.col.result"),
+                tr("export.col.site"),
+                tr("report.col.kind"),
+                tr("report.col.n"),
+                tr("report.col.max"),
+                tr("report.col.limit"),
+                tr("report.col.result"),
             ],
             rows,
             [0.12, 0.16, 0.12, 0.2, 0.2, 0.2],
             colours=lambda i, c: colours.get(status_col[i]) if c == 5 else None,
         )
         # 2. Exceedances and open tracing cases.
-        pages.heading(tr("rep.h.cases"))
+        pages.heading(tr("report.h.cases"))
         ex = d["exceedances"]
         pages.text(
-            tr("rep.exceed", n=len(ex), sites=tr("list.sep").join(ex.site_code) if len(ex) else tr("rep.none")), size=9
+            tr("report.exceed", n=len(ex), sites=tr("list.sep").join(ex.site_code) if len(ex) else tr("report.none")),
+            size=9,
         )
         cs = d["cases"]
         if len(cs):
             pages.table(
                 [
-                    tr("x.col.case_id"),
-                    tr("x.col.site"),
-                    tr("x.col.value"),
-                    tr("x.col.opened_at"),
-                    tr("x.col.unit"),
-                    tr("x.col.deadline"),
-                    tr("x.col.action"),
+                    tr("export.col.case_id"),
+                    tr("export.col.site"),
+                    tr("export.col.value"),
+                    tr("export.col.opened_at"),
+                    tr("export.col.unit"),
+                    tr("export.col.deadline"),
+                    tr("export.col.action"),
                 ],
                 [
                     [
@@ -377,25 +378,29 @@ def weekly_report(store, ds, week: str, lang: str = "zh", today=None) -> bytes:
                 [0.08, 0.08, 0.12, 0.14, 0.18, 0.14, 0.26],
             )
         else:
-            pages.text(tr("rep.no_cases"), size=9)
+            pages.text(tr("report.no_cases"), size=9)
         # 3. The lake against its target.
-        pages.heading(tr("rep.h.lake"))
+        pages.heading(tr("report.h.lake"))
         for lk in fig["lake"]:
             if lk["grade"] is None:
-                pages.text(tr("d.lake_none", site=lk["site"]), size=9)
+                pages.text(tr("dashboard.lake_none", site=lk["site"]), size=9)
             else:
                 line = tr(
-                    "d.lake_line", site=lk["site"], grade=lk["grade"], target=lk["target"], when=lk["latest_at"][:10]
+                    "dashboard.lake_line",
+                    site=lk["site"],
+                    grade=lk["grade"],
+                    target=lk["target"],
+                    when=lk["latest_at"][:10],
                 )
                 pages.text(
-                    line + " " + tr("rep.meets" if lk["meets_target"] else "rep.misses"),
+                    line + " " + tr("report.meets" if lk["meets_target"] else "report.misses"),
                     size=9,
                     colour="#1a7f1a" if lk["meets_target"] else "#b01c1c",
                 )
         if not fig["lake"]:
-            pages.text(tr("rep.no_lake_sites"), size=9)
+            pages.text(tr("report.no_lake_sites"), size=9)
         # 4. Trend per site.
-        pages.heading(tr("rep.h.trend", weeks=d["trend_weeks"]))
+        pages.heading(tr("report.h.trend", weeks=d["trend_weeks"]))
         tdf = d["trend"]
         if len(tdf):
             dirs = list(tdf.direction)
@@ -426,9 +431,9 @@ def weekly_report(store, ds, week: str, lang: str = "zh", today=None) -> bytes:
         else:
             pages.text(tr("trend.none", weeks=d["trend_weeks"]), size=9)
         # 5. Retirement progress.
-        pages.heading(tr("rep.h.progress"))
+        pages.heading(tr("report.h.progress"))
         pages.table(
-            [tr("x.col.town"), tr("rep.col.ponds_retired"), tr("rep.col.mu_retired")],
+            [tr("export.col.town"), tr("report.col.ponds_retired"), tr("report.col.mu_retired")],
             [
                 [b["town"], f"{b['retired']} / {b['ponds']}", f"{b['retired_mu']:g} / {b['area_mu']:g}"]
                 for b in fig["by_town"]
@@ -436,19 +441,25 @@ def weekly_report(store, ds, week: str, lang: str = "zh", today=None) -> bytes:
             [0.3, 0.35, 0.35],
         )
         pages.table(
-            [tr("x.col.step"), tr("rep.col.deadline"), tr("rep.col.done"), tr("rep.col.overdue")],
+            [tr("export.col.step"), tr("report.col.deadline"), tr("report.col.done"), tr("report.col.overdue")],
             [
-                [step_name(s), s["deadline"] or tr("r.ongoing"), f"{s['done']} / {s['total']}", s["overdue"]]
+                [step_name(s), s["deadline"] or tr("retirement.ongoing"), f"{s['done']} / {s['total']}", s["overdue"]]
                 for s in fig["by_step"]
             ],
             [0.46, 0.18, 0.18, 0.18],
         )
         # 6. Overdue items grouped by step and town.
-        pages.heading(tr("rep.h.overdue", n=len(fig["overdue"])))
+        pages.heading(tr("report.h.overdue", n=len(fig["overdue"])))
         groups = d["overdue_groups"]
         if groups:
             pages.table(
-                [tr("x.col.step"), tr("x.col.town"), tr("rep.col.count"), tr("rep.col.max_days"), tr("rep.col.ponds")],
+                [
+                    tr("export.col.step"),
+                    tr("export.col.town"),
+                    tr("report.col.count"),
+                    tr("report.col.max_days"),
+                    tr("report.col.ponds"),
+                ],
                 [
                     [
                         g["step_name"] if lang == "zh" else g["step_name_en"],
@@ -462,6 +473,6 @@ def weekly_report(store, ds, week: str, lang: str = "zh", today=None) -> bytes:
                 [0.3, 0.12, 0.1, 0.14, 0.34],
             )
         else:
-            pages.text(tr("d.none_overdue"), size=9)
+            pages.text(tr("dashboard.none_overdue"), size=9)
         pages.close()
     return buf.getvalue()

@@ -381,10 +381,12 @@ class SampleInput:
                 "input.unknown_choice", field="parameter", value=self.parameter, choices=", ".join(PARAMETERS)
             )
         if self.kind not in KINDS:
-            raise InputError("input.unknown_choice", field="kind", value=self.kind, choices=Choices("kind", KINDS))
+            raise InputError(
+                "input.unknown_choice", field="kind", value=self.kind, choices=Choices("sample_kind", KINDS)
+            )
         if self.qc_type not in QC_TYPES:
             raise InputError(
-                "input.unknown_choice", field="qc_type", value=self.qc_type, choices=Choices("qc", QC_TYPES)
+                "input.unknown_choice", field="qc_type", value=self.qc_type, choices=Choices("qc_type", QC_TYPES)
             )
         now = now or clock.now()
         if self.sampled_at.tzinfo is None:

@@ -43,7 +43,7 @@ def demo_banner():
     from ui.i18n import tr
 
     if has_demo_data():
-        st.sidebar.warning(tr("s.demo_banner"))
+        st.sidebar.warning(tr("samples.demo_banner"))
 
 
 def unit_options() -> list[str]:

@@ -191,7 +191,7 @@ def pond_features(table: pd.DataFrame, pos: gpd.GeoDataFrame, lang: str, gcj: bo
                 "pond_id": int(pid),
                 "title": esc(f"{pid} {r.farm_name}"),
                 "place": esc(f"{r.town} {r.village} {r.location}"),
-                "area": esc(t("fmt.area", lang, mu=r.area_mu, m2=r.area_m2)),
+                "area": esc(t("format.area", lang, mu=r.area_mu, m2=r.area_m2)),
                 "uses": esc(r.uses),
                 "coord": esc(r.coord_text),
                 "zone": esc(zone_text(r.zone_class, r.basis, lang)),

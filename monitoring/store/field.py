@@ -214,7 +214,10 @@ class Field(Repository):
             if status is not None and status != row["status"]:
                 if status not in TIP_TRANSITIONS[row["status"]]:
                     raise InputError(
-                        "tip.transition", field="status", old=Term(f"t.s.{row['status']}"), new=Term(f"t.s.{status}")
+                        "tip.transition",
+                        field="status",
+                        old=Term(f"tips.status.{row['status']}"),
+                        new=Term(f"tips.status.{status}"),
                     )
                 values["status"] = new_status = status
             if reward_granted is not None:

@@ -146,7 +146,7 @@ def _check(conn, inp: SampleInput, kinds: dict, exclude_uid: str | None = None) 
             value=_local(inp),
             site=inp.site,
             parameter=inp.parameter,
-            qc=Term(f"qc.{inp.qc_type}"),
+            qc=Term(f"qc_type.{inp.qc_type}"),
         )
 
 

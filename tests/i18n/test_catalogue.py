@@ -15,7 +15,7 @@ SOURCES = ["app.py", "geo", "monitoring", "ui", "i18n"]
 #: Functions whose first argument is a catalogue key.
 KEY_CALLS = {"t", "tr", "say"}
 #: Functions whose first argument is a key prefix (options rendered as ``prefix.value``).
-PREFIX_CALLS = {"labeller"}
+PREFIX_CALLS = {"labeller", "_code"}
 
 
 def placeholders(text: str) -> set[str]:

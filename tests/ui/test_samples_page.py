@@ -55,7 +55,7 @@ def test_entry_errors_name_field_and_value(page):
     assert page.error[0].value == "未保存：浓度值，“\\-1”：浓度不能为负。"
     enter(page, "3", "<0.01")
     enter(page, "3", "0.02")
-    assert "duplicate" in page.error[0].value
+    assert "重复" in page.error[0].value and "常规样品" in page.error[0].value  # the duplicate, in Chinese words
     assert the_store().samples.count() == 1
 
 

@@ -42,7 +42,13 @@ def flash(where: str) -> None:
 
 
 tab_users, tab_audit, tab_register, tab_bounds, tab_demo = st.tabs(
-    [tr("adm.tab.users"), tr("adm.tab.audit"), tr("adm.tab.register"), tr("adm.tab.boundaries"), tr("adm.tab.demo")]
+    [
+        tr("admin.tab.users"),
+        tr("admin.tab.audit"),
+        tr("admin.tab.register"),
+        tr("admin.tab.boundaries"),
+        tr("admin.tab.demo"),
+    ]
 )
 
 # --- users ------------------------------------------------------------------------------
@@ -53,11 +59,11 @@ with tab_users:
         pd.DataFrame(
             {
                 tr("auth.username"): accounts.username,
-                tr("adm.display_name"): accounts.display_name,
-                tr("adm.role"): [tr(f"role.{r}") for r in accounts.role],
-                tr("adm.active"): accounts.active.astype(bool),
-                tr("adm.updated"): local(accounts.updated_at),
-                tr("adm.updated_by"): accounts.updated_by,
+                tr("admin.display_name"): accounts.display_name,
+                tr("admin.role"): [tr(f"role.{r}") for r in accounts.role],
+                tr("admin.active"): accounts.active.astype(bool),
+                tr("admin.updated"): local(accounts.updated_at),
+                tr("admin.updated_by"): accounts.updated_by,
             }
         ),
         hide_index=True,
@@ -65,13 +71,13 @@ with tab_users:
     )
     c1, c2 = st.columns(2)
     with c1.form("new_user", clear_on_submit=True):
-        st.markdown(f"**{tr('adm.new_user')}**")
+        st.markdown(f"**{tr('admin.new_user')}**")
         n_name = st.text_input(tr("auth.username"), key="nu_name")
-        n_display = st.text_input(tr("adm.display_name"), key="nu_display")
-        n_role = st.selectbox(tr("adm.role"), ROLES, format_func=labeller("role"), key=keyed("nu_role"))
+        n_display = st.text_input(tr("admin.display_name"), key="nu_display")
+        n_role = st.selectbox(tr("admin.role"), ROLES, format_func=labeller("role"), key=keyed("nu_role"))
         n_pw = st.text_input(tr("auth.new_password"), type="password", key="nu_pw")
         n_pw2 = st.text_input(tr("auth.new_password2"), type="password", key="nu_pw2")
-        add = st.form_submit_button(tr("adm.create"), type="primary")
+        add = st.form_submit_button(tr("admin.create"), type="primary")
     if add:
         keep("nu_role", n_role)
         if n_pw != n_pw2:
@@ -79,29 +85,29 @@ with tab_users:
         else:
             try:
                 db.accounts.create(n_name, n_pw, n_role, user=me, display_name=n_display)
-                done("users", tr("adm.created", name=plain(n_name.strip())))
+                done("users", tr("admin.created", name=plain(n_name.strip())))
             except (AuthError, PermissionDenied) as exc:
                 c1.error(error_text(exc))
     if len(accounts):
         with c2.form("edit_user", clear_on_submit=True):
-            st.markdown(f"**{tr('adm.edit_user')}**")
+            st.markdown(f"**{tr('admin.edit_user')}**")
             e_name = st.selectbox(tr("auth.username"), accounts.username.tolist(), key="eu_name")
-            role_label, unchanged = labeller("role"), tr("adm.state.keep")
+            role_label, unchanged = labeller("role"), tr("admin.state.keep")
             e_role = st.selectbox(
-                tr("adm.role"),
+                tr("admin.role"),
                 ["", *ROLES],
                 format_func=lambda r: role_label(r) if r else unchanged,
                 key=keyed("eu_role"),
             )
             e_state = st.radio(
-                tr("adm.state"),
+                tr("admin.state"),
                 ["keep", "enable", "disable"],
-                format_func=labeller("adm.state"),
+                format_func=labeller("admin.state"),
                 horizontal=True,
                 key=keyed("eu_state"),
             )
-            e_pw = st.text_input(tr("adm.reset_password"), type="password", key="eu_pw")
-            change = st.form_submit_button(tr("adm.apply"))
+            e_pw = st.text_input(tr("admin.reset_password"), type="password", key="eu_pw")
+            change = st.form_submit_button(tr("admin.apply"))
         if change:
             try:
                 db.accounts.update(
@@ -111,19 +117,19 @@ with tab_users:
                     active=None if e_state == "keep" else e_state == "enable",
                     password=e_pw or None,
                 )
-                done("users", tr("adm.updated_ok", name=plain(e_name)))
+                done("users", tr("admin.updated_ok", name=plain(e_name)))
             except (AuthError, PermissionDenied) as exc:
                 c2.error(error_text(exc))
 
 # --- audit trail --------------------------------------------------------------------------
 with tab_audit:
-    st.caption(tr("adm.audit_help"))
+    st.caption(tr("admin.audit_help"))
     f1, f2, f3, f4 = st.columns(4)
-    who = f1.text_input(tr("adm.actor"), key="au_actor").strip() or None
-    what = f2.text_input(tr("adm.action"), key="au_action", help=tr("adm.action_help")).strip() or None
-    entity_id = f3.text_input(tr("adm.entity_id"), key="au_entity").strip() or None
+    who = f1.text_input(tr("admin.actor"), key="au_actor").strip() or None
+    what = f2.text_input(tr("admin.action"), key="au_action", help=tr("admin.action_help")).strip() or None
+    entity_id = f3.text_input(tr("admin.entity_id"), key="au_entity").strip() or None
     today = clock.today()
-    span = f4.date_input(tr("adm.dates"), value=(today - timedelta(days=30), today), key="au_dates")
+    span = f4.date_input(tr("admin.dates"), value=(today - timedelta(days=30), today), key="au_dates")
     start, end = (span[0], span[-1]) if isinstance(span, tuple | list) and span else (span, span)
 
     log = db.audit.log(
@@ -134,22 +140,22 @@ with tab_audit:
         until=clock.day_start_utc(end, 1) if end else None,
         limit=5000,
     )
-    st.caption(tr("adm.audit_count", n=len(log)))
+    st.caption(tr("admin.audit_count", n=len(log)))
     if len(log):
         shown = pd.DataFrame(
             {
-                tr("adm.when"): local(log["at"]),
-                tr("adm.actor"): log.actor,
-                tr("adm.action"): log.action,
-                tr("adm.entity"): log.entity,
-                tr("adm.entity_id"): log.entity_id,
-                tr("adm.before"): log.before.fillna(""),
-                tr("adm.after"): log.after.fillna(""),
+                tr("admin.when"): local(log["at"]),
+                tr("admin.actor"): log.actor,
+                tr("admin.action"): log.action,
+                tr("admin.entity"): log.entity,
+                tr("admin.entity_id"): log.entity_id,
+                tr("admin.before"): log.before.fillna(""),
+                tr("admin.after"): log.after.fillna(""),
             }
         )
         st.dataframe(shown, hide_index=True, width="stretch")
         st.download_button(
-            tr("adm.audit_csv"),
+            tr("admin.audit_csv"),
             csv_bytes(shown),
             file_name="yehu-audit.csv",
             mime="text/csv",
@@ -160,23 +166,23 @@ with tab_register:
     flash("register")
     ds = current_dataset()
     reg = ds.register.set_index("pond_id")
-    st.caption(tr("adm.register_help"))
+    st.caption(tr("admin.register_help"))
     pid = st.selectbox(
-        tr("adm.pond"), reg.index.tolist(), format_func=lambda p: f"{p} · {reg.loc[p, 'farm_name']}", key="rg_pond"
+        tr("admin.pond"), reg.index.tolist(), format_func=lambda p: f"{p} · {reg.loc[p, 'farm_name']}", key="rg_pond"
     )
     row = reg.loc[pid]
     st.dataframe(
         pd.DataFrame(
             {
-                tr("adm.field"): [tr("adm.coord"), tr("adm.uses"), tr("adm.area"), tr("adm.coord_status")],
-                tr("adm.seed"): [row.seed_coord_text, row.seed_uses, f"{row.seed_area_mu:g}", ""],
-                tr("adm.current"): [
+                tr("admin.field"): [tr("admin.coord"), tr("admin.uses"), tr("admin.area"), tr("admin.coord_status")],
+                tr("admin.seed"): [row.seed_coord_text, row.seed_uses, f"{row.seed_area_mu:g}", ""],
+                tr("admin.current"): [
                     row.coord_text,
                     row.uses,
                     f"{row.area_mu:g}",
-                    tr("adm.verified_by", by=row.verified_by, on=row.verified_on)
+                    tr("admin.verified_by", by=row.verified_by, on=row.verified_on)
                     if row.coord_status == "verified"
-                    else tr("adm.provisional"),
+                    else tr("admin.provisional"),
                 ],
             }
         ),
@@ -185,50 +191,50 @@ with tab_register:
     )
     r1, r2 = st.columns(2)
     with r1.form("correct_pond", clear_on_submit=True):
-        st.markdown(f"**{tr('adm.correct')}**")
-        c_coord = st.text_input(tr("adm.coord"), help=tr("adm.coord_help"), key="rg_coord")
+        st.markdown(f"**{tr('admin.correct')}**")
+        c_coord = st.text_input(tr("admin.coord"), help=tr("admin.coord_help"), key="rg_coord")
         c_datum = datum_radio("rg_datum")
-        c_uses = st.text_input(tr("adm.uses"), help=tr("adm.uses_help"), key="rg_uses")
-        c_reason = st.text_input(tr("adm.reason"), key="rg_reason")
-        do_correct = st.form_submit_button(tr("adm.save_correction"))
+        c_uses = st.text_input(tr("admin.uses"), help=tr("admin.uses_help"), key="rg_uses")
+        c_reason = st.text_input(tr("admin.reason"), key="rg_reason")
+        do_correct = st.form_submit_button(tr("admin.save_correction"))
     if do_correct:
         try:
             coord, reason = entered(c_coord, c_datum, c_reason)
             reason = reason if c_reason.strip() else ""  # the datum record is no reason: the store refuses
             db.register.correct_pond(pid, user=me, reason=reason, coord_text=coord, uses=c_uses.strip() or None)
-            done("register", tr("adm.saved"))
+            done("register", tr("admin.saved"))
         except (RegisterEditError, PermissionDenied) as exc:
             r1.error(error_text(exc))
     with r2.form("verify_pond", clear_on_submit=True):
-        st.markdown(f"**{tr('adm.verify')}**")
-        v_coord = st.text_input(tr("adm.gps"), help=tr("adm.coord_help"), key="rg_gps")
+        st.markdown(f"**{tr('admin.verify')}**")
+        v_coord = st.text_input(tr("admin.gps"), help=tr("admin.coord_help"), key="rg_gps")
         v_datum = datum_radio("rg_gps_datum")
-        v_by = st.text_input(tr("adm.gps_by"), key="rg_by")
-        v_on = st.date_input(tr("adm.gps_on"), value=today, max_value=today, key="rg_on")
-        v_note = st.text_input(tr("adm.note"), key="rg_note")
-        do_verify = st.form_submit_button(tr("adm.save_verification"))
+        v_by = st.text_input(tr("admin.gps_by"), key="rg_by")
+        v_on = st.date_input(tr("admin.gps_on"), value=today, max_value=today, key="rg_on")
+        v_note = st.text_input(tr("admin.note"), key="rg_note")
+        do_verify = st.form_submit_button(tr("admin.save_verification"))
     if do_verify:
         try:
             coord, v_note = entered(v_coord, v_datum, v_note)
             db.register.verify_pond(pid, coord or "", user=me, verified_by=v_by, verified_on=v_on, note=v_note)
-            done("register", tr("adm.saved"))
+            done("register", tr("admin.saved"))
         except (RegisterEditError, PermissionDenied) as exc:
             r2.error(error_text(exc))
     edits = db.register.edits(pid)
-    st.markdown(f"**{tr('adm.edit_history')}**")
+    st.markdown(f"**{tr('admin.edit_history')}**")
     if edits.empty:
-        st.caption(tr("adm.no_edits"))
+        st.caption(tr("admin.no_edits"))
     else:
         st.dataframe(
             pd.DataFrame(
                 {
-                    tr("adm.when"): local(edits.recorded_at),
-                    tr("adm.actor"): edits.recorded_by,
-                    tr("adm.kind"): [tr(f"adm.kind.{k}") for k in edits.kind],
-                    tr("adm.changes"): [", ".join(f"{k}={v}" for k, v in c.items()) for c in edits.changes],
-                    tr("adm.reason"): edits.reason,
-                    tr("adm.gps_by"): edits.verified_by,
-                    tr("adm.gps_on"): edits.verified_on,
+                    tr("admin.when"): local(edits.recorded_at),
+                    tr("admin.actor"): edits.recorded_by,
+                    tr("admin.kind"): [tr(f"admin.kind.{k}") for k in edits.kind],
+                    tr("admin.changes"): [", ".join(f"{k}={v}" for k, v in c.items()) for c in edits.changes],
+                    tr("admin.reason"): edits.reason,
+                    tr("admin.gps_by"): edits.verified_by,
+                    tr("admin.gps_on"): edits.verified_on,
                 }
             ),
             hide_index=True,
@@ -239,76 +245,76 @@ with tab_register:
 with tab_bounds:
     flash("boundaries")
     ds = current_dataset()
-    st.caption(tr("adm.bounds_help", exts=", ".join(EXTENSIONS), mb=MAX_UPLOAD_BYTES // 2**20))
+    st.caption(tr("admin.bounds_help", exts=", ".join(EXTENSIONS), mb=MAX_UPLOAD_BYTES // 2**20))
     for layer in (ds.lake, ds.sections, *(x for x in (ds.outlines, ds.admin) if x is not None)):
         st.markdown(
             tr(
-                "adm.layer_in_use",
-                kind=tr(f"adm.layer.{layer.kind}"),
+                "admin.layer_in_use",
+                kind=tr(f"admin.layer.{layer.kind}"),
                 file=plain(layer.path.name),
                 n=len(layer.gdf),
-                state=tr("adm.provisional") if layer.provisional else tr("adm.not_provisional"),
+                state=tr("admin.provisional") if layer.provisional else tr("admin.not_provisional"),
             )
         )
     with st.form("upload_boundary", clear_on_submit=True):
         b_kind = st.radio(
-            tr("adm.layer"),
+            tr("admin.layer"),
             list(KINDS),
-            format_func=labeller("adm.layer"),
+            format_func=labeller("admin.layer"),
             horizontal=True,
             key=keyed("bd_kind"),
         )
-        b_file = st.file_uploader(tr("adm.file"), type=[e.lstrip(".") for e in EXTENSIONS], key="bd_file")
-        b_note = st.text_input(tr("adm.note"), key="bd_note")
-        do_upload = st.form_submit_button(tr("adm.upload"), type="primary")
+        b_file = st.file_uploader(tr("admin.file"), type=[e.lstrip(".") for e in EXTENSIONS], key="bd_file")
+        b_note = st.text_input(tr("admin.note"), key="bd_note")
+        do_upload = st.form_submit_button(tr("admin.upload"), type="primary")
     if do_upload:
         keep("bd_kind", b_kind)
         if b_file is None:
-            st.error(tr("adm.no_file"))
+            st.error(tr("admin.no_file"))
         else:
             try:
                 vid = db.register.upload_boundary(b_kind, b_file.name, b_file.getvalue(), user=me, note=b_note)
-                done("boundaries", tr("adm.uploaded", id=vid))
+                done("boundaries", tr("admin.uploaded", id=vid))
             except BoundaryError as exc:
                 st.error(error_text(exc))
             except PermissionDenied as exc:
                 st.error(error_text(exc))
     versions = db.register.list_boundaries()
     if versions.empty:
-        st.caption(tr("adm.no_versions"))
+        st.caption(tr("admin.no_versions"))
     else:
         st.dataframe(
             pd.DataFrame(
                 {
                     "#": versions.id,
-                    tr("adm.layer"): [tr(f"adm.layer.{k}") for k in versions.kind],
-                    tr("adm.file"): versions.filename,
-                    tr("adm.features"): versions.features,
-                    tr("adm.provisional"): versions.provisional.astype(bool),
-                    tr("adm.note"): versions.note,
-                    tr("adm.warnings"): versions.warnings,
-                    tr("adm.actor"): versions.recorded_by,
-                    tr("adm.when"): local(versions.recorded_at),
+                    tr("admin.layer"): [tr(f"admin.layer.{k}") for k in versions.kind],
+                    tr("admin.file"): versions.filename,
+                    tr("admin.features"): versions.features,
+                    tr("admin.provisional"): versions.provisional.astype(bool),
+                    tr("admin.note"): versions.note,
+                    tr("admin.warnings"): versions.warnings,
+                    tr("admin.actor"): versions.recorded_by,
+                    tr("admin.when"): local(versions.recorded_at),
                 }
             ),
             hide_index=True,
             width="stretch",
         )
-        pick = st.selectbox(tr("adm.download_version"), versions.id.tolist(), key="bd_pick")
+        pick = st.selectbox(tr("admin.download_version"), versions.id.tolist(), key="bd_pick")
         content, name = db.register.boundary_file(int(pick))
-        st.download_button(tr("adm.download"), content, file_name=name, key="bd_download")
+        st.download_button(tr("admin.download"), content, file_name=name, key="bd_download")
 
 # --- demo data ---------------------------------------------------------------------------------
 with tab_demo:
     from monitoring.demo import load_demo
 
-    st.caption(tr("adm.demo_help"))
+    st.caption(tr("admin.demo_help"))
     d1, d2 = st.columns(2)
-    if d1.button(tr("adm.demo_load"), key="demo_load"):
+    if d1.button(tr("admin.demo_load"), key="demo_load"):
         n = load_demo(db, user=me)
-        d1.success(tr("adm.demo_loaded", n=n))
+        d1.success(tr("admin.demo_loaded", n=n))
         st.cache_data.clear()
-    if d2.button(tr("adm.demo_remove"), key="demo_remove"):
+    if d2.button(tr("admin.demo_remove"), key="demo_remove"):
         n = db.demo.remove(user=me)
-        d2.success(tr("adm.demo_removed", n=n))
+        d2.success(tr("admin.demo_removed", n=n))
         st.cache_data.clear()

@@ -24,14 +24,14 @@ p, a = fig["ponds"], fig["area_mu"]
 
 # Large figures first: readable on a projector and on a phone (columns wrap).
 c1, c2, c3 = st.columns(3)
-c1.metric(tr("d.retired"), f"{p['retired']} / {p['total']}")
-c2.metric(tr("d.area"), f"{a['retired']:g} / {a['total']:g}")
-c3.metric(tr("d.overdue"), len(fig["overdue"]))
+c1.metric(tr("dashboard.retired"), f"{p['retired']} / {p['total']}")
+c2.metric(tr("dashboard.area"), f"{a['retired']:g} / {a['total']:g}")
+c3.metric(tr("dashboard.overdue"), len(fig["overdue"]))
 c4, c5, c6 = st.columns(3)
 w = fig["week"]
-c4.metric(tr("d.sampled"), f"{w['sampled']} / {w['due']}", help=w["week"])
-c5.metric(tr("d.exceed"), w["exceedances"])
-c6.metric(tr("d.cases"), fig["open_cases"])
+c4.metric(tr("dashboard.sampled"), f"{w['sampled']} / {w['due']}", help=w["week"])
+c5.metric(tr("dashboard.exceed"), w["exceedances"])
+c6.metric(tr("dashboard.cases"), fig["open_cases"])
 
 
 def open_pond(pid: int):
@@ -40,39 +40,45 @@ def open_pond(pid: int):
 
 left, right = st.columns(2, gap="large")
 with left:
-    st.subheader(tr("d.by_town"))
+    st.subheader(tr("dashboard.by_town"))
     st.dataframe(
         pd.DataFrame(
             {
                 tr("field.town"): [t["town"] for t in fig["by_town"]],
-                tr("d.retired"): [f"{t['retired']} / {t['ponds']}" for t in fig["by_town"]],
-                tr("d.area"): [f"{t['retired_mu']:g} / {t['area_mu']:g}" for t in fig["by_town"]],
+                tr("dashboard.retired"): [f"{t['retired']} / {t['ponds']}" for t in fig["by_town"]],
+                tr("dashboard.area"): [f"{t['retired_mu']:g} / {t['area_mu']:g}" for t in fig["by_town"]],
             }
         ),
         hide_index=True,
         width="stretch",
     )
-    st.subheader(tr("d.by_step"))
+    st.subheader(tr("dashboard.by_step"))
     st.dataframe(
         pd.DataFrame(
             {
-                tr("r.step"): [s["name"] if LANG == "zh" else s["name_en"] for s in fig["by_step"]],
-                tr("d.deadline"): [s["deadline"] or tr("r.ongoing") for s in fig["by_step"]],
-                tr("d.done_of"): [s["done"] / s["total"] for s in fig["by_step"]],
-                tr("d.overdue"): [s["overdue"] for s in fig["by_step"]],
+                tr("retirement.step"): [s["name"] if LANG == "zh" else s["name_en"] for s in fig["by_step"]],
+                tr("dashboard.deadline"): [s["deadline"] or tr("retirement.ongoing") for s in fig["by_step"]],
+                tr("dashboard.done_of"): [s["done"] / s["total"] for s in fig["by_step"]],
+                tr("dashboard.overdue"): [s["overdue"] for s in fig["by_step"]],
             }
         ),
         hide_index=True,
         width="stretch",
-        column_config={tr("d.done_of"): st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1)},
+        column_config={
+            tr("dashboard.done_of"): st.column_config.ProgressColumn(format="percent", min_value=0, max_value=1)
+        },
     )
-    st.subheader(tr("d.lake"))
+    st.subheader(tr("dashboard.lake"))
     for lk in fig["lake"]:
         if lk["grade"] is None:
-            st.write(tr("d.lake_none", site=plain(lk["site"])))
+            st.write(tr("dashboard.lake_none", site=plain(lk["site"])))
         else:
             text = tr(
-                "d.lake_line", site=plain(lk["site"]), grade=lk["grade"], target=lk["target"], when=lk["latest_at"][:10]
+                "dashboard.lake_line",
+                site=plain(lk["site"]),
+                grade=lk["grade"],
+                target=lk["target"],
+                when=lk["latest_at"][:10],
             )
             (st.success if lk["meets_target"] else st.error)(text)
     trend = site_trends(db, config=TREND)
@@ -99,52 +105,54 @@ with left:
         )
         st.caption(tr("trend.help", alpha=TREND.alpha))
 with right:
-    st.subheader(tr("d.overdue_list"))
+    st.subheader(tr("dashboard.overdue_list"))
     if not fig["overdue"]:
-        st.success(tr("d.none_overdue"))
+        st.success(tr("dashboard.none_overdue"))
     # Grouped by step and town with counts; each group opens to its ponds.
     for g in group_overdue(fig["overdue"]):
         step = g["step_name"] if LANG == "zh" else g["step_name_en"]
-        with st.expander(tr("d.overdue_group", step=step, town=g["town"], n=g["count"], days=g["max_days"])):
+        with st.expander(tr("dashboard.overdue_group", step=step, town=g["town"], n=g["count"], days=g["max_days"])):
             for o in g["ponds"]:
                 col_text, col_btn = st.columns([4, 1])
-                col_text.write(f"**{o['pond_id']}** {plain(o['farm_name'])} · {tr('r.overdue', days=o['days'])}")
+                col_text.write(
+                    f"**{o['pond_id']}** {plain(o['farm_name'])} · {tr('retirement.overdue', days=o['days'])}"
+                )
                 key = f"open_{g['step']}_{o['pond_id']}"
-                if col_btn.button(tr("d.open"), key=key, on_click=open_pond, args=(o["pond_id"],)):
+                if col_btn.button(tr("dashboard.open"), key=key, on_click=open_pond, args=(o["pond_id"],)):
                     st.switch_page("ui/pages/retirement.py")
-    st.subheader(tr("d.cumulative"))
+    st.subheader(tr("dashboard.cumulative"))
     cum = pd.DataFrame(fig["cumulative"])
     if cum.empty:
-        st.caption(tr("r.no_events"))
+        st.caption(tr("retirement.no_events"))
     else:
         cum["date"] = pd.to_datetime(cum["date"])
         chart = (
             alt.Chart(cum)
             .mark_line(interpolate="step-after", point=True)
             .encode(
-                x=alt.X("date:T", title=tr("r.date"), axis=alt.Axis(format="%Y-%m-%d")),
-                y=alt.Y("retired:Q", title=tr("d.retired"), scale=alt.Scale(domain=[0, p["total"]])),
+                x=alt.X("date:T", title=tr("retirement.date"), axis=alt.Axis(format="%Y-%m-%d")),
+                y=alt.Y("retired:Q", title=tr("dashboard.retired"), scale=alt.Scale(domain=[0, p["total"]])),
             )
         )
         st.altair_chart(chart, width="stretch")
-    if fig["open_cases"] and st.button(tr("d.cases"), key="to_cases"):
+    if fig["open_cases"] and st.button(tr("dashboard.cases"), key="to_cases"):
         st.switch_page("ui/pages/samples.py")
 
-st.subheader(tr("d.exports"))
+st.subheader(tr("dashboard.exports"))
 statuses = db.ledger.statuses()
 e1, e2, e3, e4, e5 = st.columns(5)
 stamp = clock.today().isoformat()
 e1.download_button(
-    tr("d.xlsx"),
+    tr("dashboard.xlsx"),
     data=lambda: ledger_workbook(db, ds, lang=LANG),
     file_name=f"冶湖退养台账-{stamp}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     on_click="ignore",
 )
 weeks = list(reversed(clock.weeks_ending(clock.this_week(), 27)))
-week = e5.selectbox(tr("rep.week"), weeks, index=1, key="report_week", help=tr("rep.week_help"))
+week = e5.selectbox(tr("report.week"), weeks, index=1, key="report_week", help=tr("report.week_help"))
 e5.download_button(
-    tr("rep.download"),
+    tr("report.download"),
     data=lambda: weekly_report(db, ds, week, lang=LANG),
     file_name=f"冶湖周报-{week}.pdf",
     mime="application/pdf",

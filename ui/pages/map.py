@@ -150,7 +150,7 @@ with col_info:
             ("field.coord_text", r.coord_text),
             ("field.lon", f"{r.lon:.6f}"),
             ("field.lat", f"{r.lat:.6f}"),
-            ("field.area_mu", tr("fmt.area", mu=r.area_mu, m2=r.area_m2)),
+            ("field.area_mu", tr("format.area", mu=r.area_mu, m2=r.area_m2)),
             ("field.uses", r.uses),
             (
                 "field.stocked_this_year",

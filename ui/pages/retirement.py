@@ -30,19 +30,21 @@ def step_name(s):
 
 def cell(state, days, done, s):
     if state == "done":
-        return tr("r.done", date=done[s.key][0].isoformat())
+        return tr("retirement.done", date=done[s.key][0].isoformat())
     if state == "overdue":
-        return tr("r.overdue", days=days)
+        return tr("retirement.overdue", days=days)
     if state == "ongoing":
-        return tr("r.ongoing")
-    return tr("r.pending", date=s.deadline.isoformat())
+        return tr("retirement.ongoing")
+    return tr("retirement.pending", date=s.deadline.isoformat())
 
 
-tab_ledger, tab_patrol, tab_tips = st.tabs([tr("r.tab.ledger"), tr("r.tab.patrols"), tr("r.tab.tips")])
+tab_ledger, tab_patrol, tab_tips = st.tabs(
+    [tr("retirement.tab.ledger"), tr("retirement.tab.patrols"), tr("retirement.tab.tips")]
+)
 
 # --- the ledger grid --------------------------------------------------------------------
 with tab_ledger:
-    st.subheader(tr("r.grid"))
+    st.subheader(tr("retirement.grid"))
     rows, states = [], []
     for pid, r in reg.iterrows():
         done = ledger.get(str(pid), {})
@@ -75,7 +77,7 @@ with tab_ledger:
     ids = list(reg.index)
     default = st.session_state.get("selected_pond") or ids[0]
     pond = st.selectbox(
-        tr("r.pond"),
+        tr("retirement.pond"),
         ids,
         index=ids.index(default),
         format_func=lambda p: f"{p} · {reg.loc[p, 'farm_name']}",
@@ -83,24 +85,26 @@ with tab_ledger:
     )
     left, right = st.columns([1, 1], gap="large")
     with left:
-        st.subheader(tr("r.record"))
+        st.subheader(tr("retirement.record"))
         flash = st.session_state.pop("rec_saved", None)
         if flash:  # the confirmation of the step saved before the form was cleared
             st.success(flash)
         gen = st.session_state.setdefault("rec_form_gen", 0)  # a new form (empty fields) after each save
         with st.form(f"record_step_{gen}"):
             step_key = st.selectbox(
-                tr("r.step"),
+                tr("retirement.step"),
                 [s.key for s in steps],
                 format_func=lambda k: step_name(next(s for s in steps if s.key == k)),
                 key="rec_step",
             )
-            when = st.date_input(tr("r.date"), value=today, max_value=today, format="YYYY-MM-DD", key="rec_date")
-            unit = st.selectbox(tr("r.unit"), unit_options(), key=f"rec_unit_{gen}")
-            note = st.text_area(tr("r.note"), key=f"rec_note_{gen}")
-            doc = st.text_input(tr("r.doc"), key=f"rec_doc_{gen}")
-            photo = st.file_uploader(tr("r.photo"), type=["jpg", "jpeg", "png"], key=f"rec_photo_{gen}")
-            submitted = st.form_submit_button(tr("r.save"), type="primary")
+            when = st.date_input(
+                tr("retirement.date"), value=today, max_value=today, format="YYYY-MM-DD", key="rec_date"
+            )
+            unit = st.selectbox(tr("retirement.unit"), unit_options(), key=f"rec_unit_{gen}")
+            note = st.text_area(tr("retirement.note"), key=f"rec_note_{gen}")
+            doc = st.text_input(tr("retirement.doc"), key=f"rec_doc_{gen}")
+            photo = st.file_uploader(tr("retirement.photo"), type=["jpg", "jpeg", "png"], key=f"rec_photo_{gen}")
+            submitted = st.form_submit_button(tr("retirement.save"), type="primary")
         if submitted:
             if not can("ledger.record"):
                 st.error(denied("ledger.record"))
@@ -117,75 +121,81 @@ with tab_ledger:
                         photo=photo.getvalue() if photo else None,
                         photo_name=photo.name if photo else None,
                     )
-                    saved = tr("r.saved_step", id=event_id, step=step_name(next(s for s in steps if s.key == step_key)))
+                    saved = tr(
+                        "retirement.saved_step",
+                        id=event_id,
+                        step=step_name(next(s for s in steps if s.key == step_key)),
+                    )
                     if photo:
-                        saved += " " + tr("r.saved_photo", name=photo.name, id=event_id)
+                        saved += " " + tr("retirement.saved_photo", name=photo.name, id=event_id)
                     st.session_state["rec_saved"] = saved
                     st.session_state["rec_form_gen"] = gen + 1
                     st.rerun()
                 except LedgerError as exc:
-                    st.error(plain(tr("r.refused", reason=exc.message(LANG))))
+                    st.error(plain(tr("retirement.refused", reason=exc.message(LANG))))
     with right:
-        st.subheader(tr("r.events"))
+        st.subheader(tr("retirement.events"))
         events = db.ledger.events(str(pond))
         if events.empty:
-            st.caption(tr("r.no_events"))
+            st.caption(tr("retirement.no_events"))
         else:
             names = {s.key: step_name(s) for s in steps}
             view = pd.DataFrame(
                 {
                     "#": events.id,
-                    tr("r.step"): [
+                    tr("retirement.step"): [
                         names.get(k, "") if isinstance(k, str) else f"→ #{int(v)}"
                         for k, v in zip(events.step, events.voids, strict=True)
                     ],
-                    tr("field.status"): [tr(f"r.kind.{k}") for k in events.kind],
-                    tr("r.date"): [
+                    tr("field.status"): [tr(f"retirement.kind.{k}") for k in events.kind],
+                    tr("retirement.date"): [
                         d.isoformat() if pd.notna(d) and hasattr(d, "isoformat") else "" for d in events.event_date
                     ],
-                    tr("r.unit"): events.responsible_unit,
-                    tr("r.note"): [(n or rs) for n, rs in zip(events.note, events.reason, strict=True)],
-                    tr("r.doc"): events.document_no,
-                    tr("s.operator"): events.recorded_by,
+                    tr("retirement.unit"): events.responsible_unit,
+                    tr("retirement.note"): [(n or rs) for n, rs in zip(events.note, events.reason, strict=True)],
+                    tr("retirement.doc"): events.document_no,
+                    tr("samples.operator"): events.recorded_by,
                 }
             )
             st.dataframe(view, hide_index=True, width="stretch")
             with_photo = events[events.has_photo.astype(bool)].id.tolist()
             if with_photo:
-                pick = st.selectbox(tr("r.show_photo"), with_photo, format_func=lambda i: f"#{i}", key="photo_pick")
+                pick = st.selectbox(
+                    tr("retirement.show_photo"), with_photo, format_func=lambda i: f"#{i}", key="photo_pick"
+                )
                 data = db.ledger.photo(int(pick))
                 if data:
                     st.image(data[0], caption=data[1], width=320)
             live = live_events(events.to_dict("records"))
             if live:
                 with st.form("void_event"):
-                    target = st.selectbox(tr("r.void_pick"), live, format_func=lambda i: f"#{i}")
-                    reason = st.text_input(tr("r.reason"))
-                    do_void = st.form_submit_button(tr("r.do_void"))
+                    target = st.selectbox(tr("retirement.void_pick"), live, format_func=lambda i: f"#{i}")
+                    reason = st.text_input(tr("retirement.reason"))
+                    do_void = st.form_submit_button(tr("retirement.do_void"))
                 if do_void:
                     if not can("ledger.void"):
                         st.error(denied("ledger.void"))
                     else:
                         try:
                             db.ledger.void(int(target), reason, user=me)
-                            st.success(tr("r.voided"))
+                            st.success(tr("retirement.voided"))
                             st.rerun()
                         except LedgerError as exc:
-                            st.error(plain(tr("r.refused", reason=exc.message(LANG))))
+                            st.error(plain(tr("retirement.refused", reason=exc.message(LANG))))
 
     # --- responsibilities -----------------------------------------------------------------
-    st.subheader(tr("r.duties"))
+    st.subheader(tr("retirement.duties"))
     cases = db.cases.find("open")
     towns = {str(pid): town for pid, town in reg.town.items()}
     duties = unit_duties(load_units(), steps, towns, ledger, today, cases.responsible_unit.dropna())
     duty_rows = [
         {
-            tr("r.duty_unit"): d["unit"],
-            tr("r.duty_text"): d["duties"],
-            tr("r.duty_steps"): tr("list.sep").join(step_name(s) for s in d["steps"]),
-            tr("r.duty_open"): d["open"],
-            tr("r.duty_overdue"): d["overdue"],
-            tr("r.duty_cases"): d["cases"],
+            tr("retirement.duty_unit"): d["unit"],
+            tr("retirement.duty_text"): d["duties"],
+            tr("retirement.duty_steps"): tr("list.sep").join(step_name(s) for s in d["steps"]),
+            tr("retirement.duty_open"): d["open"],
+            tr("retirement.duty_overdue"): d["overdue"],
+            tr("retirement.duty_cases"): d["cases"],
         }
         for d in duties
     ]
@@ -193,29 +203,33 @@ with tab_ledger:
 
 # --- patrols -----------------------------------------------------------------------------
 with tab_patrol:
-    st.subheader(tr("p.new"))
+    st.subheader(tr("patrol.new"))
     picked = st.session_state.get("selected_pond")
     with st.form("patrol_form"):
-        p_date = st.date_input(tr("p.date"), value=today, max_value=today, format="YYYY-MM-DD", key="p_date")
-        p_insp = st.text_input(tr("p.inspectors"), value=operator, key="p_insp")
+        p_date = st.date_input(tr("patrol.date"), value=today, max_value=today, format="YYYY-MM-DD", key="p_date")
+        p_insp = st.text_input(tr("patrol.inspectors"), value=operator, key="p_insp")
         p_ponds = st.multiselect(
-            tr("p.ponds"),
+            tr("patrol.ponds"),
             ids,
             default=[picked] if picked in ids else [],
             format_func=lambda p: f"{p} · {reg.loc[p, 'farm_name']}",
             key="p_ponds",
-            help=tr("p.ponds_help"),
+            help=tr("patrol.ponds_help"),
             placeholder=tr("map.flag.all"),
         )
-        p_area = st.text_input(tr("p.area"), key="p_area")
+        p_area = st.text_input(tr("patrol.area"), key="p_area")
         p_find = st.multiselect(
-            tr("p.findings"), FINDINGS, format_func=lambda f: tr(f"p.f.{f}"), key="p_find", placeholder="—"
+            tr("patrol.findings"),
+            FINDINGS,
+            format_func=lambda f: tr(f"patrol.finding.{f}"),
+            key="p_find",
+            placeholder="—",
         )
-        p_disp = st.text_input(tr("p.disposal"), key="p_disp")
-        p_notes = st.text_area(tr("s.notes"), key="p_notes")
-        p_photo = st.file_uploader(tr("r.photo"), type=["jpg", "jpeg", "png"], key="p_photo")
-        p_case = st.checkbox(tr("p.open_case"), key="p_case")
-        p_submit = st.form_submit_button(tr("r.save"), type="primary")
+        p_disp = st.text_input(tr("patrol.disposal"), key="p_disp")
+        p_notes = st.text_area(tr("samples.notes"), key="p_notes")
+        p_photo = st.file_uploader(tr("retirement.photo"), type=["jpg", "jpeg", "png"], key="p_photo")
+        p_case = st.checkbox(tr("patrol.open_case"), key="p_case")
+        p_submit = st.form_submit_button(tr("retirement.save"), type="primary")
     if p_submit:
         if not can("patrol.add"):
             st.error(denied("patrol.add"))
@@ -234,26 +248,26 @@ with tab_patrol:
                     photo_name=p_photo.name if p_photo else None,
                     open_case=p_case,
                 )
-                st.success(tr("r.saved"))
+                st.success(tr("retirement.saved"))
             except (FieldError, LedgerError) as exc:
-                st.error(plain(tr("r.refused", reason=exc.message(LANG))))
-    st.subheader(tr("p.list"))
+                st.error(plain(tr("retirement.refused", reason=exc.message(LANG))))
+    st.subheader(tr("patrol.list"))
     pat = db.field.list_patrols()
     if pat.empty:
-        st.caption(tr("r.no_events"))
+        st.caption(tr("retirement.no_events"))
     else:
         st.dataframe(
             pd.DataFrame(
                 {
                     "#": pat.id,
-                    tr("p.date"): [d.isoformat() for d in pat.patrol_date],
-                    tr("p.inspectors"): pat.inspectors,
-                    tr("p.ponds"): pat.ponds,
-                    tr("p.findings"): [
-                        tr("list.sep").join(tr(f"p.f.{f}") for f in x.split(",") if f) for x in pat.findings
+                    tr("patrol.date"): [d.isoformat() for d in pat.patrol_date],
+                    tr("patrol.inspectors"): pat.inspectors,
+                    tr("patrol.ponds"): pat.ponds,
+                    tr("patrol.findings"): [
+                        tr("list.sep").join(tr(f"patrol.finding.{f}") for f in x.split(",") if f) for x in pat.findings
                     ],
-                    tr("p.disposal"): pat.dead_fish_disposal,
-                    tr("p.case"): [tr(f"p.case.{c}") for c in pat.case_status],
+                    tr("patrol.disposal"): pat.dead_fish_disposal,
+                    tr("patrol.case"): [tr(f"patrol.case.{c}") for c in pat.case_status],
                 }
             ),
             hide_index=True,
@@ -262,12 +276,12 @@ with tab_patrol:
         open_ids = pat[pat.case_status == "open"].id.astype(int).tolist()
         if open_ids:
             with st.form("patrol_case"):
-                pc = st.selectbox(tr("p.case_pick"), open_ids, format_func=lambda i: f"#{i}")
-                pc_action = st.text_area(tr("s.action"))
-                pc_unit = st.selectbox(tr("s.unit_resp"), unit_options())
-                pc_deadline = st.date_input(tr("s.deadline"), value=None, format="YYYY-MM-DD")
-                pc_close = st.checkbox(tr("p.close"))
-                pc_save = st.form_submit_button(tr("s.case_save"))
+                pc = st.selectbox(tr("patrol.case_pick"), open_ids, format_func=lambda i: f"#{i}")
+                pc_action = st.text_area(tr("samples.action"))
+                pc_unit = st.selectbox(tr("samples.unit_resp"), unit_options())
+                pc_deadline = st.date_input(tr("samples.deadline"), value=None, format="YYYY-MM-DD")
+                pc_close = st.checkbox(tr("patrol.close"))
+                pc_save = st.form_submit_button(tr("samples.case_save"))
             if pc_save:
                 try:
                     if not can("patrol.case"):
@@ -281,24 +295,24 @@ with tab_patrol:
                             deadline=pc_deadline,
                             close=pc_close,
                         )
-                        st.success(tr("s.case_saved"))
+                        st.success(tr("samples.case_saved"))
                 except FieldError as exc:
-                    st.error(plain(tr("r.refused", reason=exc.message(LANG))))
+                    st.error(plain(tr("retirement.refused", reason=exc.message(LANG))))
 
 # --- public tips ---------------------------------------------------------------------------
 with tab_tips:
-    st.subheader(tr("t.new"))
+    st.subheader(tr("tips.new"))
     point = st.session_state.get("map_point")
     if point:
-        st.caption(tr("t.map_point", lon=point[1], lat=point[0]))
+        st.caption(tr("tips.map_point", lon=point[1], lat=point[0]))
     with st.form("tip_form"):
-        t_date = st.date_input(tr("t.date"), value=today, max_value=today, format="YYYY-MM-DD", key="t_date")
-        t_what = st.text_area(tr("t.what"), key="t_what")
+        t_date = st.date_input(tr("tips.date"), value=today, max_value=today, format="YYYY-MM-DD", key="t_date")
+        t_what = st.text_area(tr("tips.what"), key="t_what")
         t_prefill = f"{point[1]:.6f}, {point[0]:.6f}" if point else ""
-        t_loc = st.text_input(tr("t.location"), value=t_prefill, help=tr("t.location_help"), key="t_loc")
+        t_loc = st.text_input(tr("tips.location"), value=t_prefill, help=tr("tips.location_help"), key="t_loc")
         t_datum = datum_radio("t_datum")
-        t_contact = st.text_input(tr("t.contact"), key="t_contact")
-        t_submit = st.form_submit_button(tr("r.save"), type="primary")
+        t_contact = st.text_input(tr("tips.contact"), key="t_contact")
+        t_submit = st.form_submit_button(tr("retirement.save"), type="primary")
     if t_submit:
         if not can("tip.add"):
             st.error(denied("tip.add"))
@@ -312,7 +326,7 @@ with tab_tips:
                 tip = db.field.list_tips().set_index("id").loc[tid]
                 st.success(
                     tr(
-                        "t.saved",
+                        "tips.saved",
                         ban=tr("value.yes" if tip.in_ban_zone else "value.no"),
                         nofish=tr("value.yes" if tip.in_nofish_zone else "value.no"),
                         pond=tip.nearest_pond,
@@ -321,26 +335,26 @@ with tab_tips:
                 )
             except FieldError as exc:
                 st.error(plain(tr("refusal.not_saved", reason=exc.message(LANG))))
-    st.subheader(tr("t.list"))
+    st.subheader(tr("tips.list"))
     tp = db.field.list_tips()
     if tp.empty:
-        st.caption(tr("r.no_events"))
+        st.caption(tr("retirement.no_events"))
     else:
         yes, no = tr("value.yes"), tr("value.no")
         st.dataframe(
             pd.DataFrame(
                 {
                     "#": tp.id,
-                    tr("t.date"): [d.isoformat() for d in tp.received_date],
-                    tr("t.what"): tp.what,
-                    tr("t.location"): tp.location_text,
+                    tr("tips.date"): [d.isoformat() for d in tp.received_date],
+                    tr("tips.what"): tp.what,
+                    tr("tips.location"): tp.location_text,
                     tr("field.in_ban_zone"): [yes if v else no for v in tp.in_ban_zone],
                     tr("field.in_nofish_zone"): [yes if v else no for v in tp.in_nofish_zone],
-                    tr("t.nearest"): [
+                    tr("tips.nearest"): [
                         f"{p} ({m:,.0f} m)" for p, m in zip(tp.nearest_pond, tp.nearest_pond_m, strict=True)
                     ],
-                    tr("field.status"): [tr(f"t.s.{s}") for s in tp.status],
-                    tr("t.reward"): [
+                    tr("field.status"): [tr(f"tips.status.{s}") for s in tp.status],
+                    tr("tips.reward"): [
                         f"{a:g}" if g else "" for g, a in zip(tp.reward_granted, tp.reward_amount, strict=True)
                     ],
                 }
@@ -349,16 +363,16 @@ with tab_tips:
             width="stretch",
         )
         with st.form("tip_update"):
-            tid = st.selectbox(tr("t.pick"), tp.id.astype(int).tolist(), format_func=lambda i: f"#{i}")
+            tid = st.selectbox(tr("tips.pick"), tp.id.astype(int).tolist(), format_func=lambda i: f"#{i}")
             current = tp.set_index("id").loc[tid, "status"]
             nxt = st.selectbox(
                 tr("field.status"),
                 ["", "verified", "unfounded", "resolved"],
-                format_func=lambda s: tr(f"t.s.{s}") if s else "—",
+                format_func=lambda s: tr(f"tips.status.{s}") if s else "—",
             )
-            reward = st.checkbox(tr("t.reward_grant"))
-            amount = st.number_input(tr("t.amount"), min_value=0.0, step=50.0)
-            t_save = st.form_submit_button(tr("s.case_save"))
+            reward = st.checkbox(tr("tips.reward_grant"))
+            amount = st.number_input(tr("tips.amount"), min_value=0.0, step=50.0)
+            t_save = st.form_submit_button(tr("samples.case_save"))
         if t_save:
             try:
                 if not can("tip.update"):
@@ -371,6 +385,6 @@ with tab_tips:
                         reward_granted=reward or None,
                         reward_amount=amount if reward else None,
                     )
-                    st.success(tr("s.case_saved"))
+                    st.success(tr("samples.case_saved"))
             except FieldError as exc:
                 st.error(plain(tr("refusal.not_saved", reason=exc.message(LANG))))

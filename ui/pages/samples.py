@@ -43,19 +43,25 @@ def fmt_value(row) -> str:
 def history_table(df: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
-            tr("s.date"): [t.strftime("%Y-%m-%d %H:%M") for t in df.sampled_at],
-            tr("s.parameter"): df.parameter,
-            tr("s.value"): [fmt_value(r) for r in df.itertuples()],
-            tr("s.qc"): [tr(f"qc.{q}") for q in df.qc_type],
-            tr("s.inspector"): df.inspector,
-            tr("s.notes"): df.notes,
-            tr("s.versions"): df.version,
+            tr("samples.date"): [t.strftime("%Y-%m-%d %H:%M") for t in df.sampled_at],
+            tr("samples.parameter"): df.parameter,
+            tr("samples.value"): [fmt_value(r) for r in df.itertuples()],
+            tr("samples.qc"): [tr(f"qc_type.{q}") for q in df.qc_type],
+            tr("samples.inspector"): df.inspector,
+            tr("samples.notes"): df.notes,
+            tr("samples.versions"): df.version,
         }
     )
 
 
 tab_entry, tab_import, tab_weekly, tab_tracing, tab_history = st.tabs(
-    [tr("s.tab.entry"), tr("s.tab.import"), tr("s.tab.weekly"), tr("s.tab.tracing"), tr("s.tab.history")]
+    [
+        tr("samples.tab.entry"),
+        tr("samples.tab.import"),
+        tr("samples.tab.weekly"),
+        tr("samples.tab.tracing"),
+        tr("samples.tab.history"),
+    ]
 )
 
 # --- entry: one column, large inputs, usable at phone width ----------------------------
@@ -63,26 +69,26 @@ with tab_entry:
     preselected = str(st.session_state.get("selected_pond") or "1")
     with st.form("sample_form", clear_on_submit=False):
         site = st.selectbox(
-            tr("s.site"),
+            tr("samples.site"),
             site_codes,
             index=site_codes.index(preselected) if preselected in site_codes else 0,
             format_func=site_label,
-            help=tr("s.site_help"),
+            help=tr("samples.site_help"),
             key="entry_site",
         )
         today = clock.today()
-        day = st.date_input(tr("s.date"), value=today, max_value=today, format="YYYY-MM-DD", key="entry_day")
-        at_time = st.time_input(tr("s.time"), value=time(9, 0), step=300, key="entry_time")
-        parameter = st.selectbox(tr("s.parameter"), list(PARAMETERS), key="entry_param")
-        value_text = st.text_input(tr("s.value"), help=tr("s.value_help"), key="entry_value")
-        unit = st.selectbox(tr("s.unit"), ["mg/L", "µg/L"], key="entry_unit")
-        dl_text = st.text_input(tr("s.dl"), key="entry_dl")
-        kind = st.selectbox(tr("s.kind"), KINDS, format_func=labeller("kind"), key=keyed("entry_kind"))
-        qc = st.selectbox(tr("s.qc"), QC_TYPES, format_func=labeller("qc"), key=keyed("entry_qc"))
-        lab = st.text_input(tr("s.lab"), key="entry_lab")
-        inspector = st.text_input(tr("s.inspector"), value=operator, key="entry_inspector")
-        notes = st.text_area(tr("s.notes"), key="entry_notes")
-        submitted = st.form_submit_button(tr("s.save"), type="primary", width="stretch")
+        day = st.date_input(tr("samples.date"), value=today, max_value=today, format="YYYY-MM-DD", key="entry_day")
+        at_time = st.time_input(tr("samples.time"), value=time(9, 0), step=300, key="entry_time")
+        parameter = st.selectbox(tr("samples.parameter"), list(PARAMETERS), key="entry_param")
+        value_text = st.text_input(tr("samples.value"), help=tr("samples.value_help"), key="entry_value")
+        unit = st.selectbox(tr("samples.unit"), ["mg/L", "µg/L"], key="entry_unit")
+        dl_text = st.text_input(tr("samples.dl"), key="entry_dl")
+        kind = st.selectbox(tr("samples.kind"), KINDS, format_func=labeller("sample_kind"), key=keyed("entry_kind"))
+        qc = st.selectbox(tr("samples.qc"), QC_TYPES, format_func=labeller("qc_type"), key=keyed("entry_qc"))
+        lab = st.text_input(tr("samples.lab"), key="entry_lab")
+        inspector = st.text_input(tr("samples.inspector"), value=operator, key="entry_inspector")
+        notes = st.text_area(tr("samples.notes"), key="entry_notes")
+        submitted = st.form_submit_button(tr("samples.save"), type="primary", width="stretch")
     if submitted:
         if not can("sample.add"):
             st.error(denied("sample.add"))
@@ -108,20 +114,20 @@ with tab_entry:
                 )
                 st.success(
                     tr(
-                        "s.saved",
+                        "samples.saved",
                         site=plain(site),
                         when=when.strftime("%Y-%m-%d %H:%M"),
                         value=plain(value_text.strip()),
                     )
                 )
                 if db.cases.for_sample(uid) is not None:
-                    st.warning(tr("s.case_opened"))
+                    st.warning(tr("samples.case_opened"))
             except InputError as exc:
                 show_error(exc)
-    st.subheader(tr("s.history_of", site=site_label(site)))
+    st.subheader(tr("samples.history_of", site=site_label(site)))
     hist = db.samples.find(site=site, parameter=None, limit=50)
     if hist.empty:
-        st.caption(tr("s.no_samples"))
+        st.caption(tr("samples.no_samples"))
     else:
         st.dataframe(history_table(hist), hide_index=True, width="stretch")
 
@@ -140,15 +146,15 @@ STATUS_COLOURS = {
 with tab_weekly:
     this_week = clock.this_week()  # the same week as the dashboard's
     latest = db.samples.latest_time("TP")
-    weeks_back = st.slider(tr("s.weeks_shown"), 4, 52, 12, key="weeks_shown")
+    weeks_back = st.slider(tr("samples.weeks_shown"), 4, 52, 12, key="weeks_shown")
     options = clock.week_choices(104, also=latest)
-    week = st.selectbox(tr("s.week"), options, index=options.index(this_week), key="week")
+    week = st.selectbox(tr("samples.week"), options, index=options.index(this_week), key="week")
     stamp = db.samples.stamp()
     res = weekly(stamp, week)
     counts = res.status.value_counts()
     st.info(
         tr(
-            "s.summary",
+            "samples.summary",
             due=len(res),
             sampled=int((res.n > 0).sum()),
             exceeds=int(counts.get("exceeds", 0)),
@@ -157,29 +163,29 @@ with tab_weekly:
     )
     c1, c2 = st.columns(2)
     with c1:
-        st.subheader(tr("s.exceedances"))
+        st.subheader(tr("samples.exceedances"))
         ex = res[res.status.isin(["exceeds", "indeterminate"])]
         if ex.empty:
-            st.caption(tr("s.none"))
+            st.caption(tr("samples.none"))
         else:
             st.dataframe(
                 pd.DataFrame(
                     {
-                        tr("s.site"): [site_label(c) for c in ex.site_code],
-                        tr("s.max"): ex.max_mg_l,
-                        tr("s.limit"): ex.limit_mg_l,
-                        tr("s.grade"): ex.grade.fillna(""),
-                        tr("s.status"): [tr(f"status.{s}") for s in ex.status],
+                        tr("samples.site"): [site_label(c) for c in ex.site_code],
+                        tr("samples.max"): ex.max_mg_l,
+                        tr("samples.limit"): ex.limit_mg_l,
+                        tr("samples.grade"): ex.grade.fillna(""),
+                        tr("samples.status"): [tr(f"status.{s}") for s in ex.status],
                     }
                 ),
                 hide_index=True,
                 width="stretch",
             )
     with c2:
-        st.subheader(tr("s.missing"))
+        st.subheader(tr("samples.missing"))
         miss = res[res.status == "missing"]
-        st.write(tr("list.sep").join(plain(site_label(c)) for c in miss.site_code) if len(miss) else tr("s.none"))
-    st.subheader(tr("s.grid"))
+        st.write(tr("list.sep").join(plain(site_label(c)) for c in miss.site_code) if len(miss) else tr("samples.none"))
+    st.subheader(tr("samples.grid"))
     grid_weeks = clock.weeks_ending(week, weeks_back)
     grid = weekly_grid(stamp, tuple(grid_weeks)).copy()
     grid.index = [site_label(c) for c in grid.index]
@@ -190,9 +196,9 @@ with tab_weekly:
 # --- source tracing -----------------------------------------------------------------------
 with tab_tracing:
     open_cases = db.cases.find("open")
-    st.subheader(tr("s.cases_open"))
+    st.subheader(tr("samples.cases_open"))
     if open_cases.empty:
-        st.caption(tr("s.no_cases"))
+        st.caption(tr("samples.no_cases"))
     else:
         case_ids = open_cases.id.astype(int).tolist()
         rows = open_cases.set_index("id")
@@ -201,22 +207,22 @@ with tab_tracing:
             r = rows.loc[cid]
             return f"#{cid} · {site_label(r.site_code)} · {r.parameter} {r.value_mg_l:g} > {r.limit_mg_l:g} mg/L"
 
-        cid = st.selectbox(tr("s.case_pick"), case_ids, format_func=case_label, key="case_pick")
+        cid = st.selectbox(tr("samples.case_pick"), case_ids, format_func=case_label, key="case_pick")
         case = rows.loc[cid]
         cands = pd.DataFrame(json.loads(case.candidates))
-        st.caption(tr("s.candidates", km=db.limits.tracing_radius_m / 1000))
+        st.caption(tr("samples.candidates", km=db.limits.tracing_radius_m / 1000))
         if cands.empty:
-            st.caption(tr("s.none"))
+            st.caption(tr("samples.none"))
         else:
             st.dataframe(
                 pd.DataFrame(
                     {
-                        tr("s.site"): [site_label(c) for c in cands.site],
-                        tr("s.distance"): cands.distance_m,
+                        tr("samples.site"): [site_label(c) for c in cands.site],
+                        tr("samples.distance"): cands.distance_m,
                         tr("field.status"): [
                             tr(f"status.{s}") if s else tr("value.unknown") for s in cands.retirement_status
                         ],
-                        tr("s.value"): [
+                        tr("samples.value"): [
                             "" if v is None or pd.isna(v) else (f"<{v:g}" if c else f"{v:g}")
                             for v, c in zip(cands.latest_mg_l, cands.latest_censored, strict=True)
                         ],
@@ -226,18 +232,18 @@ with tab_tracing:
                 width="stretch",
             )
         with st.form(f"case_form_{cid}"):
-            findings = st.text_area(tr("s.findings"), value=case.findings)
-            action = st.text_area(tr("s.action"), value=case.action)
+            findings = st.text_area(tr("samples.findings"), value=case.findings)
+            action = st.text_area(tr("samples.action"), value=case.action)
             units = unit_options()
             unit_resp = st.selectbox(
-                tr("s.unit_resp"),
+                tr("samples.unit_resp"),
                 units,
                 index=units.index(case.responsible_unit) if case.responsible_unit in units else 0,
             )
             deadline = st.date_input(
-                tr("s.deadline"), value=case.deadline if pd.notna(case.deadline) else None, format="YYYY-MM-DD"
+                tr("samples.deadline"), value=case.deadline if pd.notna(case.deadline) else None, format="YYYY-MM-DD"
             )
-            save = st.form_submit_button(tr("s.case_save"))
+            save = st.form_submit_button(tr("samples.case_save"))
         if save:
             if not can("case.update"):
                 st.error(denied("case.update"))
@@ -245,19 +251,19 @@ with tab_tracing:
                 db.cases.update(
                     cid, user=me, findings=findings, action=action, responsible_unit=unit_resp, deadline=deadline
                 )
-                st.success(tr("s.case_saved"))
-        if st.button(tr("s.case_close"), key=f"close_{cid}"):
+                st.success(tr("samples.case_saved"))
+        if st.button(tr("samples.case_close"), key=f"close_{cid}"):
             try:
                 if not can("case.close"):
                     st.error(denied("case.close"))
                 else:
                     db.cases.close(cid, user=me)
-                    st.success(tr("s.case_closed"))
+                    st.success(tr("samples.case_closed"))
             except CaseError as exc:
                 st.error(error_text(exc))
     closed = db.cases.find("closed")
     if len(closed):
-        with st.expander(f"{tr('s.cases_closed')} ({len(closed)})"):
+        with st.expander(f"{tr('samples.cases_closed')} ({len(closed)})"):
             st.dataframe(
                 closed[["id", "site_code", "parameter", "value_mg_l", "findings", "action", "responsible_unit"]],
                 hide_index=True,
@@ -268,13 +274,13 @@ with tab_tracing:
 with tab_history:
     chart_site = keep(
         "chart_site",
-        st.selectbox(tr("s.chart_site"), site_codes, format_func=site_label, key="chart_site_pick"),
+        st.selectbox(tr("samples.chart_site"), site_codes, format_func=site_label, key="chart_site_pick"),
     )
     # The year up to the site's latest sample: a chart of every sample ever would be slow and unreadable.
     last = db.samples.latest_time("TP", site=chart_site)
     data = db.samples.find(site=chart_site, parameter="TP", since=last - timedelta(days=365) if last else None)
     if data.empty:
-        st.caption(tr("s.no_samples"))
+        st.caption(tr("samples.no_samples"))
     else:
         kind = sites.set_index("code").loc[chart_site, "kind"]
         limit = db.limits.limit_for(kind, "TP", data.sampled_at.max().date())
@@ -282,11 +288,11 @@ with tab_history:
             when=data.sampled_at.dt.tz_localize(None), censored_label=data.censored.map({True: "<DL", False: ""})
         )
         enc = {
-            "x": alt.X("when:T", title=tr("s.date"), axis=alt.Axis(format="%Y-%m-%d")),
+            "x": alt.X("when:T", title=tr("samples.date"), axis=alt.Axis(format="%Y-%m-%d")),
             "y": alt.Y("value_mg_l:Q", title="TP (mg/L)"),
             "tooltip": [
                 alt.Tooltip("when:T", format="%Y-%m-%d %H:%M"),
-                alt.Tooltip("value_entered:N", title=tr("s.value")),
+                alt.Tooltip("value_entered:N", title=tr("samples.value")),
             ],
         }
         measured = alt.Chart(plot[~plot.censored]).mark_point(size=70, filled=True).encode(**enc)
@@ -299,29 +305,29 @@ with tab_history:
                 .encode(y="limit:Q")
             )
         st.altair_chart(alt.layer(*layers), width="stretch")
-        st.caption(tr("s.censored_note"))
-        st.subheader(tr("s.correct"))
+        st.caption(tr("samples.censored_note"))
+        st.subheader(tr("samples.correct"))
         uids = data.sample_uid.tolist()
         labels_by_uid = {r.sample_uid: f"{r.sampled_at:%Y-%m-%d %H:%M} · {fmt_value(r)}" for r in data.itertuples()}
-        uid = st.selectbox(tr("s.sample_pick"), uids, format_func=labels_by_uid.get, key="correct_pick")
+        uid = st.selectbox(tr("samples.sample_pick"), uids, format_func=labels_by_uid.get, key="correct_pick")
         st.dataframe(history_table(db.samples.history(uid)), hide_index=True, width="stretch")
         with st.form("correct_form"):
-            new_value = st.text_input(tr("s.new_value"))
-            reason = st.text_input(tr("s.change_reason"))
+            new_value = st.text_input(tr("samples.new_value"))
+            reason = st.text_input(tr("samples.change_reason"))
             c1, c2 = st.columns(2)
-            do_correct = c1.form_submit_button(tr("s.do_correct"))
-            do_retract = c2.form_submit_button(tr("s.do_retract"))
+            do_correct = c1.form_submit_button(tr("samples.do_correct"))
+            do_retract = c2.form_submit_button(tr("samples.do_retract"))
         if do_correct or do_retract:
             try:
                 if not can("sample.correct"):
                     st.error(denied("sample.correct"))
                 elif do_retract:
                     v = db.samples.retract(uid, reason, user=me)
-                    st.success(tr("s.corrected", v=v))
+                    st.success(tr("samples.corrected", v=v))
                 else:
                     v = db.samples.correct(
                         uid, {"value": read_value(new_value), "value_entered": new_value.strip()}, reason, user=me
                     )
-                    st.success(tr("s.corrected", v=v))
+                    st.success(tr("samples.corrected", v=v))
             except InputError as exc:
                 show_error(exc)
