@@ -412,7 +412,10 @@ def _main(argv=None) -> int:
         except ValueError:
             say("report.bad_week", err=True, week=args.week)
             return 2
+        from .outputs import prepare_output
+
         try:
+            prepare_output(args.out)
             data = weekly_report(store, current_dataset(store), args.week, lang=lang())
         except UserError as exc:
             print(text_of(exc), file=sys.stderr)

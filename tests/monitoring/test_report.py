@@ -39,10 +39,10 @@ def test_report_command_on_demo_data_writes_a_pdf_that_reads_and_renders(tmp_pat
         )
 
     assert run("demo-data").returncode == 0
-    out = run("report", "--week", "2022-W15", str(tmp_path / "r.pdf"))
+    pdf = tmp_path / "reports" / "r.pdf"  # a folder that does not exist yet
+    out = run("report", "--week", "2022-W15", str(pdf))
     assert out.returncode == 0, out.stderr
     assert "2022-W15" in out.stdout
-    pdf = tmp_path / "r.pdf"
     assert pdf.read_bytes().startswith(b"%PDF")
     text = _text(pdf)
     for needle in ("冶湖", "总磷", "2022-W15", "2022-04-11", "退养进度", "逾期事项", "水质趋势", "目标III类"):
