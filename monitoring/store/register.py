@@ -87,7 +87,17 @@ class Register(Repository):
         return len(new)
 
     def add_site(
-        self, code: str, kind: str, name: str, lon: float, lat: float, source: str, provisional=True, *, user: Actor
+        self,
+        code: str,
+        kind: str,
+        name: str,
+        lon: float,
+        lat: float,
+        source: str,
+        provisional=True,
+        *,
+        user: Actor,
+        active_from: date | None = None,
     ):
         """Add a lake or other monitoring site.
 
@@ -102,6 +112,9 @@ class Register(Repository):
         provisional : bool
         user : monitoring.auth.Actor
             Acting user (``site.add``, admin).
+        active_from : datetime.date, optional
+            First day the site is monitored (default: today in Asia/Shanghai). Weeks before it do not
+            count the site, so adding a site never changes an old week's results.
         """
         if kind not in ("lake", "section", "pond"):
             raise InputError(
@@ -111,6 +124,7 @@ class Register(Repository):
                 choices=Words("湖体、断面、鱼塘", "lake, section, pond"),
             )
         values = dict(code=code, kind=kind, name=name, lon=lon, lat=lat, source=source, provisional=provisional)
+        values["active_from"] = active_from or clock.today()
         with self._write(user, "site.add") as (conn, actor):
             if conn.execute(select(sites.c.code).where(sites.c.code == code)).first():
                 raise InputError("site.code_taken", field="site_code", value=code)

@@ -1,4 +1,5 @@
 import io
+import json
 import subprocess
 import sys
 from datetime import datetime
@@ -349,3 +350,15 @@ def test_add_site_command(tmp_path):
     for code in ("", " ", "L 1", "<b>", "x" * 40):
         empty = run("add-site", code, "--name", "x", "--at", "E113.4 N29.6")
         assert empty.returncode == 1 and "点位编号无效" in empty.stderr, code
+
+
+def test_adding_a_site_today_leaves_an_old_week_unchanged(tmp_path):
+    run = lambda *a: run_cli(tmp_path, *a)  # noqa: E731
+    assert run("demo-data").returncode == 0
+    before = run("weekly", "--week", "2022-W15", "--format", "json")
+    assert before.returncode == 0, before.stderr
+    added = run("add-site", "L9", "--name", "新点位", "--at", "E113.41 N29.65", "--source", "GPS")
+    assert added.returncode == 0, added.stderr
+    after = run("weekly", "--week", "2022-W15", "--format", "json")
+    assert json.loads(after.stdout) == json.loads(before.stdout)
+    assert "L9" not in after.stdout
