@@ -239,7 +239,8 @@ def evaluate_week(samples: pd.DataFrame, sites: pd.DataFrame, limits: Limits, da
         ignored.
     sites : pandas.DataFrame
         Active sites with ``code`` and ``kind``; with ``active_from`` / ``active_to``
-        only those monitored in that week count (adding a site never changes an old week).
+        a site without a sample that week counts (as missing) only when it was monitored
+        then, so adding a site never changes an old week.
     limits : Limits
     day : datetime.date
         A day of the week (limits in force then).
@@ -256,7 +257,11 @@ def evaluate_week(samples: pd.DataFrame, sites: pd.DataFrame, limits: Limits, da
     from .sitenames import active_in
 
     monday = day - timedelta(days=day.weekday())
-    sites = active_in(sites, monday, monday + timedelta(days=7))
+    # A site with a sample that week always counts (its result is data); one without counts as
+    # missing only when it was monitored that week.
+    active = set(active_in(sites, monday, monday + timedelta(days=7))["code"])
+    sampled = set(samples["site_code"]) if len(samples) else set()
+    sites = sites[sites["code"].isin(active | sampled)]
     s = samples[samples["qc_type"] != "blank"]
     rows = []
     by_site = dict(tuple(s.groupby("site_code"))) if len(s) else {}
