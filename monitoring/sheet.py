@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import csv
 import io
-import re
-import unicodedata
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from geo.archive import ArchiveError, check_zip
 from i18n.errors import UserError
+
+from .sitenames import name_key
 
 __all__ = ["HEADERS", "IGNORED", "MAX_BYTES", "MAX_ROWS", "Header", "find_header", "norm_header", "read_grid"]
 
@@ -113,8 +113,7 @@ def norm_header(text) -> str:
     >>> norm_header(" 总磷（mg/L） ")
     '总磷(mg/l)'
     """
-    s = unicodedata.normalize("NFKC", "" if text is None else str(text))
-    return re.sub(r"\s+", "", s).lower()
+    return name_key(text)  # the same normalisation as point names
 
 
 _LOOKUP = {norm_header(h): f for f, hs in HEADERS.items() for h in hs}
