@@ -7,17 +7,14 @@ report for one ISO week shows.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
-
-import pandas as pd
+from datetime import date, timedelta
 
 from . import clock
-from .compliance import grade
-from .progress import progress
+from .progress import lake_status, progress
 from .samples import week_bounds
 from .trend import load_trend_config, site_trends
 
-__all__ = ["group_overdue", "lake_as_of", "weekly_digest"]
+__all__ = ["group_overdue", "weekly_digest"]
 
 
 def group_overdue(items: list[dict]) -> list[dict]:
@@ -73,41 +70,6 @@ def group_overdue(items: list[dict]) -> list[dict]:
     return out
 
 
-def lake_as_of(store, end: datetime, day: date) -> list[dict]:
-    """The latest TP class of each lake and section site sampled before ``end``, against the target.
-
-    Same fields as :func:`monitoring.progress.progress`'s ``lake``; a report for
-    a past week shows what was known then, not later samples.
-    """
-    out = []
-    rule = store.limits.lake_rule("TP", day)
-    sites = store.register.list_sites()
-    for code in sites[sites.kind != "pond"].code:
-        s = store.samples.find(site=code, parameter="TP", exclude_blanks=True)
-        if len(s):
-            s = s[pd.to_datetime(s.sampled_at, utc=True) < pd.Timestamp(end)]
-        if s.empty or rule is None:
-            out.append(
-                {"site": code, "latest_at": None, "value_mg_l": None, "grade": None, "target": rule and rule["target"]}
-            )
-            continue
-        latest = s.iloc[0]
-        label = grade(float(latest.value_mg_l), rule["classes"])
-        order = [c for c, _ in rule["classes"]] + ["劣V"]
-        out.append(
-            {
-                "site": code,
-                "latest_at": pd.Timestamp(latest.sampled_at).isoformat(),
-                "value_mg_l": float(latest.value_mg_l),
-                "censored": bool(latest.censored),
-                "grade": label,
-                "target": rule["target"],
-                "meets_target": order.index(label) <= order.index(rule["target"]),
-            }
-        )
-    return out
-
-
 def report_day(week: str, today: date | None = None) -> date:
     """The day a week's report is taken at: the week's Sunday, or today while the week runs."""
     _, end = week_bounds(week)
@@ -144,7 +106,7 @@ def weekly_digest(store, ds, week: str, today: date | None = None) -> dict:
     start, end = week_bounds(week)
     day = report_day(week, today)
     fig = progress(store, ds.register, today=day)
-    fig["lake"] = lake_as_of(store, end, day)
+    fig["lake"] = lake_status(store, day, end)
     sampling = store.samples.weekly(week)
     cfg = load_trend_config()
     return {

@@ -5,7 +5,7 @@ One function, used by the Dashboard page and ``python -m monitoring progress``.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import pandas as pd
 
@@ -13,7 +13,7 @@ from . import clock
 from .compliance import grade
 from .ledger import overdue, pond_status
 
-__all__ = ["progress"]
+__all__ = ["lake_status", "progress"]
 
 
 def progress(store, register: pd.DataFrame, today: date | None = None) -> dict:
@@ -96,30 +96,7 @@ def progress(store, register: pd.DataFrame, today: date | None = None) -> dict:
     w = store.samples.weekly(week)
     counts = w.status.value_counts()
     cases = store.cases.find("open")
-    lake = []
-    sites = store.register.list_sites()
-    for code in sites[sites.kind != "pond"].code:
-        s = store.samples.find(site=code, parameter="TP", limit=1, exclude_blanks=True)
-        rule = store.limits.lake_rule("TP", today)
-        if s.empty or rule is None:
-            lake.append(
-                {"site": code, "latest_at": None, "value_mg_l": None, "grade": None, "target": rule and rule["target"]}
-            )
-            continue
-        latest = s.iloc[0]
-        label = grade(float(latest.value_mg_l), rule["classes"])
-        order = [c for c, _ in rule["classes"]] + ["劣V"]
-        lake.append(
-            {
-                "site": code,
-                "latest_at": latest.sampled_at.isoformat(),
-                "value_mg_l": float(latest.value_mg_l),
-                "censored": bool(latest.censored),
-                "grade": label,
-                "target": rule["target"],
-                "meets_target": order.index(label) <= order.index(rule["target"]),
-            }
-        )
+    lake = lake_status(store, today)
     return {
         "today": today.isoformat(),
         "ponds": {
@@ -143,3 +120,53 @@ def progress(store, register: pd.DataFrame, today: date | None = None) -> dict:
         "open_cases": len(cases),
         "lake": lake,
     }
+
+
+def lake_status(store, day: date, end: datetime | None = None) -> list[dict]:
+    """The latest TP class of each lake and section site, against the lake's target on ``day``.
+
+    Parameters
+    ----------
+    store : monitoring.store.Store
+    day : datetime.date
+        The day whose limits and target apply.
+    end : datetime.datetime, optional
+        Only samples taken before it count (a report for a past week shows what was known
+        then, not later samples); all samples when omitted.
+
+    Returns
+    -------
+    list of dict
+        ``site``, ``latest_at``, ``value_mg_l``, ``censored``, ``grade``, ``target`` and
+        ``meets_target`` per site (``latest_at`` None when the site has no sample).
+    """
+    out = []
+    rule = store.limits.lake_rule("TP", day)
+    sites = store.register.list_sites()
+    for code in sites[sites.kind != "pond"].code:
+        if end is None:
+            s = store.samples.find(site=code, parameter="TP", limit=1, exclude_blanks=True)
+        else:
+            s = store.samples.find(site=code, parameter="TP", exclude_blanks=True)
+            if len(s):
+                s = s[pd.to_datetime(s.sampled_at, utc=True) < pd.Timestamp(end)]
+        if s.empty or rule is None:
+            out.append(
+                {"site": code, "latest_at": None, "value_mg_l": None, "grade": None, "target": rule and rule["target"]}
+            )
+            continue
+        latest = s.iloc[0]
+        label = grade(float(latest.value_mg_l), rule["classes"])
+        order = [c for c, _ in rule["classes"]] + ["劣V"]
+        out.append(
+            {
+                "site": code,
+                "latest_at": pd.Timestamp(latest.sampled_at).isoformat(),
+                "value_mg_l": float(latest.value_mg_l),
+                "censored": bool(latest.censored),
+                "grade": label,
+                "target": rule["target"],
+                "meets_target": order.index(label) <= order.index(rule["target"]),
+            }
+        )
+    return out
