@@ -8,6 +8,7 @@ import sys
 import numpy as np
 
 from i18n import LANGS, describe_flag, describe_hypothesis, lang_first, t
+from i18n.cli import speak_argparse
 
 from .admin import admin_mismatches
 from .boundaries import BoundaryError
@@ -152,9 +153,11 @@ def _name(exc: FileNotFoundError) -> str:
 def main(argv=None) -> int:
     """Run the command line; returns the exit status."""
     argv = lang_first(sys.argv[1:] if argv is None else list(argv))
+    speak_argparse(LANGS[0])
     pre = argparse.ArgumentParser(add_help=False)
     pre.add_argument("--lang", choices=LANGS, default=LANGS[0])
     lang = pre.parse_known_args(argv)[0].lang
+    speak_argparse(lang)
 
     def h(key: str) -> str:
         return t(f"cli.help.geo.{key}", lang)

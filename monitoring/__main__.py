@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 from i18n import LANGS, lang_first, t
+from i18n.cli import speak_argparse
 from i18n.errors import UserError
 
 from . import clock, import_cli
@@ -230,9 +231,11 @@ def main(argv=None) -> int:
     A database that cannot be used ends the command with one line naming what to check (rc 1).
     """
     argv = lang_first(sys.argv[1:] if argv is None else list(argv))
+    speak_argparse(LANGS[0])
     pre = argparse.ArgumentParser(add_help=False)
     pre.add_argument("--lang", choices=LANGS, default=LANGS[0])
     _LANG[0] = pre.parse_known_args(argv)[0].lang
+    speak_argparse(_LANG[0])
     try:
         return _main(argv)
     except DatabaseUnavailable as exc:

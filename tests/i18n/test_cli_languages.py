@@ -112,3 +112,40 @@ def test_lang_before_or_after_the_command(env):
     assert before == after and before.strip() and not CJK.search(before)
     assert CJK.search(run("monitoring", "users", "list", env=env).stdout)
     assert "Ponds with a suspect coordinate" in run("geo", "check", "--lang", "en").stdout
+
+
+ARGPARSE_ENGLISH = re.compile(r"usage:|options:|positional arguments|error:|invalid choice|required:|unrecognized")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize(
+    "module, args",
+    [
+        ("monitoring", ["weekly", "--format", "xx"]),  # a choice not offered
+        ("monitoring", ["weekly"]),  # a required option missing
+        ("monitoring", ["frob"]),  # no such command
+        ("monitoring", ["users"]),  # a command without its action
+        ("geo", ["classify", "--bogus"]),  # an option nobody knows
+        ("geo", ["classify", "--format"]),  # an option without its value
+    ],
+)
+def test_argparse_refusals_in_the_users_language(module, args, lang):
+    """argparse's own words (usage, error, invalid choice ...) follow --lang like every other message."""
+    res = run(module, *args, *(["--lang", "en"] if lang == "en" else []))
+    assert res.returncode == 2 and "Traceback" not in res.stderr, res.stderr
+    last = res.stderr.strip().splitlines()[-1]
+    if lang == "zh":
+        assert not ARGPARSE_ENGLISH.search(res.stderr), res.stderr
+        assert last.startswith(f"python -m {module}") and "：错误：" in last, last
+    else:
+        assert "usage:" in res.stderr and ": error: " in last and not CJK.search(without_data(last)), res.stderr
+
+
+@pytest.mark.parametrize(
+    "module, args", [("geo", []), ("geo", ["classify"]), ("monitoring", []), ("monitoring", ["weekly"])]
+)
+def test_help_in_chinese_by_default(module, args):
+    res = run(module, *args, "--help")
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.startswith("用法：") and "选项" in res.stdout and "显示本帮助并退出" in res.stdout
+    assert not ARGPARSE_ENGLISH.search(res.stdout), res.stdout
