@@ -109,12 +109,15 @@ class Boundary:
         ``section_id``; for pond outlines ``pond_id``; for admin areas ``level``.
     warnings : list of str
         Repairs and assumptions made while loading (never silent).
+    layer : str or None
+        The layer taken from a multi-layer file (None for a single-layer file).
     """
 
     kind: str
     path: Path
     gdf: gpd.GeoDataFrame
     warnings: list[str] = field(default_factory=list)
+    layer: str | None = None
 
     @property
     def provisional(self) -> bool:
@@ -421,7 +424,7 @@ def load_boundary(path, kind: str, *, name: str | None = None, layer: str | None
         out["level"] = _admin_levels(name, gdf)
         if "name" not in gdf.columns or gdf["name"].isna().any() or (gdf["name"].astype(str).str.strip() == "").any():
             raise BoundaryError("boundary.admin_name_missing", file=name)
-    return Boundary(kind, path, out, warnings)
+    return Boundary(kind, path, out, warnings, chosen)
 
 
 def _pond_ids(name: str, gdf) -> np.ndarray:
@@ -572,4 +575,4 @@ def load_boundary_bytes(content: bytes, filename: str, kind: str, layer: str | N
         path = Path(tmp) / f"{kind}{ext}"
         path.write_bytes(content)
         b = load_boundary(path, kind, name=name, layer=layer)
-    return Boundary(b.kind, Path(name), b.gdf, b.warnings)
+    return Boundary(b.kind, Path(name), b.gdf, b.warnings, b.layer)

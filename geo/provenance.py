@@ -13,10 +13,27 @@ import shapely
 
 from .crs import to_metric
 
-__all__ = ["PROVENANCES", "SHORE_LIMIT_M", "SectionCheck", "apply_provenance", "check_sections"]
+__all__ = [
+    "NEEDS_SOURCE",
+    "PROVENANCES",
+    "PROVISIONAL",
+    "SHORE_LIMIT_M",
+    "SectionCheck",
+    "apply_provenance",
+    "check_sections",
+    "is_provisional",
+    "provenance_of",
+    "which_provisional",
+]
 
-#: Kinds of provenance an upload can state; only ``provisional`` keeps the 暂定 marks.
+#: Kinds of provenance an upload can state (``boundary.provenance.<value>`` in the catalogue
+#: names each); only those in :data:`PROVISIONAL` keep the 暂定 marks. A new kind (e.g. an
+#: outline drawn on the map) is one more value here and one more catalogue entry.
 PROVENANCES = ("surveyed", "digitised", "provisional")
+#: Provenances that leave a layer provisional (暂定).
+PROVISIONAL = ("provisional",)
+#: Provenances an upload must name a source for (who surveyed, which imagery).
+NEEDS_SOURCE = ("surveyed", "digitised")
 #: A section point further inside the lake than this from its shore is flagged.
 SHORE_LIMIT_M = 200.0
 
@@ -50,15 +67,62 @@ def apply_provenance(boundary, provenance: str, source: str = "", date: str = ""
     if provenance not in PROVENANCES:
         raise ValueError(f"provenance must be one of {PROVENANCES}, got {provenance!r}")
     gdf = boundary.gdf.copy()
-    gdf["provisional"] = provenance == "provisional"
+    gdf["provisional"] = is_provisional(provenance)
     gdf["provenance"] = provenance
     if source:
         gdf["source"] = source
     if date:
         gdf["date"] = str(date)
-    if by:
-        gdf["notes"] = [f"{n}; {by}".strip("; ") for n in gdf["notes"]]
-    return Boundary(boundary.kind, boundary.path, gdf, list(boundary.warnings))
+    gdf["prov_by"] = by or ""
+    return Boundary(boundary.kind, boundary.path, gdf, list(boundary.warnings), boundary.layer)
+
+
+def is_provisional(provenance: str | None) -> bool:
+    """Whether a layer of this provenance is still provisional (暂定).
+
+    >>> is_provisional("surveyed"), is_provisional("provisional")
+    (False, True)
+    """
+    return provenance in PROVISIONAL
+
+
+def provenance_of(boundary) -> str | None:
+    """The provenance stated for a layer, else ``provisional`` when it is, else None (as the file says).
+
+    Parameters
+    ----------
+    boundary : geo.boundaries.Boundary
+
+    Returns
+    -------
+    str or None
+
+    Examples
+    --------
+    >>> from geo.boundaries import load_boundaries
+    >>> lake, _ = load_boundaries()
+    >>> provenance_of(lake), provenance_of(apply_provenance(lake, "surveyed"))
+    ('provisional', 'surveyed')
+    """
+    gdf = boundary.gdf
+    if "provenance" in gdf.columns and len(gdf) and isinstance(gdf["provenance"].iloc[0], str):
+        return str(gdf["provenance"].iloc[0])
+    return "provisional" if boundary.provisional else None
+
+
+def which_provisional(lake_provisional: bool, sections_provisional: bool) -> str | None:
+    """Which of the lake outline and the section layer is provisional: ``both``, ``lake``, ``sections`` or None.
+
+    The banner, legend and notes pick their text by it (``prov.<place>.<which>``).
+
+    >>> which_provisional(False, True), which_provisional(True, True), which_provisional(False, False)
+    ('sections', 'both', None)
+    """
+    if lake_provisional and sections_provisional:
+        return "both"
+    if lake_provisional:
+        return "lake"
+    return "sections" if sections_provisional else None
 
 
 @dataclass(frozen=True)

@@ -45,7 +45,8 @@ def open_store(url: str | None = None) -> Store:
 def current_dataset(store: Store):
     """The dataset as it stands: the register with its edits, and the newest uploaded boundaries.
 
-    Without uploads, the files in ``data/boundaries/`` are used.
+    Each uploaded layer carries the provenance stated with it (:func:`geo.provenance.apply_provenance`)
+    and is read from the layer taken on upload. Without uploads, the files in ``data/boundaries/`` are used.
 
     Parameters
     ----------
@@ -57,9 +58,15 @@ def current_dataset(store: Store):
     """
     from geo.boundaries import load_boundary_bytes
     from geo.dataset import load_dataset
+    from geo.provenance import apply_provenance
 
-    active = store.register.active_boundaries()
-    layers = {kind: load_boundary_bytes(content, name, kind) for kind, (_, content, name) in active.items()}
+    layers = {}
+    for kind, v in store.register.current_versions().items():
+        b = load_boundary_bytes(v["content"], v["filename"], kind, layer=v["layer"])
+        if v["provenance"]:
+            when = v["prov_date"].isoformat() if v["prov_date"] else ""
+            b = apply_provenance(b, v["provenance"], v["prov_source"], when, v["prov_by"])
+        layers[kind] = b
     return load_dataset(
         edits=store.register.edits_for_dataset(),
         lake=layers.get("lake"),

@@ -11,16 +11,42 @@ import pandas as pd
 from sqlalchemy import func, insert, select, update
 
 from geo.crs import GEOGRAPHIC
+from geo.provenance import NEEDS_SOURCE, PROVENANCES
 from i18n.errors import UserError
 
 from .. import clock
 from ..auth import Actor
-from ..errors import InputError, Words
+from ..errors import Choices, InputError, Words
 from ..schema import boundary_versions, register_edits, sites
 from .base import Repository, now_utc
 
 #: The error of a register correction or verification (the one input error of :mod:`monitoring.errors`).
 RegisterEditError = InputError
+#: Boundary kinds a version can be uploaded for.
+BOUNDARY_KINDS = ("lake", "sections", "ponds", "admin")
+
+
+def _provenance_args(provenance, source, when, by) -> dict:
+    """The provenance columns of an upload, checked (``InputError`` naming the field)."""
+    if provenance is not None and provenance not in PROVENANCES:
+        raise InputError(
+            "input.unknown_choice",
+            field="provenance",
+            value=provenance,
+            choices=Choices("boundary.provenance", PROVENANCES),
+        )
+    source, by = (source or "").strip(), (by or "").strip()
+    if provenance in NEEDS_SOURCE and not source:
+        raise InputError("boundary.prov_source_missing", field="prov_source")
+    if isinstance(when, str):
+        text = when.strip()
+        try:
+            when = date.fromisoformat(text) if text else None
+        except ValueError:
+            raise InputError("boundary.prov_date_invalid", field="prov_date", value=text) from None
+    if when is not None and (not isinstance(when, date) or when > clock.today()):
+        raise InputError("input.date_missing_or_future", field="prov_date", value=when)
+    return dict(provenance=provenance, prov_source=source, prov_date=when, prov_by=by)
 
 
 class Register(Repository):
@@ -323,20 +349,47 @@ class Register(Repository):
                 conn, actor, int(pond_id), "verify", changes, (note or "").strip(), verified_by.strip(), verified_on
             )
 
-    def upload_boundary(self, kind: str, filename: str, content: bytes, *, user: Actor, note: str = "") -> int:
-        """Store a new lake outline or section layer; the previous version is kept.
+    def upload_boundary(
+        self,
+        kind: str,
+        filename: str,
+        content: bytes,
+        *,
+        user: Actor,
+        note: str = "",
+        provenance: str | None = None,
+        prov_source: str = "",
+        prov_date: date | str | None = None,
+        prov_by: str = "",
+        layer: str | None = None,
+    ) -> int:
+        """Store a new lake outline or section layer with its provenance; the previous version is kept.
 
         The file is validated first (:func:`geo.boundaries.load_boundary_bytes`:
-        size, type, archive safety, geometry, CRS, position in China).
+        size, type, archive safety, geometry, CRS, position in China). The stated
+        provenance decides whether the layer is provisional (暂定) everywhere it is shown.
 
         Parameters
         ----------
-        kind : {'lake', 'sections'}
+        kind : {'lake', 'sections', 'ponds', 'admin'}
         filename : str
         content : bytes
         user : monitoring.auth.Actor
             Acting user (``boundary.upload``, admin).
         note : str, optional
+        provenance : str, optional
+            One of :data:`geo.provenance.PROVENANCES` (``surveyed`` 实测, ``digitised`` 影像勾绘,
+            ``provisional`` 暂定). None: as the file's own ``provisional`` column says.
+        prov_source : str, optional
+            Who produced the geometry (surveying office, report number, imagery); required
+            for the provenances in :data:`geo.provenance.NEEDS_SOURCE`.
+        prov_date : datetime.date or str, optional
+            When it was surveyed or digitised (ISO text accepted); not in the future.
+        prov_by : str, optional
+            Who states the provenance; default the acting user's name.
+        layer : str, optional
+            The layer to take from a multi-layer file; default as :func:`geo.boundaries.choose_layer`
+            picks. The layer taken is stored (``layer`` of :meth:`list_boundaries`).
 
         Returns
         -------
@@ -345,23 +398,30 @@ class Register(Repository):
 
         Raises
         ------
-        geo.boundaries.BoundaryError, PermissionDenied
+        geo.boundaries.BoundaryError, monitoring.errors.InputError, PermissionDenied
+            Nothing is written.
         """
         from geo.boundaries import load_boundary_bytes
+        from geo.provenance import apply_provenance
 
         self.store.accounts.authorize(user, "boundary.upload")  # refuse before parsing anything
-        b = load_boundary_bytes(content, filename, kind)
+        stated = _provenance_args(provenance, prov_source, prov_date, prov_by)
+        b = load_boundary_bytes(content, filename, kind, layer=(layer or "").strip() or None)
         values = dict(
             kind=kind,
             filename=str(b.path),
             content=content,
             sha256=hashlib.sha256(content).hexdigest(),
-            features=len(b.gdf),
-            provisional=b.provisional,
             note=(note or "").strip(),
             warnings="\n".join(b.warnings),
+            layer=b.layer,
+            **stated,
         )
         with self._write(user, "boundary.upload") as (conn, actor):
+            if provenance is not None:
+                values["prov_by"] = values["prov_by"] or actor.name
+                b = apply_provenance(b, provenance, values["prov_source"], values["prov_date"] or "", values["prov_by"])
+            values |= {"features": len(b.gdf), "provisional": b.provisional}
             prev = conn.execute(
                 select(boundary_versions.c.id, boundary_versions.c.filename, boundary_versions.c.sha256)
                 .where(boundary_versions.c.kind == kind)
@@ -421,6 +481,25 @@ class Register(Repository):
                 ).first()
                 if row is not None:
                     out[kind] = (row[0], bytes(row[1]), row[2])
+        return out
+
+    def current_versions(self) -> dict:
+        """The version in use per kind (the newest uploaded): {kind: dict of its columns, ``content`` as bytes}.
+
+        ``provenance`` is the stated one (None when the upload stated none: the file's own
+        ``provisional`` column decides), ``layer`` the layer taken from a multi-layer file.
+        """
+        out = {}
+        with self.engine.connect() as conn:
+            for kind in BOUNDARY_KINDS:
+                row = conn.execute(
+                    select(boundary_versions)
+                    .where(boundary_versions.c.kind == kind)
+                    .order_by(boundary_versions.c.id.desc())
+                    .limit(1)
+                ).first()
+                if row is not None:
+                    out[kind] = dict(row._mapping) | {"content": bytes(row.content)}
         return out
 
     def stamp(self) -> tuple:

@@ -38,7 +38,7 @@ READS = {
     "ledger.events", "ledger.photo", "ledger.done_steps", "ledger.statuses",
     "field.list_patrols", "field.list_tips",
     "register.list_sites", "register.edits", "register.edits_for_dataset", "register.list_boundaries",
-    "register.boundary_file", "register.active_boundaries", "register.stamp",
+    "register.boundary_file", "register.active_boundaries", "register.current_versions", "register.stamp",
     "accounts.authorize", "accounts.has_users", "accounts.list_users", "accounts.resolve",
     "audit.log", "audit.count",
     "demo.present",
