@@ -30,6 +30,9 @@ __all__ = [
     "audit",
     "boundary_versions",
     "imports",
+    "lake_group_members",
+    "lake_plans",
+    "lake_releases",
     "login_attempts",
     "metadata",
     "patrols",
@@ -348,4 +351,67 @@ boundary_versions = Table(
     Column("prov_date", Date),
     Column("prov_by", String(100), nullable=False, server_default=""),
     Column("layer", String(200)),
+)
+
+# Lake-level work (湖体治理, migration 0007): plans the documents ask for, organism releases and the
+# leading group. Rows are never deleted: a mistaken entry is voided (voided_at, reason) and kept.
+# water_body is the lake a row concerns (yehu, huanggai, yuantan, tandu); the app offers yehu only.
+lake_plans = Table(
+    "lake_plans",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("water_body", String(16), nullable=False, server_default="yehu"),
+    Column("kind", String(16), nullable=False),  # sediment | ecology (config [[lake_plans]])
+    Column("status", String(12), nullable=False),  # drafted | approved
+    Column("plan_date", Date, nullable=False),
+    Column("document_no", String(100), nullable=False, server_default=""),
+    Column("note", Text, nullable=False, server_default=""),
+    Column("file", LargeBinary),
+    Column("file_name", String(200)),
+    Column("file_type", String(80)),
+    Column("recorded_by", String(64), nullable=False),
+    Column("recorded_at", DateTime, nullable=False),
+    Column("voided_at", DateTime),
+    Column("voided_by", String(64)),
+    Column("void_reason", Text, nullable=False, server_default=""),
+    Index("ix_lake_plans_water_body", "water_body", "kind"),
+)
+
+lake_releases = Table(
+    "lake_releases",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("water_body", String(16), nullable=False, server_default="yehu"),
+    Column("release_date", Date, nullable=False),
+    Column("species", String(100), nullable=False),
+    Column("quantity", Float, nullable=False),
+    Column("quantity_unit", String(12), nullable=False),  # kg | jin | tail | wan_tail | plant
+    Column("water_area", Float),
+    Column("area_unit", String(4), nullable=False, server_default="mu"),  # mu | m2
+    Column("releasing_unit", String(100), nullable=False, server_default=""),
+    Column("note", Text, nullable=False, server_default=""),
+    Column("recorded_by", String(64), nullable=False),
+    Column("recorded_at", DateTime, nullable=False),
+    Column("voided_at", DateTime),
+    Column("voided_by", String(64)),
+    Column("void_reason", Text, nullable=False, server_default=""),
+    Index("ix_lake_releases_water_body", "water_body", "release_date"),
+)
+
+# The leading group and its office, as an administrator last saved them (the highest version);
+# the configuration's [lake_group] is shown until the first save.
+lake_group_members = Table(
+    "lake_group_members",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("water_body", String(16), nullable=False, server_default="yehu"),
+    Column("version", Integer, nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("body", String(8), nullable=False),  # group | office
+    Column("role", String(50), nullable=False),
+    Column("name", String(50), nullable=False, server_default=""),
+    Column("post", String(200), nullable=False, server_default=""),
+    Column("recorded_by", String(64), nullable=False),
+    Column("recorded_at", DateTime, nullable=False),
+    Index("ix_lake_group_members_version", "water_body", "version"),
 )

@@ -1,7 +1,8 @@
 """The one way to the database: a :class:`Store` holding one repository per area.
 
 ``store.samples`` (samples, imports, weekly compliance), ``store.cases`` (tracing),
-``store.ledger`` (retirement ledger), ``store.field`` (patrols and tips),
+``store.ledger`` (retirement ledger), ``store.lakework``
+(lake-level plans, releases, leading group), ``store.field`` (patrols and tips),
 ``store.register`` (sites, register edits, boundary versions), ``store.accounts``
 (users, passwords, sessions, login), ``store.audit`` (the audit trail) and
 ``store.demo`` (demo data).
@@ -22,6 +23,7 @@ from .audit import Audit
 from .cases import CaseError, Cases
 from .demo import Demo
 from .field import Field
+from .lakework import LakeWork
 from .ledger import Ledger
 from .register import Register, RegisterEditError
 from .samples import SAMPLE_FIELDS, ImportResult, RowError, Samples
@@ -33,6 +35,7 @@ REPOSITORIES = {
     "samples": Samples,
     "cases": Cases,
     "ledger": Ledger,
+    "lakework": LakeWork,
     "field": Field,
     "register": Register,
     "accounts": Accounts,
@@ -68,6 +71,7 @@ class Store:
     samples: Samples
     cases: Cases
     ledger: Ledger
+    lakework: LakeWork
     field: Field
     register: Register
     accounts: Accounts

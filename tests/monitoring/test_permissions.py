@@ -36,6 +36,7 @@ READS = {
     "samples.weekly", "samples.weekly_grid",
     "cases.find", "cases.for_sample",
     "ledger.events", "ledger.photo", "ledger.done_steps", "ledger.statuses",
+    "lakework.plans", "lakework.plan_file", "lakework.releases", "lakework.group",
     "field.list_patrols", "field.list_tips",
     "register.list_sites", "register.edits", "register.edits_for_dataset", "register.list_boundaries",
     "register.boundary_file", "register.active_boundaries", "register.current_versions", "register.stamp",
@@ -77,6 +78,20 @@ class World:
     def event(self):
         return self.s.ledger.record(next(self.ponds), "end_contract", date(2022, 4, 8), user=U, today=TODAY)
 
+    def clear_plan(self):
+        """No live sediment draft (one may be recorded again): earlier ones voided."""
+        plans = self.s.lakework.plans()
+        for pid in plans[plans.voided_at.isna() & (plans.kind == "sediment")].id:
+            self.s.lakework.void_plan(int(pid), "重录", user=U)
+        return next(self.n)
+
+    def lake_plan(self):
+        self.clear_plan()
+        return self.s.lakework.add_plan("sediment", "drafted", date(2022, 5, 1), user=U, today=TODAY)
+
+    def lake_release(self):
+        return self.s.lakework.add_release(date(2023, 1, 5), "河蚌", 500, "kg", user=U, today=TODAY + timedelta(365))
+
     def patrol_case(self):
         return self.s.field.add_patrol(date(2022, 5, 3), "王五", user=U, ponds=["8"], findings=["feeding"],
                                        open_case=True, today=TODAY)  # fmt: skip
@@ -114,6 +129,21 @@ MUTATIONS = {
     "ledger.record": ("ledger.record", lambda w: next(w.ponds),
                       lambda s, w, a, u: s.ledger.record(a, "end_contract", date(2022, 4, 8), user=u, today=TODAY)),
     "ledger.void": ("ledger.void", lambda w: w.event(), lambda s, w, a, u: s.ledger.void(a, "录错", user=u)),
+    "lakework.add_plan": ("lake.plan", lambda w: w.clear_plan(),
+                          lambda s, w, a, u: s.lakework.add_plan("sediment", "drafted", date(2022, 5, a % 28 + 1),
+                                                                 user=u, document_no=f"临自然资〔2022〕{a}号",
+                                                                 today=TODAY)),
+    "lakework.void_plan": ("lake.plan_void", lambda w: w.lake_plan(),
+                           lambda s, w, a, u: s.lakework.void_plan(a, "录错", user=u)),
+    "lakework.add_release": ("lake.release", lambda w: None,
+                             lambda s, w, a, u: s.lakework.add_release(date(2023, 1, 6), "螺蛳", 2.5, "wan_tail",
+                                                                       user=u, water_area=300, area_unit="mu",
+                                                                       today=TODAY + timedelta(365))),
+    "lakework.void_release": ("lake.release_void", lambda w: w.lake_release(),
+                              lambda s, w, a, u: s.lakework.void_release(a, "录错", user=u)),
+    "lakework.set_group": ("lake.group", lambda w: next(w.n),
+                           lambda s, w, a, u: s.lakework.set_group([{"body": "group", "role": "组长",
+                                                                     "name": f"李{a}", "post": "副市长"}], user=u)),
     "field.add_patrol": ("patrol.add", lambda w: None,
                          lambda s, w, a, u: s.field.add_patrol(date(2022, 5, 3), "王五", user=u, ponds=["1"],
                                                                today=TODAY)),
