@@ -8,6 +8,7 @@ from ui.auth import actor, can, denied, read_only_note
 from ui.coords import datum_radio, entered
 from ui.data import current_dataset, store
 from ui.i18n import lang, tr
+from ui.lakework import lake_tab
 from ui.widgets import plain, unit_options
 
 db = store()
@@ -17,7 +18,7 @@ today = clock.today()
 st.title(tr("page.retirement"))
 me = actor()
 operator = me.name if me else ""
-read_only_note("ledger.record", "patrol.add", "tip.add")
+read_only_note("ledger.record", "lake.plan", "lake.release", "patrol.add", "tip.add")
 
 reg = ds.register.set_index("pond_id")
 ledger = db.ledger.done_steps()
@@ -38,8 +39,8 @@ def cell(state, days, done, s):
     return tr("retirement.pending", date=s.deadline.isoformat())
 
 
-tab_ledger, tab_patrol, tab_tips = st.tabs(
-    [tr("retirement.tab.ledger"), tr("retirement.tab.patrols"), tr("retirement.tab.tips")]
+tab_ledger, tab_lake, tab_patrol, tab_tips = st.tabs(
+    [tr("retirement.tab.ledger"), tr("lake.tab"), tr("retirement.tab.patrols"), tr("retirement.tab.tips")]
 )
 
 # --- the ledger grid --------------------------------------------------------------------
@@ -200,6 +201,10 @@ with tab_ledger:
         for d in duties
     ]
     st.dataframe(pd.DataFrame(duty_rows), hide_index=True, width="stretch")
+
+# --- lake-level work (plans, releases, leading group) -----------------------------------------
+with tab_lake:
+    lake_tab(db)
 
 # --- patrols -----------------------------------------------------------------------------
 with tab_patrol:
