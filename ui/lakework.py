@@ -155,7 +155,7 @@ def plans_section(db, today) -> None:
             kind = st.selectbox(
                 tr("lake.col.plan"),
                 keys,
-                format_func=lambda x: _name(next(k for k in kinds if k.key == x)),
+                format_func={k.key: _name(k) for k in kinds}.get,  # bound now: AppTest formats later
                 key=f"lake_kind_{gen}",
             )
             status = st.radio(

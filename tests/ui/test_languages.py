@@ -58,6 +58,13 @@ def data_values():
     values = set(reg.farm_name) | set(reg.town) | set(reg.village) | set(reg.location) | set(reg.uses)
     values |= set(db.register.list_sites().name) | set(unit_options()) | set(reg.coord_text)
     values |= {"语言 / Language", "中文"}  # the language switch names both languages
+    # The documents' own wording from the configuration (group, posts, sources) is data too.
+    from monitoring.lakework import load_group_default, load_plan_kinds, load_release_rule
+
+    group, rule = load_group_default(), load_release_rule()
+    values |= {group["name"], group["office_location"], group["source"], rule["source"], rule["responsible"]}
+    values |= {m[k] for m in group["members"] for k in ("role", "name", "post")}
+    values |= {k.source for k in load_plan_kinds()} | {k.responsible for k in load_plan_kinds()}
     return sorted((v for v in values if v), key=len, reverse=True)
 
 
