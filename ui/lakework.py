@@ -17,7 +17,7 @@ from monitoring.lakework import (
 from monitoring.textguard import TextRefused
 from ui.auth import actor, can, denied
 from ui.i18n import labeller, lang, tr
-from ui.widgets import error_text, unit_options
+from ui.widgets import error_text, plain, unit_options
 
 BODY = "yehu"  # other water bodies come later; the tab shows Yehu only
 
@@ -53,7 +53,8 @@ def group_section(db) -> None:
     """The leading group and its office; administrators may edit the list."""
     g = db.lakework.group(BODY)
     st.subheader(tr("lake.group"))
-    st.markdown(f"**{g['name']}**" if g["name"] else "")
+    if g["name"]:
+        st.markdown(f"**{plain(g['name'])}**")
     st.caption(tr("lake.group_office", place=g["office_location"] or "—", source=g["source"] or "—"))
     body_label = labeller("lake.body")
     st.dataframe(
@@ -217,7 +218,7 @@ def plans_section(db, today) -> None:
         pick = st.selectbox(tr("lake.file_pick"), with_file, format_func=lambda i: f"#{i}", key="lake_file_pick")
         data = db.lakework.plan_file(int(pick))
         if data:
-            st.download_button(tr("lake.file_download", name=data[1]), data[0], file_name=data[1], mime=data[2])
+            st.download_button(tr("lake.file_download", name=plain(data[1])), data[0], file_name=data[1], mime=data[2])
     _void_form(db, plans, "plan")
 
 
@@ -265,7 +266,9 @@ def releases_section(db, today) -> None:
         st.markdown(
             tr(
                 "lake.release_totals",
-                totals=sep.join(f"{t['species']} {t['quantity']:g} {unit_label(t['quantity_unit'])}" for t in totals),
+                totals=plain(
+                    sep.join(f"{t['species']} {t['quantity']:g} {unit_label(t['quantity_unit'])}" for t in totals)
+                ),
             )
         )
     if can("lake.release"):
