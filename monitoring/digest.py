@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from . import clock
+from .lake_outputs import lake_digest
 from .progress import lake_status, progress
 from .samples import week_bounds
 from .trend import load_trend_config, site_trends
@@ -96,7 +97,9 @@ def weekly_digest(store, ds, week: str, today: date | None = None) -> dict:
         taken at), ``progress`` (see :func:`monitoring.progress.progress`, at
         that day), ``sampling`` (the week's per-site status), ``exceedances``,
         ``cases`` (open tracing cases), ``overdue_groups``, ``trend``,
-        ``trend_weeks``, ``statuses`` (retirement status per pond).
+        ``trend_weeks``, ``statuses`` (retirement status per pond), ``lake_work``
+        (plans, the week's releases and the leading group as of that day, see
+        :func:`monitoring.lake_outputs.lake_digest`).
 
     Raises
     ------
@@ -123,4 +126,5 @@ def weekly_digest(store, ds, week: str, today: date | None = None) -> dict:
         "trend_weeks": cfg.weeks,
         "trend_alpha": cfg.alpha,
         "statuses": store.ledger.statuses(),
+        "lake_work": lake_digest(store, day, start.date()),
     }

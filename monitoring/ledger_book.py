@@ -22,6 +22,7 @@ from geo.config import config_path
 from i18n import t
 
 from . import clock
+from .lake_outputs import lake_sheets
 from .ledger import overdue, pond_status
 from .samples import iso_week, week_bounds
 from .xlsx import Mark, form_sheet
@@ -164,7 +165,8 @@ def ledger_workbook(store, ds, today=None, lang: str = "zh", weeks: list[str] | 
 
     Sheets: the pond ledger for printing, ponds (register, classification,
     status, steps), ledger events, samples, weekly compliance, tracing cases,
-    patrols and tips.
+    patrols and tips, then the lake-level work (plans, plan entries, organism
+    releases, the leading group; :func:`monitoring.lake_outputs.lake_sheets`).
 
     Parameters
     ----------
@@ -317,6 +319,7 @@ def ledger_workbook(store, ds, today=None, lang: str = "zh", weeks: list[str] | 
         ),
         date_cols=[col("received")],
     )
+    lake_sheets(wb, store, lang, today, unit_line, date_line)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

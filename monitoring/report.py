@@ -4,8 +4,9 @@
 download.  A4 portrait pages drawn with matplotlib: key figures, a static map
 (ponds by retirement status, the zones, a provenance note), the week's
 sampling, exceedances and open tracing cases, the lake's class against its
-target, the trend per site, retirement progress by town and step, and overdue
-items grouped by step and town.
+target, the trend per site, retirement progress by town and step, overdue
+items grouped by step and town, and the lake-level work (plans, the week's
+organism releases, the leading group).
 
 Chinese text uses Noto Sans CJK from the Debian package ``fonts-noto-cjk``
 (embedded in the PDF, nothing fetched); :data:`FONT_FILES` lists where it is
@@ -30,6 +31,7 @@ from i18n.errors import UserError  # noqa: E402
 
 from . import clock
 from .digest import weekly_digest  # noqa: E402
+from .lake_outputs import lake_section  # noqa: E402
 from .ledger_book import reporting_unit  # noqa: E402
 from .trend import p_text  # noqa: E402
 
@@ -474,5 +476,7 @@ def weekly_report(store, ds, week: str, lang: str = "zh", today=None) -> bytes:
             )
         else:
             pages.text(tr("dashboard.none_overdue"), size=9)
+        # 7. Lake-level work: plans, the week's releases, the leading group.
+        lake_section(pages, d["lake_work"], lang)
         pages.close()
     return buf.getvalue()
