@@ -15,6 +15,7 @@ from .boundaries import BoundaryError
 from .cells import csv_bytes
 from .config import ConfigError
 from .dataset import load_dataset
+from .provenance import section_problem_text
 from .register import MU_M2, RegisterError
 
 
@@ -30,6 +31,8 @@ def _check(ds, lang: str) -> int:
         print(t("cli.boundary", lang, kind=t(f"cli.kind.{b.kind}", lang), path=b.path.name, n=len(b.gdf), prov=prov))
         for w in b.warnings:
             print(t("cli.warning", lang, text=w))
+    for check in ds.section_problems:
+        print(t("cli.warning", lang, text=section_problem_text(check, lang)))
     rows = reg.set_index("pond_id")
 
     def head(pid):
@@ -133,9 +136,9 @@ def _classify(ds, lang: str, fmt: str) -> int:
         shown[col] = ["" if np.isnan(v) else f"{v:.1f}" for v in shown[col]]
     shown.columns = [t(f"field.{col}", lang) for col in shown.columns]
     print(shown.to_string(index=False))
-    if ds.provisional:
+    if ds.which_provisional:
         print()
-        print(t("cli.provisional_footer", lang))
+        print(t(f"prov.footer.{ds.which_provisional}", lang))
     return 0
 
 

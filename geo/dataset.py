@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import geopandas as gpd
@@ -11,6 +12,7 @@ import pandas as pd
 from .boundaries import Boundary, load_boundaries, load_optional_boundary
 from .classify import classify_ponds
 from .config import QAConfig, ZoneConfig, load_config
+from .provenance import SectionCheck, check_sections, which_provisional
 from .qa import PondQA, check_register
 from .register import apply_edits, data_dir, load_register
 from .zones import ban_zone, nofish_zones
@@ -63,6 +65,16 @@ class Dataset:
     def provisional(self) -> bool:
         """Whether the lake or the section layer is provisional."""
         return self.lake.provisional or self.sections.provisional
+
+    @property
+    def which_provisional(self) -> str | None:
+        """``both``, ``lake``, ``sections`` or None: what the 暂定 texts must name (see :mod:`geo.provenance`)."""
+        return which_provisional(self.lake.provisional, self.sections.provisional)
+
+    @cached_property
+    def section_problems(self) -> list[SectionCheck]:
+        """Section points outside the lake outline or too far inside from its shore (problems only)."""
+        return [c for c in check_sections(self.lake.gdf, self.sections.gdf) if c.problem]
 
 
 def load_dataset(

@@ -21,8 +21,10 @@ __all__ = [
     "SectionCheck",
     "apply_provenance",
     "check_sections",
+    "describe_provenance",
     "is_provisional",
     "provenance_of",
+    "section_problem_text",
     "which_provisional",
 ]
 
@@ -176,3 +178,62 @@ def check_sections(lake_gdf, sections_gdf, limit_m: float = SHORE_LIMIT_M) -> li
         else:
             out.append(SectionCheck(str(sid), None, d))
     return out
+
+
+def describe_provenance(gdf, lang: str = "zh") -> list[str]:
+    """Each feature's provenance as a reader sees it: kind (date, who), e.g. 实测（2026-11-20，填报：admin）.
+
+    Parameters
+    ----------
+    gdf : geopandas.GeoDataFrame
+        A boundary layer's features (``provisional``; ``provenance``, ``date``, ``prov_by`` when stated).
+    lang : {'zh', 'en'}
+
+    Returns
+    -------
+    list of str
+        Plain text (escape it before it reaches HTML); empty for a non-provisional feature
+        whose file states no provenance.
+
+    Examples
+    --------
+    >>> from geo.boundaries import load_boundaries
+    >>> lake, _ = load_boundaries()
+    >>> describe_provenance(apply_provenance(lake, "surveyed", date="2026-11-20", by="admin").gdf)
+    ['实测（2026-11-20，填报：admin）']
+    >>> describe_provenance(lake.gdf, "en")[0].startswith("provisional")
+    True
+    """
+    from i18n import t
+
+    n = len(gdf)
+    stated = gdf["provenance"] if "provenance" in gdf.columns else [None] * n
+    dates = gdf["date"] if "date" in gdf.columns else [""] * n
+    bys = gdf["prov_by"] if "prov_by" in gdf.columns else [""] * n
+    out = []
+    for p, prov, when, by in zip(stated, gdf["provisional"], dates, bys, strict=True):
+        kind = p if isinstance(p, str) and p else ("provisional" if prov else None)
+        if kind is None:
+            out.append("")
+            continue
+        details = [str(when)] if isinstance(when, str) and when.strip() else []
+        details += [t("prov.stated_by", lang, by=by)] if isinstance(by, str) and by.strip() else []
+        name = t(f"boundary.provenance.{kind}", lang)
+        sep = "，" if lang == "zh" else ", "
+        out.append(t("prov.stated", lang, kind=name, details=sep.join(details)) if details else name)
+    return out
+
+
+def section_problem_text(check: SectionCheck, lang: str = "zh", limit_m: float = SHORE_LIMIT_M) -> str:
+    """A section point's problem in words (empty when it has none).
+
+    >>> section_problem_text(SectionCheck("S1", "outside", 712.4), "en")
+    'Section S1 lies outside the lake outline, 712 m from the shore: check the section position or the outline.'
+    """
+    from i18n import t
+
+    if not check.problem:
+        return ""
+    return t(
+        f"prov.section.{check.problem}", lang, sid=check.section_id, m=f"{check.distance_m:.0f}", limit=f"{limit_m:.0f}"
+    )

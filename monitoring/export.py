@@ -74,6 +74,8 @@ def _provenance(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     if "provisional" in out.columns:
         out["provisional"] = out["provisional"].astype(bool)
         out["暂定"] = _yes(out["provisional"])
+    if "provenance" in out.columns:  # stated on upload: 实测, 影像勾绘, 暂定
+        out["来源类型"] = [t(f"boundary.provenance.{p}") if isinstance(p, str) and p else "" for p in out["provenance"]]
     return out
 
 

@@ -311,8 +311,8 @@ def weekly_report(store, ds, week: str, lang: str = "zh", today=None) -> bytes:
         outside = _map(page, ds, d["statuses"], lang, (0.07, pages.y - map_h, 0.86, map_h))
         pages.y -= map_h + 0.008
         note = tr("report.map.note")
-        if ds.provisional:
-            note += tr("report.map.provisional")
+        if ds.which_provisional:
+            note += tr(f"prov.report.{ds.which_provisional}")
         if outside:
             note += "\n" + tr("report.map.outside", ponds=tr("list.sep").join(map(str, outside)))
         pages.text(note, size=7.5, colour="#444444")

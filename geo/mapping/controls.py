@@ -89,7 +89,7 @@ def add_controls(m: folium.Map, ds, lang: str, statuses: bool, cases: bool) -> N
     layers = folium.LayerControl(collapsed=False).add_to(m)
     m.add_child(CollapseWhenNarrow(layers, WIDE_PX))
     # Bottom left: the west of the default view is nearly empty, the ponds lie east and centre.
-    legend = legend_html(lang, statuses, ds.provisional, cases)
+    legend = legend_html(lang, statuses, ds.which_provisional, cases)
     m.add_child(FixedControl(legend, "bottomleft", "yehu-legend", open_from_px=WIDE_PX))
-    if ds.provisional:
-        m.add_child(FixedControl(esc(t("map.banner.short", lang)), "topleft", "yehu-banner"))
+    if ds.which_provisional:
+        m.add_child(FixedControl(esc(t(f"prov.short.{ds.which_provisional}", lang)), "topleft", "yehu-banner"))

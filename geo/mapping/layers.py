@@ -7,8 +7,9 @@ import folium
 from i18n import t
 
 from ..crs import GEOGRAPHIC
+from ..provenance import describe_provenance, section_problem_text
 from .common import esc, geojson, shifted
-from .palette import AREA_STYLES, CASE_STYLE, HIGHLIGHT_COLOUR, SECTION_STYLE
+from .palette import AREA_STYLES, CASE_STYLE, HIGHLIGHT_COLOUR, SECTION_STYLE, SECTION_WARN_STYLE
 
 __all__ = [
     "BASEMAPS",
@@ -81,20 +82,20 @@ def labeller(lang: str):
 
 
 def add_lake(group, ds, lang: str, gcj: bool) -> None:
-    """The lake outline with its name written inside it."""
+    """The lake outline with its name written inside it; the tooltip says its provenance."""
     label = labeller(lang)
     lake = ds.lake.gdf.assign(
         label=[label(n, p) for n, p in zip(ds.lake.gdf.name, ds.lake.gdf.provisional, strict=True)],
+        prov=[esc(p) for p in describe_provenance(ds.lake.gdf, lang)],
         src=[esc(s) for s in ds.lake.gdf.source],
         note=[esc(n) for n in ds.lake.gdf.notes],
-    )[["label", "src", "note", "geometry"]]
+    )[["label", "prov", "src", "note", "geometry"]]
+    keys = ("map.name", "prov.map.provenance", "map.source", "map.notes")
     folium.GeoJson(
         geojson(lake, gcj),
         name="lake",
         style_function=lambda f: dict(AREA_STYLES["lake"]),
-        tooltip=folium.GeoJsonTooltip(
-            ["label", "src", "note"], aliases=[esc(t(k, lang)) for k in ("map.name", "map.source", "map.notes")]
-        ),
+        tooltip=folium.GeoJsonTooltip(["label", "prov", "src", "note"], aliases=[esc(t(k, lang)) for k in keys]),
     ).add_to(group)
     for text, point in zip(lake.label, lake.to_crs(GEOGRAPHIC).geometry.representative_point(), strict=True):
         lon, lat = shifted(point.x, point.y, gcj)
@@ -130,16 +131,22 @@ def add_nofish(group, ds, lang: str, gcj: bool) -> None:
         tooltip=folium.GeoJsonTooltip(["label"], labels=False),
     ).add_to(group)
     gdf = ds.sections.gdf
+    problems = {c.section_id: c for c in ds.section_problems}
     sec = gdf.assign(
         label=[label(f"{sid} {n}", p) for sid, n, p in zip(gdf.section_id, gdf.name, gdf.provisional, strict=True)],
+        prov=[esc(p) for p in describe_provenance(gdf, lang)],
         src=[esc(s) for s in gdf.source],
-    )[["label", "src", "geometry"]]
+        check=[esc(section_problem_text(problems[s], lang)) if s in problems else "" for s in gdf.section_id],
+        warn=[s in problems for s in gdf.section_id],
+    )[["label", "prov", "src", "check", "warn", "geometry"]]
+    fields = ["label", "prov", "src"] + (["check"] if problems else [])
+    keys = ("map.name", "prov.map.provenance", "map.source", "prov.map.check")
     folium.GeoJson(
         geojson(sec, gcj),
         name="sections",
         marker=folium.CircleMarker(radius=6, fill=True),
-        style_function=lambda f: dict(SECTION_STYLE),
-        tooltip=folium.GeoJsonTooltip(["label", "src"], aliases=[esc(t(k, lang)) for k in ("map.name", "map.source")]),
+        style_function=lambda f: dict(SECTION_WARN_STYLE if f["properties"]["warn"] else SECTION_STYLE),
+        tooltip=folium.GeoJsonTooltip(fields, aliases=[esc(t(k, lang)) for k in keys[: len(fields)]]),
     ).add_to(group)
 
 

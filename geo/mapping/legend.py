@@ -44,7 +44,7 @@ def _item(colour, label, css="", border=None, line="dashed", width=2) -> str:
     return f'<div><i class="{css}" style="{style}"></i>{esc(label)}</div>'
 
 
-def legend_html(lang: str, statuses: bool, provisional: bool, cases: bool = False) -> str:
+def legend_html(lang: str, statuses: bool, provisional: str | bool | None, cases: bool = False) -> str:
     """The legend's HTML: pond fills (status or zone), outlines, areas; collapsible, closed.
 
     The control that holds it opens it on a wide map (:class:`geo.mapping.controls.FixedControl`);
@@ -55,8 +55,9 @@ def legend_html(lang: str, statuses: bool, provisional: bool, cases: bool = Fals
     lang : {'zh', 'en'}
     statuses : bool
         Ponds are coloured by retirement status (else by zone).
-    provisional : bool
-        Say that the boundaries are provisional.
+    provisional : {'both', 'lake', 'sections'} or None
+        Which boundary layers to call provisional (:func:`geo.provenance.which_provisional`;
+        True means both).
     cases : bool
         The open-case layer is drawn.
 
@@ -76,5 +77,6 @@ def legend_html(lang: str, statuses: bool, provisional: bool, cases: bool = Fals
         *(_item(AREA_STYLES[k]["fillColor"], t(f"map.layer.{k}", lang), "area") for k in ("lake", "ban", "nofish")),
     ]
     if provisional:
-        rows.append(f"<div><small>{esc(t('map.legend.provisional', lang))}</small></div>")
+        which = "both" if provisional is True else provisional
+        rows.append(f"<div><small>{esc(t(f'prov.legend.{which}', lang))}</small></div>")
     return f"<details><summary><b>{esc(t('map.legend', lang))}</b></summary>{''.join(rows)}</details>"

@@ -9,6 +9,7 @@ __all__ = [
     "HIGHLIGHT_COLOUR",
     "POND_OUTLINE",
     "SECTION_STYLE",
+    "SECTION_WARN_STYLE",
     "SHARED_COLOUR",
     "STATUS_COLOURS",
     "SUSPECT_COLOUR",
@@ -52,3 +53,5 @@ AREA_STYLES = {
 }
 #: Section points (the monitoring sections at the lake's inlets and outlet).
 SECTION_STYLE = {"color": POND_OUTLINE, "weight": 2, "fillColor": ZONE_COLOURS["nofish"], "fillOpacity": 1}
+#: A section point off the lake outline or far inside it: a thick dashed suspect-red ring.
+SECTION_WARN_STYLE = SECTION_STYLE | {"color": SUSPECT_COLOUR, "weight": 4, "dashArray": "4 3"}

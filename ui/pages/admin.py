@@ -3,8 +3,10 @@ from datetime import timedelta
 import pandas as pd
 import streamlit as st
 
-from geo.boundaries import EXTENSIONS, KINDS, MAX_UPLOAD_BYTES, BoundaryError
+from geo.boundaries import EXTENSIONS, KINDS, MAX_UPLOAD_BYTES
 from geo.cells import csv_bytes
+from geo.provenance import PROVENANCES, describe_provenance, section_problem_text
+from i18n.errors import UserError
 from monitoring import clock
 from monitoring.auth import ROLES, AuthError, PermissionDenied
 from monitoring.clock import TZ
@@ -12,7 +14,7 @@ from monitoring.store import RegisterEditError
 from ui.auth import actor, denied
 from ui.coords import datum_radio, entered
 from ui.data import current_dataset, store
-from ui.i18n import labeller, tr
+from ui.i18n import labeller, lang, tr
 from ui.widgets import error_text, keep, keyed, plain
 
 db = store()
@@ -28,9 +30,9 @@ def local(times: pd.Series) -> pd.Series:
     return pd.to_datetime(times).dt.tz_localize("UTC").dt.tz_convert(TZ).dt.strftime("%Y-%m-%d %H:%M:%S")
 
 
-def done(where: str, message: str) -> None:
-    """Show the message after a rerun, so that everything above the form shows the new state."""
-    st.session_state["_flash"] = (where, message)
+def done(where: str, message: str, warnings=()) -> None:
+    """Show the message (and warnings) after a rerun, so that everything above the form shows the new state."""
+    st.session_state["_flash"] = (where, message, tuple(warnings))
     st.rerun()
 
 
@@ -39,6 +41,8 @@ def flash(where: str) -> None:
     if note and note[0] == where:
         st.session_state.pop("_flash")
         st.success(note[1])
+        for w in note[2]:
+            st.warning(w)
 
 
 tab_users, tab_audit, tab_register, tab_bounds, tab_demo = st.tabs(
@@ -253,7 +257,7 @@ with tab_bounds:
                 kind=tr(f"admin.layer.{layer.kind}"),
                 file=plain(layer.path.name),
                 n=len(layer.gdf),
-                state=tr("admin.provisional") if layer.provisional else tr("admin.not_provisional"),
+                state=plain(describe_provenance(layer.gdf.head(1), lang())[0] or tr("admin.not_provisional")),
             )
         )
     with st.form("upload_boundary", clear_on_submit=True):
@@ -265,19 +269,48 @@ with tab_bounds:
             key=keyed("bd_kind"),
         )
         b_file = st.file_uploader(tr("admin.file"), type=[e.lstrip(".") for e in EXTENSIONS], key="bd_file")
+        b_prov = st.radio(
+            tr("field.provenance"),
+            PROVENANCES,
+            index=None,
+            format_func=labeller("boundary.provenance"),
+            horizontal=True,
+            key=keyed("bd_prov"),
+        )
+        p1, p2, p3 = st.columns([3, 1, 1])
+        b_source = p1.text_input(tr("field.prov_source"), key="bd_source", help=tr("prov.form.source_help"))
+        b_date = p2.date_input(tr("field.prov_date"), value=None, max_value=clock.today(), key="bd_date")
+        b_by = p3.text_input(tr("field.prov_by"), value=me.name, key="bd_by")
+        b_layer = st.text_input(tr("field.layer"), key="bd_layer", help=tr("prov.form.layer_help"))
         b_note = st.text_input(tr("admin.note"), key="bd_note")
         do_upload = st.form_submit_button(tr("admin.upload"), type="primary")
     if do_upload:
         keep("bd_kind", b_kind)
         if b_file is None:
             st.error(tr("admin.no_file"))
+        elif b_prov is None:
+            st.error(tr("prov.form.choose"))
         else:
             try:
-                vid = db.register.upload_boundary(b_kind, b_file.name, b_file.getvalue(), user=me, note=b_note)
-                done("boundaries", tr("admin.uploaded", id=vid))
-            except BoundaryError as exc:
-                st.error(error_text(exc))
-            except PermissionDenied as exc:
+                vid = db.register.upload_boundary(
+                    b_kind,
+                    b_file.name,
+                    b_file.getvalue(),
+                    user=me,
+                    note=b_note,
+                    provenance=b_prov,
+                    prov_source=b_source,
+                    prov_date=b_date,
+                    prov_by=b_by,
+                    layer=b_layer,
+                )
+                stored = db.register.list_boundaries(b_kind).iloc[0]
+                lines = [tr("admin.uploaded", id=vid), tr("prov.form.stated", kind=tr(f"boundary.provenance.{b_prov}"))]
+                if stored.layer:
+                    lines.append(tr("prov.form.layer_taken", layer=plain(stored.layer)))
+                checks = current_dataset().section_problems if b_kind in ("lake", "sections") else []
+                done("boundaries", " ".join(lines), [plain(section_problem_text(c, lang())) for c in checks])
+            except UserError as exc:
                 st.error(error_text(exc))
     versions = db.register.list_boundaries()
     if versions.empty:
@@ -291,6 +324,13 @@ with tab_bounds:
                     tr("admin.file"): versions.filename,
                     tr("admin.features"): versions.features,
                     tr("admin.provisional"): versions.provisional.astype(bool),
+                    tr("field.provenance"): [
+                        tr(f"boundary.provenance.{p}") if isinstance(p, str) else "" for p in versions.provenance
+                    ],
+                    tr("field.prov_source"): versions.prov_source,
+                    tr("field.prov_date"): versions.prov_date,
+                    tr("field.prov_by"): versions.prov_by,
+                    tr("field.layer"): versions.layer,
                     tr("admin.note"): versions.note,
                     tr("admin.warnings"): versions.warnings,
                     tr("admin.actor"): versions.recorded_by,

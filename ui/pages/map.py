@@ -6,6 +6,7 @@ import streamlit as st
 from geo.classify import ZONE_CLASSES
 from geo.crs import gcj02_to_wgs84
 from geo.mapping import BASEMAPS, all_ponds_bounds, drawn_position, pond_table, view_for, zone_text
+from geo.provenance import section_problem_text
 from i18n import describe_flag, describe_hypothesis
 from ui.data import data_version, dataset, open_case_sites, pond_map_parts, pond_statuses, tianditu_key
 from ui.i18n import labeller, lang, tr
@@ -103,8 +104,10 @@ with col_map:
             st.rerun()
 
     # Below the map, so the map is drawn first (the map itself says 暂定 in its corner).
-    if ds.provisional:
-        st.warning(tr("map.banner.provisional"))
+    if ds.which_provisional:
+        st.warning(tr(f"prov.banner.{ds.which_provisional}"))
+    for check in ds.section_problems:
+        st.warning(plain(section_problem_text(check, lang())))
     far = [p for p, r in ds.qa.items() if any(f.code == "far" for f in r.flags)]
     if far:
         with st.expander(tr("map.far_list"), expanded=False):
