@@ -20,7 +20,7 @@ from i18n import LANGS, lang_first, t
 from i18n.cli import speak_argparse
 from i18n.errors import UserError
 
-from . import clock, import_cli
+from . import boundary_cli, clock, import_cli
 from .auth import ROLES, AuthError, PermissionDenied, console_actor
 from .bootstrap import current_dataset, open_store
 from .db import (
@@ -271,6 +271,7 @@ def _main(argv=None) -> int:
     db = sub.add_parser("db", help=h("db"))
     db.add_argument("action", choices=["upgrade", "current"])
     import_cli.add_parsers(sub, h)
+    boundary_cli.add_parsers(sub, h)
     wk = sub.add_parser("weekly", help=h("weekly"))
     wk.add_argument("--week", required=True, help=h("week"))
     wk.add_argument("--format", choices=["table", "json"], default="table")
@@ -363,6 +364,8 @@ def _main(argv=None) -> int:
             )
             return 1
         return import_cli.run_import(store, args, actor)
+    if args.cmd == "boundary":
+        return boundary_cli.run(store, args, console_actor())
     if args.cmd == "weekly":
         try:
             _check_week(args.week)
