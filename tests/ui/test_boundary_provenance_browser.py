@@ -2,7 +2,9 @@
 
 import pytest
 
+from geo.dataset import load_dataset
 from i18n import t
+from monitoring.export import geo_export
 from tests.browser import log_in, make_account, map_frame, offline_browser, streamlit_server
 from tests.surveyfiles import NAME, surveyed_lake_zip
 
@@ -40,12 +42,27 @@ def test_admin_uploads_a_surveyed_outline(tmp_path):
         page.goto(url + "/admin")
         page.get_by_role("tab", name="边界").click()
         form = page.locator("[data-testid=stForm]").filter(has_text="来源类型")
+
+        def submit(name, content, provenance=None):
+            form.locator("input[type=file]").set_input_files(
+                {"name": name, "mimeType": "application/octet-stream", "buffer": content}
+            )
+            if provenance:
+                form.get_by_text(provenance, exact=True).click()
+            form.get_by_test_id("stBaseButton-primaryFormSubmit").click()
+
+        survey = surveyed_lake_zip()
+        submit("冶湖岸线实测.zip", survey)  # no provenance chosen: refused, never guessed
+        page.get_by_text("请选择来源类型").wait_for(timeout=30_000)
+        submit("冶湖岸线实测.zip", survey, "实测")  # surveyed without a source: refused in Chinese
+        page.get_by_text("须填写来源").wait_for(timeout=30_000)
+        assert page.get_by_text("已保存").count() == 0
         form.locator("input[type=file]").set_input_files(
-            {"name": "冶湖岸线实测.zip", "mimeType": "application/zip", "buffer": surveyed_lake_zip()}
+            {"name": "冶湖岸线实测.zip", "mimeType": "application/zip", "buffer": survey}
         )
         form.get_by_text("实测", exact=True).click()
         form.get_by_role("textbox", name="来源单位/依据").fill("岳阳市勘测设计院 测字2026-118号")
-        form.get_by_role("button", name="上传").click()
+        form.get_by_test_id("stBaseButton-primaryFormSubmit").click()
 
         page.get_by_text("已保存为第 1 版并启用").wait_for(timeout=60_000)
         assert page.get_by_text("来源类型：实测").count() == 1
@@ -68,4 +85,11 @@ def test_admin_uploads_a_surveyed_outline(tmp_path):
         section_tip = hover_until(page, frame, "位置核查")
         assert "位于湖泊轮廓之外" in section_tip and "S1" in section_tip
         page.screenshot(path=str(tmp_path / "map.png"))
+
+        page.goto(url + "/admin")  # the project's own GeoPackage as the section layer: the layer read is named
+        page.get_by_role("tab", name="边界").click()
+        form.get_by_text("断面点", exact=True).click()
+        submit("yehu.gpkg", geo_export(load_dataset(), "gpkg"), "暂定")
+        page.get_by_text("已保存为第 2 版并启用").wait_for(timeout=60_000)
+        assert page.get_by_text("已读取图层“sections”").count() == 1
         assert outside == [], f"requests to outside hosts: {outside}"
