@@ -143,6 +143,9 @@ def _users(store, args) -> int:
                 _keep_an_admin(store, args.name)
             store.accounts.update(args.name, user=actor, active=args.action == "enable")
             say(f"cli.users.{args.action}d", name=args.name)
+        elif args.action == "unlock":
+            lifted = store.accounts.unlock(args.name, user=actor)
+            say("cli.users.unlocked" if lifted else "cli.users.not_locked", name=args.name)
         elif args.action == "set-role":
             if args.role != "admin":
                 _keep_an_admin(store, args.name)
@@ -263,6 +266,7 @@ def _main(argv=None) -> int:
         ("disable", h("disable")),
         ("enable", h("enable")),
         ("set-role", h("set_role")),
+        ("unlock", h("unlock")),
     ]:
         a = us_sub.add_parser(action, help=helptext)
         a.add_argument("name")

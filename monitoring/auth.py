@@ -15,9 +15,9 @@ calls :func:`check_permission`; hiding a button in the UI is never the check.
 from __future__ import annotations
 
 import getpass
+import ipaddress
 import re
 from dataclasses import dataclass, fields
-from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -35,10 +35,11 @@ __all__ = [
     "check_password_rules",
     "check_permission",
     "check_username",
+    "client_address",
     "console_actor",
     "default_hasher",
     "load_auth_config",
-    "lock_until",
+    "shared_client",
     "verify_password",
 ]
 
@@ -241,29 +242,118 @@ class AuthConfig:
     max_failures : int
         Failed logins (per account, and per client) before a lock.
     lock_minutes : float
-        How long the lock lasts, counted from the last failure.
+        How long the lock lasts, counted from the failure that started it.
     session_idle_hours : float
         A session ends after this long without activity.
+    session_max_days : float
+        A session ends this long after the login, however active.
     public_map : bool
         Anonymous visitors may see the map (read-only); otherwise only the login page.
+    trusted_proxy_header : str
+        A header naming the client (e.g. ``X-Forwarded-For``), read only when the
+        connection comes from one of ``trusted_proxies``; empty: the connection's address.
+    trusted_proxies : tuple of str
+        Addresses (or networks) of reverse proxies; loopback always counts as one.
     """
 
     max_failures: int = 5
     lock_minutes: float = 15
     session_idle_hours: float = 8
+    session_max_days: float = 7
     public_map: bool = False
+    trusted_proxy_header: str = ""
+    trusted_proxies: tuple = ()
 
     def __post_init__(self):
         if int(self.max_failures) < 1:
             raise ValueError("[auth] max_failures must be at least 1")
-        if float(self.lock_minutes) <= 0 or float(self.session_idle_hours) <= 0:
-            raise ValueError("[auth] lock_minutes and session_idle_hours must be positive")
+        if min(float(self.lock_minutes), float(self.session_idle_hours), float(self.session_max_days)) <= 0:
+            raise ValueError("[auth] lock_minutes, session_idle_hours and session_max_days must be positive")
         if not isinstance(self.public_map, bool):
             raise ValueError("[auth] public_map must be true or false")
+        header = self.trusted_proxy_header
+        if not isinstance(header, str) or not re.fullmatch(r"[A-Za-z0-9-]*", header):
+            raise ValueError("[auth] trusted_proxy_header must be a header name such as X-Forwarded-For")
+        proxies = tuple(self.trusted_proxies or ())
+        for p in proxies:
+            try:
+                ipaddress.ip_network(str(p), strict=False)
+            except ValueError:
+                raise ValueError(f"[auth] trusted_proxies: {p!r} is not an address or network") from None
+        object.__setattr__(self, "trusted_proxies", proxies)
+
+
+def _ip(text: str):
+    try:
+        return ipaddress.ip_address(str(text).strip())
+    except ValueError:
+        return None
+
+
+def shared_client(client: str, config: AuthConfig) -> bool:
+    """Whether a client address stands for many people (loopback, a proxy, or unknown).
+
+    Login failures from such an address are not counted per client: one lock would
+    shut every user behind it out. They still count per account.
+
+    Examples
+    --------
+    >>> cfg = AuthConfig(trusted_proxies=("10.1.0.0/16",))
+    >>> [shared_client(c, cfg) for c in ("127.0.0.1", "::1", "10.1.2.3", "unknown", "203.0.113.9")]
+    [True, True, True, True, False]
+    """
+    ip = _ip(client)
+    if ip is None:
+        return client in ("", "unknown")
+    return ip.is_loopback or any(ip in ipaddress.ip_network(p, strict=False) for p in config.trusted_proxies)
+
+
+def client_address(peer: str | None, forwarded: list[str], config: AuthConfig) -> str:
+    """The client of a request, for login throttling.
+
+    The proxy header is believed only when it is configured and the connection comes
+    from a trusted proxy (loopback or ``trusted_proxies``); then the client is the
+    right-most address in it that is not itself a trusted proxy.
+
+    Parameters
+    ----------
+    peer : str or None
+        The connection's address (None: loopback, as Streamlit reports it).
+    forwarded : list of str
+        Every value of the configured header, in order.
+    config : AuthConfig
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> cfg = AuthConfig(trusted_proxy_header="X-Forwarded-For")
+    >>> client_address(None, ["198.51.100.7, 203.0.113.9"], cfg)
+    '203.0.113.9'
+    >>> client_address("203.0.113.50", ["198.51.100.7"], cfg)  # not from a proxy: the header is ignored
+    '203.0.113.50'
+    >>> client_address(None, ["198.51.100.7"], AuthConfig())  # no header configured
+    '127.0.0.1'
+    >>> client_address(None, ["not an address"], cfg)
+    '127.0.0.1'
+    """
+    peer = str(peer) if isinstance(peer, str) and peer else "127.0.0.1"
+    if not config.trusted_proxy_header or not shared_client(peer, config) or _ip(peer) is None:
+        return peer
+    hops = [h for value in forwarded for h in str(value).split(",")]
+    for hop in reversed(hops):
+        ip = _ip(hop)
+        if ip is None:
+            return peer
+        if not shared_client(str(ip), config):
+            return str(ip)
+    return peer
 
 
 def load_auth_config(config: dict | None = None) -> AuthConfig:
-    """Read ``[auth]`` (defaults: 5 failures, 15-minute lock, 8-hour sessions, no public map).
+    """Read ``[auth]`` (defaults: 5 failures, 15-minute lock, 8 idle hours, 7-day sessions, no public map).
 
     Raises
     ------
@@ -276,40 +366,8 @@ def load_auth_config(config: dict | None = None) -> AuthConfig:
     unknown = set(raw) - {f.name for f in fields(AuthConfig)}
     if unknown:
         raise ValueError(f"[auth] has unknown key(s): {', '.join(sorted(unknown))}")
+    if "trusted_proxies" in raw:
+        if not isinstance(raw["trusted_proxies"], list):
+            raise ValueError("[auth] trusted_proxies must be a list of addresses")
+        raw = {**raw, "trusted_proxies": tuple(raw["trusted_proxies"])}
     return AuthConfig(**raw)
-
-
-def lock_until(events, max_failures: int, lock: timedelta) -> datetime | None:
-    """When a lock from these login attempts ends, or None.
-
-    Parameters
-    ----------
-    events : iterable of (datetime, bool)
-        Attempt time and success, oldest first.
-    max_failures : int
-        Consecutive failures that start a lock.
-    lock : datetime.timedelta
-
-    Returns
-    -------
-    datetime.datetime or None
-
-    Examples
-    --------
-    >>> t = datetime(2026, 1, 1, 8)
-    >>> lock_until([(t, False)] * 5, 5, timedelta(minutes=15))
-    datetime.datetime(2026, 1, 1, 8, 15)
-    >>> lock_until([(t, False)] * 4 + [(t, True)], 5, timedelta(minutes=15)) is None
-    True
-    """
-    count, until = 0, None
-    for at, ok in events:
-        if until is not None and at < until:
-            continue
-        if ok:
-            count = 0
-            continue
-        count += 1
-        if count >= max_failures:
-            until, count = at + lock, 0
-    return until

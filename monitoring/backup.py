@@ -57,6 +57,7 @@ TABLES = [
     "tips",
     "users",
     "login_attempts",
+    "login_throttle",
     "sessions",
     "audit",
     "register_edits",

@@ -34,6 +34,7 @@ __all__ = [
     "lake_plans",
     "lake_releases",
     "login_attempts",
+    "login_throttle",
     "metadata",
     "patrols",
     "register_edits",
@@ -284,6 +285,19 @@ login_attempts = Table(
     Index("ix_login_attempts_client_at", "client", "at"),
 )
 
+# Failed-login counters (migration 0007), one row per account, per client and per client-and-account.
+# Each attempt claims a slot with one UPDATE before its password is checked, so parallel attempts
+# cannot overtake the count.
+login_throttle = Table(
+    "login_throttle",
+    metadata,
+    Column("kind", String(8), primary_key=True),  # account | client | pair
+    Column("name", String(140), primary_key=True),  # lower-case username, client, or "client|username"
+    Column("failures", Integer, nullable=False),
+    Column("last_at", DateTime, nullable=False),
+    Column("locked_until", DateTime),
+)
+
 # Sessions: only the sha256 of the token is stored.
 sessions = Table(
     "sessions",
@@ -294,7 +308,7 @@ sessions = Table(
     Column("created_at", DateTime, nullable=False),
     Column("last_seen", DateTime, nullable=False),
     Column("ended_at", DateTime),
-    Column("end_reason", String(16)),  # logout | expired | disabled
+    Column("end_reason", String(16)),  # logout | expired | lifetime | disabled | password
 )
 
 # The audit trail: one row per mutation, written in the mutation's transaction.

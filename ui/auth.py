@@ -7,7 +7,7 @@ import re
 
 import streamlit as st
 
-from monitoring.auth import ACTIONS, Actor
+from monitoring.auth import ACTIONS, Actor, client_address
 from ui.data import store
 from ui.i18n import tr
 from ui.widgets import plain
@@ -18,12 +18,21 @@ COOKIE = "yehu_session"
 
 
 def client_id() -> str:
-    """The client's address, for per-client login throttling."""
+    """The client's address, for per-client login throttling.
+
+    The connection's address, or, when ``[auth] trusted_proxy_header`` is set and the
+    connection comes from a trusted proxy, the client that header names
+    (:func:`monitoring.auth.client_address`). Streamlit reports loopback as None.
+    """
     try:
         ip = st.context.ip_address
+        cfg = store().auth
+        values = st.context.headers.get_all(cfg.trusted_proxy_header) if cfg.trusted_proxy_header else []
     except Exception:  # no request context
         return "unknown"
-    return ip if isinstance(ip, str) and ip else "unknown"
+    if ip is not None and not isinstance(ip, str):  # AppTest's stand-in
+        return "unknown"
+    return client_address(ip, [v for v in values if isinstance(v, str)], cfg)
 
 
 def _cookie_token() -> str | None:
@@ -73,7 +82,8 @@ def cookie_update() -> dict | None:
         return None
     if value and not re.fullmatch(r"[A-Za-z0-9_-]{20,100}", value):
         return None
-    age = 0 if not value else int(store().auth.session_idle_hours * 3600 * 3)
+    cfg = store().auth
+    age = 0 if not value else int(min(cfg.session_idle_hours * 3600 * 3, cfg.session_max_days * 86400))
     return {"name": COOKIE, "value": value, "max_age": age}
 
 

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 import pandas as pd
 from sqlalchemy import func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from ..auth import (
     ROLES,
@@ -15,10 +16,11 @@ from ..auth import (
     AuthError,
     check_password_rules,
     check_username,
-    lock_until,
+    shared_client,
     verify_password,
 )
 from ..schema import login_attempts, sessions, users
+from . import throttle
 from .base import Repository, act, created, now_utc
 
 
@@ -102,7 +104,10 @@ class Accounts(Repository):
                 password_changed_at=now_utc(),
                 **created(actor.name),
             )
-            uid = conn.execute(insert(users).values(**values)).inserted_primary_key[0]
+            try:
+                uid = conn.execute(insert(users).values(**values)).inserted_primary_key[0]
+            except IntegrityError:  # a racing request took the name (unique index on lower(username))
+                raise AuthError("auth.taken", field="username", value=username) from None
             self._audit(conn, actor, "user.create", "user", username, None, values)
             return uid
 
@@ -158,37 +163,101 @@ class Accounts(Repository):
             if active is False or digest is not None:
                 reason = "disabled" if active is False else "password"
                 self._end_sessions(conn, username, reason)
+            if digest is not None:  # a new password from an administrator lifts a lock on the account
+                throttle.clear(conn, username)
             shown = {k: ("(changed)" if k == "password_hash" else v) for k, v in values.items()}
             before = {k: ("(old)" if k == "password_hash" else old[k]) for k in values}
             self._audit(conn, actor, "user.update", "user", username, before, shown)
 
-    def change_password(self, username: str, old_password: str, new_password: str) -> None:
+    def change_password(
+        self,
+        username: str,
+        old_password: str,
+        new_password: str,
+        client: str = "unknown",
+        keep_token: str | None = None,
+        now: datetime | None = None,
+    ) -> None:
         """A user changes their own password (any role), giving the current one.
+
+        A wrong current password counts as a failed login (per account and per
+        client), so this form cannot be used to guess passwords. A change ends
+        the user's other sessions; the one given as ``keep_token`` stays.
+
+        Parameters
+        ----------
+        username, old_password, new_password : str
+        client : str
+            The client's address (for throttling).
+        keep_token : str, optional
+            The session the change is made from.
+        now : datetime.datetime, optional
+            Naive UTC (tests pin it).
 
         Raises
         ------
         AuthError
-            Wrong current password, or a weak new one.
+            Wrong current password, a weak new one, or ``locked``.
         """
         check_password_rules(new_password, username)
-        with self.engine.begin() as conn:
+        now = now or now_utc()
+        client = str(client or "unknown")[:64]
+        keys = self._claim(username, client, now, "password")
+        with self.engine.connect() as conn:
             row = conn.execute(select(users).where(users.c.username == username)).mappings().first()
-            if (
-                row is None
-                or not row["active"]
-                or not verify_password(row["password_hash"], old_password, self.store.hasher)
-            ):
-                raise AuthError("auth.wrong_current_password")
-            values = {
-                "password_hash": self.store.hasher.hash(new_password),
-                "password_changed_at": now_utc(),
-                "updated_by": username,
-                "updated_at": now_utc(),
-            }
-            conn.execute(update(users).where(users.c.id == row["id"]).values(**values))
+        ok = (
+            row is not None
+            and row["active"]
+            and verify_password(row["password_hash"], old_password or "", self.store.hasher)
+        )
+        digest = self.store.hasher.hash(new_password) if ok else None
+        with self.engine.begin() as conn:
+            conn.execute(insert(login_attempts).values(username=username, client=client, at=now, success=bool(ok)))
+            if not ok:
+                self._audit(
+                    conn, username or "?", "auth.failed", "user", username, None,
+                    {"client": client, "why": "wrong current password"},
+                )  # fmt: skip
+            else:
+                throttle.release(conn, keys, int(self.store.auth.max_failures))
+                values = {"password_hash": digest, "password_changed_at": now}
+                values |= {"updated_by": username, "updated_at": now}
+                conn.execute(update(users).where(users.c.id == row["id"]).values(**values))
+                others = sessions.c.token_hash != _token_hash(keep_token) if keep_token else True
+                conn.execute(
+                    update(sessions)
+                    .where(sessions.c.username == username, sessions.c.ended_at.is_(None), others)
+                    .values(ended_at=now, end_reason="password")
+                )
+                self._audit(
+                    conn, Actor(username, row["role"]), "user.password", "user", username, None,
+                    {"password": "(changed)", "other_sessions": "ended"},
+                )  # fmt: skip
+        if not ok:  # the failure is committed before refusing
+            raise AuthError("auth.wrong_current_password")
+
+    def unlock(self, username: str, *, user: Actor) -> bool:
+        """Lift a login lock on an account (after the owner was locked out by someone's guesses).
+
+        Returns
+        -------
+        bool
+            Whether the account had failures or a lock to lift.
+
+        Raises
+        ------
+        AuthError
+            No such account.
+        PermissionDenied
+        """
+        with self._write(user, "user.update") as (conn, actor):
+            if conn.execute(select(users.c.id).where(users.c.username == username)).first() is None:
+                raise AuthError("auth.unknown_user", field="username", value=username)
+            lifted = throttle.clear(conn, username) > 0
             self._audit(
-                conn, Actor(username, row["role"]), "user.password", "user", username, None, {"password": "(changed)"}
+                conn, actor, "user.update", "user", username, None, {"login_lock": "lifted" if lifted else "none"}
             )
+            return lifted
 
     def _dummy_hash(self) -> str:
         # Verified against when the account does not exist, so that both cases take as long.
@@ -196,23 +265,32 @@ class Accounts(Repository):
             self._dummy = self.store.hasher.hash(secrets.token_hex(16))
         return self._dummy
 
-    def _locked(self, conn, column, value: str, now: datetime) -> datetime | None:
-        lock = timedelta(minutes=float(self.store.auth.lock_minutes))
-        horizon = now - lock * (int(self.store.auth.max_failures) + 1)
-        rows = conn.execute(
-            select(login_attempts.c.at, login_attempts.c.success)
-            .where(column == value, login_attempts.c.at >= horizon)
-            .order_by(login_attempts.c.at, login_attempts.c.id)
-        ).all()
-        until = lock_until([(r[0], r[1]) for r in rows], int(self.store.auth.max_failures), lock)
-        return until if until is not None and until > now else None
+    def _claim(self, username: str, client: str, now: datetime, during: str) -> throttle.Keys:
+        """Count this attempt before any password is checked, or refuse it (audited) during a lock."""
+        cfg = self.store.auth
+        keys = throttle.Keys.of(username, client, not shared_client(client, cfg))
+        lock = timedelta(minutes=float(cfg.lock_minutes))
+        try:
+            with self.engine.begin() as conn:
+                throttle.claim(conn, keys, now, int(cfg.max_failures), lock)
+        except throttle.Locked as exc:
+            with self.engine.begin() as conn:
+                after = {"client": client, "locked": exc.kind, "until": exc.until, "during": during}
+                self._audit(conn, username or "?", "auth.locked", "user", username, None, after)
+            minutes = max(1, int((exc.until - now).total_seconds() // 60) + 1)
+            raise AuthError("auth.locked", minutes=minutes) from None
+        return keys
 
     def login(self, username: str, password: str, client: str = "unknown", now: datetime | None = None) -> str:
         """Check a password and open a session.
 
         Five failures (``[auth] max_failures``) for one account, or from one
-        client, lock it for 15 minutes (``lock_minutes``).  The message never
-        says whether the account exists.
+        client, lock it for 15 minutes (``lock_minutes``); every attempt is
+        counted in the database before its password is checked
+        (:mod:`monitoring.store.throttle`), so parallel attempts cannot get more
+        checks. A client that stands for many people (loopback, a trusted proxy,
+        unknown) is counted per account only. A refusal during a lock is audited.
+        The message never says whether the account exists.
 
         Parameters
         ----------
@@ -235,39 +313,37 @@ class Accounts(Repository):
         now = now or now_utc()
         username = str(username or "").strip()[:64]
         client = str(client or "unknown")[:64]
-        with self.engine.begin() as conn:
-            for column, value in ((login_attempts.c.username, username), (login_attempts.c.client, client)):
-                until = self._locked(conn, column, value, now)
-                if until is not None:
-                    self._audit(conn, username or "?", "auth.locked", "user", username, None, {"client": client})
-                    minutes = max(1, int((until - now).total_seconds() // 60) + 1)
-                    raise AuthError("auth.locked", minutes=minutes)
+        keys = self._claim(username, client, now, "login")
+        with self.engine.connect() as conn:
             row = conn.execute(select(users).where(users.c.username == username)).mappings().first()
-            stored = row["password_hash"] if row is not None else self._dummy_hash()
-            ok = verify_password(stored, password or "", self.store.hasher) and row is not None and row["active"]
+        stored = row["password_hash"] if row is not None else self._dummy_hash()
+        ok = verify_password(stored, password or "", self.store.hasher) and row is not None and row["active"]
+        token = secrets.token_urlsafe(32)
+        with self.engine.begin() as conn:
             conn.execute(insert(login_attempts).values(username=username, client=client, at=now, success=bool(ok)))
             if not ok:
                 why = "unknown account" if row is None else ("disabled" if not row["active"] else "wrong password")
                 self._audit(
                     conn, username or "?", "auth.failed", "user", username, None, {"client": client, "why": why}
                 )
+            else:
+                throttle.release(conn, keys, int(self.store.auth.max_failures))
+                conn.execute(
+                    insert(sessions).values(
+                        token_hash=_token_hash(token), username=username, client=client, created_at=now, last_seen=now
+                    )
+                )
+                self._audit(conn, username, "auth.login", "user", username, None, {"client": client})
         if not ok:  # the failed attempt is committed before refusing
             raise AuthError("auth.bad_login")
-        token = secrets.token_urlsafe(32)
-        with self.engine.begin() as conn:
-            conn.execute(
-                insert(sessions).values(
-                    token_hash=_token_hash(token), username=username, client=client, created_at=now, last_seen=now
-                )
-            )
-            self._audit(conn, username, "auth.login", "user", username, None, {"client": client})
         return token
 
     def session_user(self, token: str | None, now: datetime | None = None) -> Actor | None:
         """The account behind a session token, or None when it is unknown, ended or idle too long.
 
-        An idle session (``[auth] session_idle_hours``, 8 h by default) is ended
-        here; an active one has its ``last_seen`` refreshed.
+        An idle session (``[auth] session_idle_hours``, 8 h by default), or one
+        older than ``session_max_days`` (7 days by default) however active, is
+        ended here; an active one has its ``last_seen`` refreshed.
 
         Parameters
         ----------
@@ -292,6 +368,8 @@ class Accounts(Repository):
             ).first()
             idle = timedelta(hours=float(self.store.auth.session_idle_hours))
             reason = "expired" if now - row["last_seen"] > idle else None
+            if now - row["created_at"] > timedelta(days=float(self.store.auth.session_max_days)):
+                reason = "lifetime"
             if account is None or not account.active:
                 reason = "disabled"
             if reason:

@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from geo.dataset import load_dataset
 from geo.register import data_dir
-from monitoring.auth import ACTIONS, CONSOLE, ROLES, PermissionDenied
+from monitoring.auth import ACTIONS, CONSOLE, ROLES, AuthError, PermissionDenied
 from monitoring.demo import load_demo
 from monitoring.samples import TZ, ParsedValue, SampleInput
 from monitoring.schema import metadata
@@ -99,6 +99,13 @@ class World:
     def tip(self):
         return self.s.field.add_tip(date(2022, 5, 4), "投饵", "E113.4252 N29.6439", self.ds, user=U, today=TODAY)
 
+    def failed_login(self):
+        try:
+            self.s.accounts.login("target", "not-the-password", "198.51.100.1")
+        except AuthError:
+            return "target"
+        raise AssertionError("a wrong password was accepted")
+
     def sections(self):
         sec = self.register[1].copy()
         n = next(self.n)
@@ -173,6 +180,7 @@ MUTATIONS = {
                         lambda s, w, a, u: s.accounts.create(f"new{a}", PW, "viewer", user=u)),
     "accounts.update": ("user.update", lambda w: next(w.n),
                         lambda s, w, a, u: s.accounts.update("target", user=u, display_name=f"名{a}")),
+    "accounts.unlock": ("user.update", lambda w: w.failed_login(), lambda s, w, a, u: s.accounts.unlock(a, user=u)),
 }  # fmt: skip
 # Mutations outside the Store (they check their action, then write through Store methods).
 OTHER_MUTATIONS = {

@@ -1,7 +1,7 @@
 import streamlit as st
 
 from monitoring.auth import AuthError
-from ui.auth import actor, logout
+from ui.auth import TOKEN, actor, client_id, logout
 from ui.data import store
 from ui.i18n import tr
 from ui.widgets import error_text, plain
@@ -21,11 +21,14 @@ if go:
         st.error(tr("auth.mismatch"))
     else:
         try:
-            store().accounts.change_password(me.name, old, new)
+            store().accounts.change_password(
+                me.name, old, new, client=client_id(), keep_token=st.session_state.get(TOKEN)
+            )
         except AuthError as exc:
             st.error(error_text(exc))
         else:
             st.success(tr("auth.password_changed"))
+            st.caption(tr("auth.other_sessions_ended"))
 
 if st.button(tr("auth.logout"), key="logout_page"):
     logout()
