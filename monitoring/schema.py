@@ -285,7 +285,7 @@ login_attempts = Table(
     Index("ix_login_attempts_client_at", "client", "at"),
 )
 
-# Failed-login counters (migration 0007), one row per account, per client and per client-and-account.
+# Failed-login counters (migration 0008), one row per account, per client and per client-and-account.
 # Each attempt claims a slot with one UPDATE before its password is checked, so parallel attempts
 # cannot overtake the count.
 login_throttle = Table(

@@ -3,15 +3,15 @@
 One row per account, per client and per client-and-account; each attempt claims a slot with
 one UPDATE before its password is checked (``monitoring/store/accounts.py``).
 
-Revision ID: 0007_throttle
-Revises: 0006_uniqueness
+Revision ID: 0008_throttle
+Revises: 0007_lakework
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007_throttle"
-down_revision = "0006_uniqueness"
+revision = "0008_throttle"
+down_revision = "0007_lakework"
 branch_labels = None
 depends_on = None
 
