@@ -1,5 +1,8 @@
 # Sourced by scripts/test.sh: a throw-away PostgreSQL server for one test run.
 # Exports YEHU_TEST_PG_URL; stopped and deleted when the shell exits.
+# PostGIS (Debian postgresql-15-postgis-3) is installed beside the server, not created in it:
+# tests/monitoring/conftest.py makes a template database with CREATE EXTENSION postgis and copies
+# it for the PostGIS tests, so the other PostgreSQL tests still run on a database without it.
 
 start_postgres() {
   local bin port run=()

@@ -15,7 +15,11 @@ from tests.conftest import CHEAP_HASHER, require
 TEST_ADMINS = ("u", "a", "b", "c", "v", "h", "real", "insp", "staff", "admin", "tester")
 TEST_PASSWORD = "test-password-1"
 
-BACKENDS = ["sqlite", "postgres"]
+#: SQLite, PostgreSQL without PostGIS, and PostgreSQL with PostGIS (the larger deployment).
+BACKENDS = ["sqlite", "postgres", "postgis"]
+#: The per-run template database holding the PostGIS extension (copying it is much faster than
+#: creating the extension in every test database).
+POSTGIS_TEMPLATE = "yehu_template_postgis"
 
 
 @pytest.fixture(scope="session")
@@ -29,17 +33,43 @@ def _pg_admin():
     return url
 
 
+@pytest.fixture(scope="session")
+def postgis_template():
+    """A template database with the PostGIS extension, made once per run (Debian postgresql-15-postgis-3)."""
+    admin = create_engine(_pg_admin(), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            raw = conn.connection.driver_connection
+            available = raw.execute("SELECT 1 FROM pg_available_extensions WHERE name = 'postgis'").fetchone()
+            require(available is not None, "PostGIS is not installed (Debian: postgresql-15-postgis-3)")
+            exists = raw.execute("SELECT 1 FROM pg_database WHERE datname = %s", (POSTGIS_TEMPLATE,)).fetchone()
+            if exists is None:
+                raw.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(POSTGIS_TEMPLATE)))
+                url = admin.url.set(database=POSTGIS_TEMPLATE)
+                tpl = create_engine(url, isolation_level="AUTOCOMMIT")
+                with tpl.connect() as tconn:
+                    tconn.exec_driver_sql("CREATE EXTENSION postgis")
+                tpl.dispose()
+    finally:
+        admin.dispose()
+    return POSTGIS_TEMPLATE
+
+
 @pytest.fixture
 def db_url(request, tmp_path):
-    """A fresh, empty database on the requested backend."""
+    """A fresh, empty database on the requested backend (``postgis``: with the extension created)."""
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'test.sqlite'}"
         return
     admin_url = _pg_admin()
     name = f"t_{uuid.uuid4().hex[:12]}"
+    create = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
+    if request.param == "postgis":
+        template = request.getfixturevalue("postgis_template")
+        create = sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(sql.Identifier(name), sql.Identifier(template))
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:  # identifiers quoted by psycopg, not by string formatting
-        conn.connection.driver_connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        conn.connection.driver_connection.execute(create)
     yield admin_url.rsplit("/", 1)[0] + f"/{name}"
     with admin.connect() as conn:
         drop = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
@@ -59,4 +89,5 @@ def store(db_url, register):
 
 def pytest_generate_tests(metafunc):
     if "db_url" in metafunc.fixturenames:
-        metafunc.parametrize("db_url", BACKENDS, indirect=True)
+        only = metafunc.definition.get_closest_marker("backends")  # @pytest.mark.backends("postgis")
+        metafunc.parametrize("db_url", list(only.args) if only else BACKENDS, indirect=True)
