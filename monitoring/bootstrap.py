@@ -7,6 +7,7 @@ from geo.register import load_register
 
 from .auth import console_actor
 from .db import check_connection, make_engine
+from .gis import enabled, sync_dataset
 from .store import Store
 
 __all__ = ["current_dataset", "open_store"]
@@ -39,7 +40,24 @@ def open_store(url: str | None = None) -> Store:
     store = Store(url)
     _, sections = load_boundaries()
     store.register.load(load_register(), sections.gdf, user=console_actor())
+    if gis_enabled(store.engine):
+        sync_dataset(store.engine, current_dataset(store), store.steps)
     return store
+
+
+def gis_enabled(engine) -> bool:
+    """Whether the database has the PostGIS layers (schema ``gis``).
+
+    Examples
+    --------
+    >>> from monitoring.db import make_engine
+    >>> gis_enabled(make_engine("sqlite://"))
+    False
+    """
+    if engine.dialect.name != "postgresql":
+        return False
+    with engine.connect() as conn:
+        return enabled(conn)
 
 
 def current_dataset(store: Store):

@@ -17,6 +17,7 @@ from __future__ import annotations
 from ..auth import AuthConfig, default_hasher, load_auth_config
 from ..compliance import Limits, load_limits
 from ..db import current_revision, make_engine, upgrade
+from ..gis import ensure as ensure_gis
 from ..ledger import load_steps
 from .accounts import Accounts
 from .audit import Audit
@@ -96,6 +97,7 @@ class Store:
             setattr(self, name, cls(self))
         if migrate:
             upgrade(self.engine)
+            ensure_gis(self.engine)  # PostGIS enabled after the database was migrated
 
     def revision(self) -> str | None:
         """Alembic revision of the database."""

@@ -17,6 +17,7 @@ from i18n.errors import UserError
 from .. import clock
 from ..auth import Actor
 from ..errors import Choices, InputError, Words
+from ..gis import sync_boundary
 from ..schema import boundary_versions, register_edits, sites
 from .base import Repository, now_utc
 
@@ -445,6 +446,7 @@ class Register(Repository):
                         )
                         conn.execute(insert(sites).values(**site))
                         self._audit(conn, actor, "site.add", "site", site["code"], None, site)
+            sync_boundary(conn, kind, b.gdf, vid)  # PostGIS layers, when the database has them
             before = dict(prev._mapping) if prev is not None else {"filename": f"data/boundaries ({kind}, shipped)"}
             self._audit(conn, actor, "boundary.upload", "boundary", f"{kind}:{vid}", before, values)
             return vid

@@ -1,0 +1,296 @@
+"""PostGIS layers for the larger deployment: geometry columns, views for GIS users, zones in SQL.
+
+On PostgreSQL with the PostGIS extension, migration ``0008_postgis`` creates the schema ``gis``
+(its docstring lists what it holds). This module keeps it current:
+
+- :func:`ensure` creates the schema in a database that got PostGIS after it was migrated;
+- :func:`sync_dataset` writes the boundary layers in use, the zones built from them and the
+  settings the views read (at start, from the current dataset);
+- :func:`sync_boundary` rewrites one layer inside the transaction that stores its upload;
+- :func:`classify_in_database` reads ``gis.pond_zones``: every pond classified by the
+  database (``ST_Distance`` in EPSG:4547), the same answers as :func:`geo.classify.classify_ponds`.
+
+Site points (ponds and monitoring sites) need nothing from here: a trigger on ``sites``
+keeps ``gis.site_points``. Everywhere else (SQLite, PostgreSQL without PostGIS) every
+function here does nothing, and geometry stays as numbers and files.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+from sqlalchemy import text
+from sqlalchemy.engine import Connection, Engine
+
+from geo.crs import GEOGRAPHIC
+
+__all__ = [
+    "LAYERS",
+    "READER_GRANTS",
+    "VIEWS",
+    "classify_in_database",
+    "enabled",
+    "ensure",
+    "has_postgis",
+    "sync_boundary",
+    "sync_dataset",
+]
+
+#: Boundary kind (as uploaded) -> layer name in ``gis.features``.
+LAYERS = {"lake": "lake", "sections": "section", "ponds": "outline", "admin": "admin"}
+#: The read-only views a GIS user opens (schema ``gis``), each with one geometry column ``geom``.
+VIEWS = ("ponds", "pond_outlines", "lake", "sections", "ban_zone", "nofish_zones", "admin_areas", "sites")
+#: What a read-only GIS user (QGIS) is granted: the ``gis`` layers, nothing of the application's tables
+#: (accounts, samples, the audit trail). ``{owner}`` is the role the app connects as (it creates the
+#: views); README's 运维 → PostGIS shows these statements for the database ``yehu``.
+READER_GRANTS = """
+GRANT CONNECT ON DATABASE "{database}" TO "{role}";
+GRANT USAGE ON SCHEMA gis TO "{role}";
+GRANT SELECT ON ALL TABLES IN SCHEMA gis TO "{role}";
+ALTER DEFAULT PRIVILEGES FOR ROLE "{owner}" IN SCHEMA gis GRANT SELECT ON TABLES TO "{role}";
+"""
+#: The migration that creates the ``gis`` schema (found by name: renumbering it changes nothing here).
+_VERSIONS = Path(__file__).resolve().parent / "migrations" / "versions"
+
+
+def has_postgis(conn: Connection) -> bool:
+    """Whether the database is PostgreSQL with the PostGIS extension created.
+
+    Examples
+    --------
+    >>> from monitoring.db import make_engine
+    >>> with make_engine("sqlite://").connect() as conn:
+    ...     has_postgis(conn)
+    False
+    """
+    if conn.dialect.name != "postgresql":
+        return False
+    return conn.execute(text("SELECT 1 FROM pg_extension WHERE extname = 'postgis'")).first() is not None
+
+
+def enabled(conn: Connection) -> bool:
+    """Whether the PostGIS layers (schema ``gis``) exist in this database.
+
+    Examples
+    --------
+    >>> from monitoring.db import make_engine
+    >>> with make_engine("sqlite://").connect() as conn:
+    ...     enabled(conn)
+    False
+    """
+    if not has_postgis(conn):
+        return False
+    return conn.execute(text("SELECT to_regclass('gis.features') IS NOT NULL")).scalar()
+
+
+def ensure(engine: Engine) -> bool:
+    """Create the ``gis`` schema when PostGIS is there but the schema is not (idempotent).
+
+    The statements are migration ``0008_postgis``'s own, run again: a database migrated before
+    its PostGIS extension was created gets the layers the next time the app opens it.
+
+    Parameters
+    ----------
+    engine : sqlalchemy.engine.Engine
+
+    Returns
+    -------
+    bool
+        Whether the PostGIS layers are available.
+
+    Examples
+    --------
+    >>> from monitoring.db import make_engine
+    >>> ensure(make_engine("sqlite://"))
+    False
+    """
+    if engine.dialect.name != "postgresql":
+        return False
+    with engine.begin() as conn:
+        if not has_postgis(conn):
+            return False
+        if enabled(conn):
+            return True
+        from alembic.migration import MigrationContext
+        from alembic.operations import Operations
+
+        (path,) = _VERSIONS.glob("*_postgis.py")
+        spec = importlib.util.spec_from_file_location("yehu_migration_postgis", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        with Operations.context(MigrationContext.configure(conn)):
+            module.upgrade()
+    return True
+
+
+def _multi(geoms):
+    """Polygons as MultiPolygons (one geometry type per view); other geometries unchanged."""
+    geoms = list(geoms)
+    return [shapely.MultiPolygon([g]) if g.geom_type == "Polygon" else g for g in geoms]
+
+
+def _rows(layer: str, gdf: gpd.GeoDataFrame, version: int | None, key: str | None, props=()) -> list[dict]:
+    gdf = gdf.to_crs(GEOGRAPHIC)
+    geoms = _multi(gdf.geometry.values)
+    out = []
+    for i, (rec, geom) in enumerate(zip(gdf.drop(columns=gdf.geometry.name).to_dict("records"), geoms, strict=True)):
+        out.append(
+            {
+                "layer": layer,
+                "key": str(rec.get(key, i)) if key else str(i),
+                "name": str(rec.get("name") or ""),
+                "provisional": bool(rec.get("provisional", True)),
+                "source": str(rec.get("source") or ""),
+                "version": version,
+                "props": json.dumps({p: _plain(rec.get(p)) for p in props}, ensure_ascii=False),
+                "wkb": shapely.to_wkb(geom, include_srid=False),
+            }
+        )
+    return out
+
+
+def _plain(value):
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    return value.item() if hasattr(value, "item") else value
+
+
+_INSERT = text(
+    "INSERT INTO gis.features (layer, key, name, provisional, source, version, props, geom) "
+    "VALUES (:layer, :key, :name, :provisional, :source, :version, CAST(:props AS jsonb), "
+    "ST_GeomFromWKB(:wkb, 4490))"
+)
+
+
+def _replace(conn: Connection, layer: str, rows: list[dict]) -> None:
+    conn.execute(text("DELETE FROM gis.features WHERE layer = :layer"), {"layer": layer})
+    if rows:
+        conn.execute(_INSERT, rows)
+
+
+def _layer_rows(kind: str, gdf: gpd.GeoDataFrame, version: int | None) -> list[dict]:
+    if kind == "sections":
+        return _rows("section", gdf, version, "section_id")
+    if kind == "ponds":
+        return _rows("outline", gdf, version, "pond_id")
+    if kind == "admin":
+        return _rows("admin", gdf, version, None, props=("level",))
+    return _rows(LAYERS[kind], gdf, version, None)
+
+
+def _zones(conn: Connection, lake: gpd.GeoDataFrame | None, sections: gpd.GeoDataFrame | None, zones) -> None:
+    from geo.zones import ban_zone, nofish_zones
+
+    if lake is not None:
+        _replace(conn, "ban_zone", _rows("ban_zone", ban_zone(lake, zones), None, None, props=("distance_m",)))
+    if sections is not None:
+        rows = _rows("nofish_zone", nofish_zones(sections, zones), None, "section_id", props=("shape", "area_km2"))
+        _replace(conn, "nofish_zone", rows)
+
+
+def _settings(conn: Connection, zones, steps) -> None:
+    conn.execute(
+        text(
+            "UPDATE gis.settings SET ban_distance_m = :ban, nofish_shape = :shape, nofish_radius_m = :radius, "
+            "nofish_half_side_m = :half, final_step = :final"
+        ),
+        {
+            "ban": float(zones.ban_distance_m),
+            "shape": zones.nofish_shape,
+            "radius": float(zones.nofish_radius_m),
+            "half": float(zones.nofish_half_side_m),
+            "final": steps[-1].key if steps else "",
+        },
+    )
+
+
+def sync_dataset(engine: Engine, dataset, steps=()) -> bool:
+    """Write the dataset's boundary layers, its zones and the settings into ``gis`` (one transaction).
+
+    Parameters
+    ----------
+    engine : sqlalchemy.engine.Engine
+    dataset : geo.dataset.Dataset
+        The dataset in use (:func:`monitoring.bootstrap.current_dataset`).
+    steps : list of monitoring.ledger.Step
+        The retirement steps; the last one done means retired.
+
+    Returns
+    -------
+    bool
+        False (and nothing written) without the PostGIS layers.
+
+    Examples
+    --------
+    >>> from monitoring.db import make_engine
+    >>> sync_dataset(make_engine("sqlite://"), None)
+    False
+    """
+    if engine.dialect.name != "postgresql":
+        return False
+    with engine.begin() as conn:
+        if not enabled(conn):
+            return False
+        layers = {"lake": dataset.lake, "sections": dataset.sections, "ponds": dataset.outlines, "admin": dataset.admin}
+        for kind, boundary in layers.items():
+            _replace(conn, LAYERS[kind], [] if boundary is None else _layer_rows(kind, boundary.gdf, None))
+        _zones(conn, dataset.lake.gdf, dataset.sections.gdf, dataset.zones)
+        _settings(conn, dataset.zones, list(steps))
+    return True
+
+
+def sync_boundary(conn: Connection, kind: str, gdf: gpd.GeoDataFrame, version: int, zones=None) -> bool:
+    """Rewrite one layer from an uploaded file, in the caller's transaction (the upload's).
+
+    A new lake outline or section layer also rebuilds its zones.
+
+    Parameters
+    ----------
+    conn : sqlalchemy.engine.Connection
+    kind : {'lake', 'sections', 'ponds', 'admin'}
+    gdf : geopandas.GeoDataFrame
+        The validated layer (:func:`geo.boundaries.load_boundary_bytes`).
+    version : int
+        Its ``boundary_versions.id``.
+    zones : geo.config.ZoneConfig, optional
+
+    Returns
+    -------
+    bool
+        False (and nothing written) without the PostGIS layers.
+    """
+    if kind not in LAYERS or not enabled(conn):
+        return False
+    from geo.config import load_config
+
+    zones = zones or load_config()["zones"]
+    _replace(conn, LAYERS[kind], _layer_rows(kind, gdf, version))
+    if kind == "lake":
+        _zones(conn, gdf, None, zones)
+    elif kind == "sections":
+        _zones(conn, None, gdf, zones)
+    return True
+
+
+def classify_in_database(conn: Connection) -> pd.DataFrame:
+    """Every pond classified by the database (``gis.pond_zones``), ordered by pond number.
+
+    Parameters
+    ----------
+    conn : sqlalchemy.engine.Connection
+        A PostGIS database with the ``gis`` layers.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``pond_id``, ``basis``, ``shore_distance_m``, ``in_lake``, ``in_ban_zone``,
+        ``in_nofish_zone``, ``nearest_section``, ``section_distance_m`` and ``zone_class``,
+        as :func:`geo.classify.classify_ponds` names them.
+    """
+    conn.execute(text("SET LOCAL jit = off"))  # compiling the plan costs seconds and saves nothing here
+    return pd.read_sql(text("SELECT * FROM gis.pond_zones ORDER BY pond_id"), conn)

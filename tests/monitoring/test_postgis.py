@@ -1,0 +1,239 @@
+"""PostGIS layers: views GDAL lists with their CRS, zones in SQL equal to geo/classify.py, layers that follow
+writes, a read-only role, and databases without PostGIS untouched."""
+
+import dataclasses
+import io
+import json
+import shutil
+import subprocess
+import uuid
+from datetime import date
+
+import geopandas as gpd
+import numpy as np
+import pytest
+import shapely
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from geo.classify import classify_ponds
+from geo.config import ZoneConfig
+from geo.synthetic import synthetic_dataset
+from monitoring.auth import CONSOLE
+from monitoring.bootstrap import current_dataset, open_store
+from monitoring.gis import READER_GRANTS, VIEWS, classify_in_database, enabled, sync_dataset
+from monitoring.store import Store
+from tests.conftest import CHEAP_HASHER, ROOT, require
+
+postgis_only = pytest.mark.backends("postgis")
+
+#: geo/classify.py computes point-to-shore distances in float32 relative to the lake (within 1 cm);
+#: everything else is float64 on both sides.
+POINT_SHORE_TOLERANCE_M = 0.01
+TOLERANCE_M = 1e-6
+
+
+def pg_dsn(url: str) -> str:
+    u = make_url(url)
+    return f"host={u.host} port={u.port or 5432} user={u.username} dbname={u.database}"
+
+
+def ogrinfo(url: str, *args: str) -> str:
+    exe = shutil.which("ogrinfo")
+    require(exe is not None, "GDAL's ogrinfo is missing (Debian: gdal-bin)")
+    run = subprocess.run([exe, "-ro", "-so", f"PG:{pg_dsn(url)}", *args], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    return run.stdout
+
+
+def assert_same_classification(db, ours, shore_tol=TOLERANCE_M):
+    ours = ours.sort_values("pond_id").reset_index(drop=True)
+    assert db.pond_id.tolist() == ours.pond_id.tolist()
+    assert db.basis.tolist() == ours.basis.astype(str).tolist()
+    point = (ours.basis == "position").to_numpy()
+    shore = np.abs(db.shore_distance_m.to_numpy() - ours.shore_distance_m.to_numpy())
+    assert shore[point].max(initial=0) <= shore_tol
+    assert shore[~point].max(initial=0) <= TOLERANCE_M
+    assert np.abs(db.section_distance_m.to_numpy() - ours.section_distance_m.to_numpy()).max() <= TOLERANCE_M
+    assert db.nearest_section.tolist() == ours.nearest_section.astype(str).tolist()
+    for col in ("in_lake", "in_ban_zone", "in_nofish_zone"):
+        assert db[col].tolist() == ours[col].tolist(), col
+    assert db.zone_class.tolist() == ours.zone_class.astype(str).tolist()
+
+
+@postgis_only
+def test_views_are_listed_by_gdal_with_their_crs(db_url):
+    store = open_store(db_url)
+    listing = ogrinfo(db_url + "", "-oo", "SCHEMAS=gis")
+    expected = {
+        "ponds": "Point",
+        "pond_outlines": "Multi Polygon",
+        "lake": "Multi Polygon",
+        "sections": "Point",
+        "ban_zone": "Multi Polygon",
+        "nofish_zones": "Multi Polygon",
+        "admin_areas": "Multi Polygon",
+        "sites": "Point",
+    }
+    assert set(expected) == set(VIEWS)
+    for view, geometry in expected.items():
+        assert f": {view} ({geometry})" in listing, listing
+    counts = {"ponds": 17, "lake": 1, "sections": 1, "ban_zone": 1, "nofish_zones": 1, "pond_outlines": 0}
+    for view, n in counts.items():
+        info = ogrinfo(db_url, f"gis.{view}")
+        assert 'ID["EPSG",4490]' in info, info
+        assert f"Feature Count: {n}\n" in info, info
+    info = ogrinfo(db_url, "gis.ponds")
+    for field in ("pond_id: Integer", "status: String", "zone_class: String", "shore_distance_m: Real"):
+        assert field in info, info
+    store.engine.dispose()
+
+
+@postgis_only
+def test_zones_in_the_database_equal_geo_classify_on_the_shipped_data(db_url):
+    store = open_store(db_url)
+    ds = current_dataset(store)
+    with store.engine.connect() as conn:
+        db = classify_in_database(conn)
+    assert_same_classification(db, ds.classification, POINT_SHORE_TOLERANCE_M)
+    assert (db.zone_class == "ban").sum() >= 1  # the shipped data reach more than one class
+
+    # Pond outlines uploaded: those ponds are classified by their edges, in both.
+    metric = ds.register.to_crs(4547)
+    near = metric[metric.pond_id.isin([1, 5, 8, 13, 14])]
+    half = np.sqrt(near.area_m2.to_numpy()) / 2
+    x, y = near.geometry.x.to_numpy(), near.geometry.y.to_numpy()
+    outlines = gpd.GeoDataFrame(
+        {"pond_id": near.pond_id.to_numpy(), "source": "test", "date": "2026-11-01", "provisional": False, "notes": ""},
+        geometry=shapely.box(x - half, y - 0.7 * half, x + half, y + 1.3 * half),
+        crs=4547,
+    ).to_crs(4490)
+    buf = io.BytesIO(outlines.to_json().encode())
+    store.register.upload_boundary("ponds", "ponds.geojson", buf.getvalue(), user=CONSOLE)
+    ds = current_dataset(store)
+    with store.engine.connect() as conn:
+        db = classify_in_database(conn)
+    assert (db.basis == "outline").sum() == 5
+    assert_same_classification(db, ds.classification, POINT_SHORE_TOLERANCE_M)
+    store.engine.dispose()
+
+
+@postgis_only
+@pytest.mark.parametrize("shape", ["circle", "square"])
+def test_zones_in_the_database_equal_geo_classify_on_synthetic_ponds(db_url, shape):
+    ds = synthetic_dataset(3000, seed=3)
+    zones = ZoneConfig(nofish_shape=shape, nofish_area_km2=1.0)
+    classification = classify_ponds(ds.register, ds.lake.gdf, ds.sections.gdf, zones)
+    ds = dataclasses.replace(ds, zones=zones, classification=classification)
+    store = Store(db_url, hasher=CHEAP_HASHER)
+    store.register.load(ds.register, ds.sections.gdf, user=CONSOLE)
+    assert sync_dataset(store.engine, ds, store.steps)
+    with store.engine.connect() as conn:
+        db = classify_in_database(conn)
+    assert_same_classification(db, classification, POINT_SHORE_TOLERANCE_M)
+    assert set(db.zone_class) == {"outside", "ban", "lake", "nofish"}
+    store.engine.dispose()
+
+
+@postgis_only
+def test_layers_follow_corrections_sites_ledger_and_uploads(db_url):
+    store = open_store(db_url)
+    admin = CONSOLE
+
+    def pond(pid):
+        with store.engine.connect() as conn:
+            return conn.execute(
+                text("SELECT status, zone_class, ST_X(geom), ST_Y(geom) FROM gis.ponds WHERE pond_id = :p"), {"p": pid}
+            ).one()
+
+    assert pond(2).zone_class == "outside"
+    lake = current_dataset(store).lake.gdf.geometry.iloc[0].centroid
+    store.register.correct_pond(2, user=admin, reason="test", coord_text=f"E{lake.x:.5f} N{lake.y:.5f}")
+    moved = pond(2)
+    assert (round(moved[2], 5), round(moved[3], 5)) == (round(lake.x, 5), round(lake.y, 5))
+    assert moved.zone_class == "nofish"  # the placeholder section point is at the lake's centre
+
+    assert pond(3).status == "not_started"
+    first = store.steps[0].key
+    store.ledger.record("3", first, date(2022, 3, 1), user=admin)
+    assert pond(3).status == "in_progress"
+
+    store.register.add_site("L9", "lake", "湖心测试", 113.42, 29.65, "test", user=admin)
+    with store.engine.connect() as conn:
+        assert conn.execute(text("SELECT kind FROM gis.sites WHERE code = 'L9'")).scalar() == "lake"
+
+    bigger = current_dataset(store).lake.gdf.to_crs(4547)
+    bigger["geometry"] = bigger.geometry.buffer(300)
+    bigger = bigger.to_crs(4490)
+    vid = store.register.upload_boundary("lake", "lake.geojson", bigger.to_json().encode(), user=admin)
+    with store.engine.connect() as conn:
+        assert conn.execute(text("SELECT version FROM gis.lake")).scalar() == vid
+        area = conn.execute(text("SELECT ST_Area(ST_Transform(geom, 4547)) FROM gis.lake")).scalar()
+    assert area == pytest.approx(float(bigger.to_crs(4547).area.iloc[0]), rel=1e-9)
+    with store.engine.connect() as conn:
+        db = classify_in_database(conn)
+    assert_same_classification(db, current_dataset(store).classification, POINT_SHORE_TOLERANCE_M)
+    store.engine.dispose()
+
+
+@postgis_only
+def test_a_read_only_role_reads_the_views_and_nothing_else(db_url):
+    store = open_store(db_url)
+    role = f"gis_reader_{uuid.uuid4().hex[:8]}"
+    database = make_url(db_url).database
+    with store.engine.begin() as conn:
+        conn.exec_driver_sql(f'CREATE ROLE "{role}" LOGIN')
+        owner = conn.execute(text("SELECT current_user")).scalar()
+        for statement in READER_GRANTS.format(role=role, database=database, owner=owner).split(";"):
+            if statement.strip():
+                conn.exec_driver_sql(statement)
+    reader = create_engine(make_url(db_url).set(username=role))
+    try:
+        with reader.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM gis.ponds")).scalar() == 17
+            assert conn.execute(text("SELECT count(*) FROM gis.lake")).scalar() == 1
+        for sql in ("SELECT count(*) FROM users", "SELECT count(*) FROM sites", "DELETE FROM gis.features"):
+            with reader.connect() as conn, pytest.raises(Exception, match="permission denied"):
+                conn.execute(text(sql))
+    finally:
+        reader.dispose()
+        with store.engine.begin() as conn:
+            conn.exec_driver_sql(f'DROP OWNED BY "{role}"')
+            conn.exec_driver_sql(f'DROP ROLE "{role}"')
+        store.engine.dispose()
+
+
+def test_readme_shows_the_reader_grants():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    grants = READER_GRANTS.format(role="gis_reader", database="yehu", owner="yehu").strip()
+    assert grants in readme
+
+
+@pytest.mark.backends("sqlite", "postgres")
+def test_databases_without_postgis_keep_geometry_as_numbers_and_files(db_url):
+    store = open_store(db_url)
+    with store.engine.connect() as conn:
+        assert not enabled(conn)
+        if conn.dialect.name == "postgresql":
+            assert conn.execute(text("SELECT to_regnamespace('gis')")).scalar() is None
+    assert not sync_dataset(store.engine, current_dataset(store))
+    sites = store.register.list_sites()
+    assert sites.lon.notna().all()
+    store.engine.dispose()
+
+
+@pytest.mark.backends("postgres")
+def test_postgis_created_after_migration_gets_the_layers_on_next_open(db_url):
+    store = open_store(db_url)
+    with store.engine.begin() as conn:
+        available = conn.execute(text("SELECT 1 FROM pg_available_extensions WHERE name = 'postgis'")).first()
+        require(available is not None, "PostGIS is not installed (Debian: postgresql-15-postgis-3)")
+        conn.exec_driver_sql("CREATE EXTENSION postgis")
+    store.engine.dispose()
+    store = open_store(db_url)
+    with store.engine.connect() as conn:
+        assert enabled(conn)
+        assert conn.execute(text("SELECT count(*) FROM gis.ponds")).scalar() == 17
+        zones = json.loads(json.dumps(classify_in_database(conn).zone_class.tolist()))
+    assert zones == current_dataset(store).classification.zone_class.astype(str).tolist()
+    store.engine.dispose()
