@@ -78,7 +78,7 @@ class Dataset:
 
 
 def load_dataset(
-    folder=None, config_file=None, edits=None, lake=None, sections=None, outlines=None, admin=None
+    folder=None, config_file=None, edits=None, lake=None, sections=None, outlines=None, admin=None, classify=None
 ) -> Dataset:
     """Load the register and boundaries, run QA and classify.
 
@@ -96,6 +96,9 @@ def load_dataset(
     lake, sections, outlines, admin : geo.boundaries.Boundary, optional
         Uploaded layers used instead of the files in ``boundaries/``
         (``ponds.*`` and ``admin.*`` there are optional).
+    classify : callable, optional
+        Classifies the ponds, with :func:`geo.classify.classify_ponds`'s signature and
+        result (the default); the app may pass one that asks its database.
 
     Returns
     -------
@@ -123,7 +126,7 @@ def load_dataset(
         ban_zone=ban_zone(lake.gdf, cfg["zones"]),
         nofish_zones=nofish_zones(sections.gdf, cfg["zones"]),
         qa=qa,
-        classification=classify_ponds(
+        classification=(classify or classify_ponds)(
             register, lake.gdf, sections.gdf, cfg["zones"], suspect, outlines=outlines.gdf if outlines else None
         ),
         zones=cfg["zones"],

@@ -7,10 +7,10 @@ from geo.register import load_register
 
 from .auth import console_actor
 from .db import check_connection, make_engine
-from .gis import enabled, sync_dataset
+from .gis import classifies_in_database, database_classifier, enabled, sync_layers
 from .store import Store
 
-__all__ = ["current_dataset", "open_store"]
+__all__ = ["current_dataset", "gis_enabled", "open_store", "sync_gis", "uploaded_layers"]
 
 
 def open_store(url: str | None = None) -> Store:
@@ -40,8 +40,7 @@ def open_store(url: str | None = None) -> Store:
     store = Store(url)
     _, sections = load_boundaries()
     store.register.load(load_register(), sections.gdf, user=console_actor())
-    if gis_enabled(store.engine):
-        sync_dataset(store.engine, current_dataset(store), store.steps)
+    sync_gis(store)  # PostGIS layers, when the database has them
     return store
 
 
@@ -60,11 +59,43 @@ def gis_enabled(engine) -> bool:
         return enabled(conn)
 
 
-def current_dataset(store: Store):
+def current_dataset(store: Store, classify=None):
     """The dataset as it stands: the register with its edits, and the newest uploaded boundaries.
 
     Each uploaded layer carries the provenance stated with it (:func:`geo.provenance.apply_provenance`)
     and is read from the layer taken on upload. Without uploads, the files in ``data/boundaries/`` are used.
+
+    From :data:`monitoring.gis.DATABASE_FROM` ponds on, a database with the PostGIS layers
+    classifies the ponds (faster there); below, and everywhere else, they are classified in-process.
+
+    Parameters
+    ----------
+    store : Store
+    classify : callable, optional
+        Instead of that choice: :func:`geo.classify.classify_ponds` or
+        :func:`monitoring.gis.database_classifier`'s result.
+
+    Returns
+    -------
+    geo.dataset.Dataset
+    """
+    from geo.dataset import load_dataset
+
+    layers = uploaded_layers(store)
+    if classify is None and classifies_in_database(store.engine):
+        classify = database_classifier(store.engine)  # faster at this size (bench_classify.py --county)
+    return load_dataset(
+        edits=store.register.edits_for_dataset(),
+        lake=layers.get("lake"),
+        sections=layers.get("sections"),
+        outlines=layers.get("ponds"),
+        admin=layers.get("admin"),
+        classify=classify,
+    )
+
+
+def uploaded_layers(store: Store) -> dict:
+    """The uploaded boundary layers in use, with their stated provenance: {kind: Boundary}.
 
     Parameters
     ----------
@@ -72,10 +103,9 @@ def current_dataset(store: Store):
 
     Returns
     -------
-    geo.dataset.Dataset
+    dict of str to geo.boundaries.Boundary
     """
     from geo.boundaries import load_boundary_bytes
-    from geo.dataset import load_dataset
     from geo.provenance import apply_provenance
 
     layers = {}
@@ -85,10 +115,33 @@ def current_dataset(store: Store):
             when = v["prov_date"].isoformat() if v["prov_date"] else ""
             b = apply_provenance(b, v["provenance"], v["prov_source"], when, v["prov_by"])
         layers[kind] = b
-    return load_dataset(
-        edits=store.register.edits_for_dataset(),
-        lake=layers.get("lake"),
-        sections=layers.get("sections"),
-        outlines=layers.get("ponds"),
-        admin=layers.get("admin"),
-    )
+    return layers
+
+
+def sync_gis(store: Store) -> bool:
+    """Write the layers in use (uploaded, else the files in ``data/boundaries/``) into the PostGIS layers.
+
+    Parameters
+    ----------
+    store : Store
+
+    Returns
+    -------
+    bool
+        False without the PostGIS layers (nothing to do).
+    """
+    from geo.boundaries import load_boundaries, load_optional_boundary
+    from geo.config import load_config
+    from geo.register import data_dir
+
+    if not gis_enabled(store.engine):
+        return False
+    layers = uploaded_layers(store)
+    folder = data_dir() / "boundaries"
+    if "lake" not in layers or "sections" not in layers:
+        lake, sections = load_boundaries(folder)
+        layers.setdefault("lake", lake)
+        layers.setdefault("sections", sections)
+    for kind in ("ponds", "admin"):
+        layers.setdefault(kind, load_optional_boundary(kind, folder))
+    return sync_layers(store.engine, layers, load_config()["zones"], store.steps)

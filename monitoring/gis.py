@@ -33,14 +33,21 @@ __all__ = [
     "LAYERS",
     "READER_GRANTS",
     "VIEWS",
+    "DATABASE_FROM",
+    "classifies_in_database",
     "classify_in_database",
+    "database_classifier",
     "enabled",
     "ensure",
     "has_postgis",
     "sync_boundary",
     "sync_dataset",
+    "sync_layers",
 ]
 
+#: From this many ponds on, the app classifies in the database (when it has the PostGIS layers); below,
+#: in-process is faster. Measured by ``bench/bench_classify.py --county`` (README, 基准 / Benchmarks).
+DATABASE_FROM = 20_000
 #: Boundary kind (as uploaded) -> layer name in ``gis.features``.
 LAYERS = {"lake": "lake", "sections": "section", "ponds": "outline", "admin": "admin"}
 #: The read-only views a GIS user opens (schema ``gis``), each with one geometry column ``geom``.
@@ -139,10 +146,12 @@ def _rows(layer: str, gdf: gpd.GeoDataFrame, version: int | None, key: str | Non
     geoms = _multi(gdf.geometry.values)
     out = []
     for i, (rec, geom) in enumerate(zip(gdf.drop(columns=gdf.geometry.name).to_dict("records"), geoms, strict=True)):
+        if geom is None or geom.is_empty:  # as geo/classify.py: an empty outline is no outline
+            continue
         out.append(
             {
                 "layer": layer,
-                "key": str(rec.get(key, i)) if key else str(i),
+                "key": _key(rec.get(key, i)) if key else str(i),
                 "name": str(rec.get("name") or ""),
                 "provisional": bool(rec.get("provisional", True)),
                 "source": str(rec.get("source") or ""),
@@ -152,6 +161,19 @@ def _rows(layer: str, gdf: gpd.GeoDataFrame, version: int | None, key: str | Non
             }
         )
     return out
+
+
+def _key(value) -> str:
+    """A feature's key as text; a whole number read as a float (``5.0`` from a file) is ``5``.
+
+    Examples
+    --------
+    >>> _key(5.0), _key("S1"), _key(7)
+    ('5', 'S1', '7')
+    """
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value.item() if hasattr(value, "item") else value)
 
 
 def _plain(value):
@@ -231,16 +253,39 @@ def sync_dataset(engine: Engine, dataset, steps=()) -> bool:
     >>> sync_dataset(make_engine("sqlite://"), None)
     False
     """
+    if dataset is None:
+        return False
+    layers = {"lake": dataset.lake, "sections": dataset.sections, "ponds": dataset.outlines, "admin": dataset.admin}
+    return sync_layers(engine, layers, dataset.zones, steps)
+
+
+def sync_layers(engine: Engine, layers: dict, zones, steps=()) -> bool:
+    """Write boundary layers, the zones built from them and the settings into ``gis`` (one transaction).
+
+    Parameters
+    ----------
+    engine : sqlalchemy.engine.Engine
+    layers : dict
+        ``lake``, ``sections`` (required), ``ponds``, ``admin``: :class:`geo.boundaries.Boundary`
+        or None (the layer is emptied).
+    zones : geo.config.ZoneConfig
+    steps : list of monitoring.ledger.Step
+
+    Returns
+    -------
+    bool
+        False (and nothing written) without the PostGIS layers.
+    """
     if engine.dialect.name != "postgresql":
         return False
     with engine.begin() as conn:
         if not enabled(conn):
             return False
-        layers = {"lake": dataset.lake, "sections": dataset.sections, "ponds": dataset.outlines, "admin": dataset.admin}
-        for kind, boundary in layers.items():
+        for kind in LAYERS:
+            boundary = layers.get(kind)
             _replace(conn, LAYERS[kind], [] if boundary is None else _layer_rows(kind, boundary.gdf, None))
-        _zones(conn, dataset.lake.gdf, dataset.sections.gdf, dataset.zones)
-        _settings(conn, dataset.zones, list(steps))
+        _zones(conn, layers["lake"].gdf, layers["sections"].gdf, zones)
+        _settings(conn, zones, list(steps))
     return True
 
 
@@ -277,6 +322,91 @@ def sync_boundary(conn: Connection, kind: str, gdf: gpd.GeoDataFrame, version: i
     return True
 
 
+def classifies_in_database(engine: Engine) -> bool:
+    """Whether the app classifies in the database: PostGIS layers and at least :data:`DATABASE_FROM` ponds.
+
+    Examples
+    --------
+    >>> from monitoring.db import make_engine
+    >>> classifies_in_database(make_engine("sqlite://"))
+    False
+    """
+    if engine.dialect.name != "postgresql":
+        return False
+    with engine.connect() as conn:
+        if not enabled(conn):
+            return False
+        return conn.execute(text("SELECT count(*) FROM sites WHERE kind = 'pond'")).scalar() >= DATABASE_FROM
+
+
+def database_classifier(engine: Engine):
+    """A drop-in for :func:`geo.classify.classify_ponds` that takes the zone answers from the database.
+
+    The distances and zones come from ``gis.pond_zones``; the register's columns (town, area,
+    provisional geometry, suspect coordinate, area check) are added as ``classify_ponds`` adds
+    them. When the database's ponds are not the ones given (layers not yet synchronised), it
+    classifies in-process instead.
+
+    Parameters
+    ----------
+    engine : sqlalchemy.engine.Engine
+        A PostGIS database with the ``gis`` layers, synchronised with the inputs.
+
+    Returns
+    -------
+    callable
+        Same signature and result as :func:`geo.classify.classify_ponds`.
+    """
+    import numpy as np
+
+    from geo.classify import BASES, CLASS_COLUMNS, classify_ponds, zone_class
+    from geo.outlines import area_check
+    from geo.register import MU_M2
+
+    def classify(ponds, lake, sections, config=None, suspect_ids=(), outlines=None):
+        with engine.connect() as conn:
+            db = classify_in_database(conn)
+        ids = ponds["pond_id"].to_numpy()
+        db = db.set_index("pond_id")
+        if len(db) != len(ids) or not db.index.isin(ids).all():
+            return classify_ponds(ponds, lake, sections, config, suspect_ids, outlines)
+        db = db.loc[ids]
+        section_ids = sections["section_id"].astype(str).to_numpy()
+        provisional = bool(lake.get("provisional", pd.Series([True])).any()) or bool(
+            sections.get("provisional", pd.Series([True])).any()
+        )
+        verified = ponds["coord_status"].to_numpy() == "verified" if "coord_status" in ponds.columns else False
+        area_mu = ponds["area_mu"].to_numpy(dtype=float)
+        outline_area = db["outline_area_m2"].to_numpy(dtype=float)
+        outline = db["basis"].to_numpy() == "outline"
+        shore = db["shore_distance_m"].to_numpy(dtype=float)
+        flags = [db[c].to_numpy(dtype=bool) for c in ("in_lake", "in_ban_zone", "in_nofish_zone")]
+        out = pd.DataFrame(
+            {
+                "pond_id": ids,
+                "town": ponds["town"].reset_index(drop=True),
+                "area_mu": area_mu,
+                "area_m2": area_mu * MU_M2,
+                "shore_distance_m": shore,
+                "in_lake": flags[0],
+                "in_ban_zone": flags[1],
+                "in_nofish_zone": flags[2],
+                "nearest_section": pd.Categorical(db["nearest_section"].to_numpy(), categories=section_ids),
+                "section_distance_m": db["section_distance_m"].to_numpy(dtype=float),
+                "zone_class": zone_class(*flags),
+                "geometry_provisional": provisional | ~np.asarray(verified, dtype=bool),
+                "coord_suspect": np.isin(ids, list(suspect_ids)),
+                "basis": pd.Categorical(db["basis"].to_numpy(), categories=BASES),
+                "edge_distance_m": np.where(outline, shore, np.nan),
+                "outline_area_m2": outline_area,
+                "area_check": area_check(outline_area, area_mu * MU_M2),
+            }
+        )
+        return out[CLASS_COLUMNS]
+
+    return classify
+
+
 def classify_in_database(conn: Connection) -> pd.DataFrame:
     """Every pond classified by the database (``gis.pond_zones``), ordered by pond number.
 
@@ -289,8 +419,8 @@ def classify_in_database(conn: Connection) -> pd.DataFrame:
     -------
     pandas.DataFrame
         ``pond_id``, ``basis``, ``shore_distance_m``, ``in_lake``, ``in_ban_zone``,
-        ``in_nofish_zone``, ``nearest_section``, ``section_distance_m`` and ``zone_class``,
-        as :func:`geo.classify.classify_ponds` names them.
+        ``in_nofish_zone``, ``nearest_section``, ``section_distance_m``, ``outline_area_m2``
+        and ``zone_class``, as :func:`geo.classify.classify_ponds` names them.
     """
     conn.execute(text("SET LOCAL jit = off"))  # compiling the plan costs seconds and saves nothing here
     return pd.read_sql(text("SELECT * FROM gis.pond_zones ORDER BY pond_id"), conn)

@@ -21,7 +21,15 @@ from geo.config import ZoneConfig
 from geo.synthetic import synthetic_dataset
 from monitoring.auth import CONSOLE
 from monitoring.bootstrap import current_dataset, open_store
-from monitoring.gis import READER_GRANTS, VIEWS, classify_in_database, enabled, sync_dataset
+from monitoring.gis import (
+    READER_GRANTS,
+    VIEWS,
+    classifies_in_database,
+    classify_in_database,
+    database_classifier,
+    enabled,
+    sync_dataset,
+)
 from monitoring.store import Store
 from tests.conftest import CHEAP_HASHER, ROOT, require
 
@@ -115,6 +123,19 @@ def test_zones_in_the_database_equal_geo_classify_on_the_shipped_data(db_url):
         db = classify_in_database(conn)
     assert (db.basis == "outline").sum() == 5
     assert_same_classification(db, ds.classification, POINT_SHORE_TOLERANCE_M)
+
+    # The app's switch: the same Dataset classification, whichever path computes it.
+    assert not classifies_in_database(store.engine)  # 17 ponds: in-process is faster
+    ours = current_dataset(store, classify=classify_ponds).classification
+    theirs = current_dataset(store, classify=database_classifier(store.engine)).classification
+    assert list(theirs.columns) == list(ours.columns)
+    assert_same_classification(theirs, ours, POINT_SHORE_TOLERANCE_M)
+    for col in ("town", "area_m2", "geometry_provisional", "coord_suspect", "area_check"):
+        assert theirs[col].tolist() == ours[col].tolist(), col
+    assert theirs.nearest_section.dtype == ours.nearest_section.dtype
+    np.testing.assert_allclose(theirs.outline_area_m2, ours.outline_area_m2, rtol=1e-9)
+    np.testing.assert_allclose(theirs.edge_distance_m, ours.edge_distance_m, atol=TOLERANCE_M)
+    assert set(theirs.area_check) >= {"ok", ""}
     store.engine.dispose()
 
 

@@ -113,7 +113,8 @@ DDL = [
                               AND ST_Intersects(ps.geom_m, ST_Expand(q.geom_m, st.nofish_half_side_m))
                         ) END AS in_nofish_zone,
                    sc.key AS nearest_section,
-                   sc.d AS section_distance_m
+                   sc.d AS section_distance_m,
+                   CASE WHEN ps.basis = 'outline' THEN ST_Area(ps.geom_m) END AS outline_area_m2
             FROM gis.pond_shapes ps
             CROSS JOIN (SELECT * FROM gis.settings LIMIT 1) st
             LEFT JOIN LATERAL (
