@@ -10,6 +10,14 @@ outlines are irregular quadrilaterals of the pond's registered area (10-300 亩)
 
     python bench/bench_classify.py [--sizes 1000 100000 1000000] [--outline-sizes 100000]
                                    [--naive-limit 100000]
+    python bench/bench_classify.py --county [--county-ponds 2000 20000 100000] [--pg-url URL]
+
+--county classifies a synthetic county (100k pond outlines, 50 water bodies, 500 section
+points; geo.synthetic.synthetic_county) in-process, in PostGIS (gis.pond_zones, migration
+0007) and with the geopandas baseline, checks that PostGIS and in-process agree, and says
+which path the app uses and why (bench/county.py). PostGIS needs a server where a scratch
+database may be created: --pg-url, else YEHU_TEST_PG_URL, else a throw-away server is started
+with scripts/pg.sh (Debian postgresql and postgresql-15-postgis-3, as scripts/test.sh installs).
 
 The naive loop over a million rows takes minutes, so above --naive-limit it is
 measured on the first --naive-limit rows and scaled linearly (said in the output).
@@ -20,6 +28,7 @@ edge and section distances must agree within 1e-6 m and the zone answers exactly
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -167,7 +176,20 @@ def main():
     ap.add_argument("--outline-sizes", type=int, nargs="*", default=[100_000])
     ap.add_argument("--naive-limit", type=int, default=100_000)
     ap.add_argument("--one", nargs=2, metavar=("N", "METHOD"))
+    ap.add_argument("--county", action="store_true")
+    ap.add_argument("--county-ponds", type=int, nargs="+", default=[100_000])
+    ap.add_argument("--pg-url", default=os.environ.get("YEHU_TEST_PG_URL"))
     args = ap.parse_args()
+    if args.county:
+        if not args.pg_url:  # a throw-away PostgreSQL server for this run, as the tests have
+            root = Path(__file__).resolve().parent.parent
+            script = '. scripts/pg.sh && start_postgres && .venv/bin/python bench/bench_classify.py "$@"'
+            sys.exit(subprocess.run(["bash", "-c", script, "bench", *sys.argv[1:]], cwd=root).returncode)
+        from county import run
+
+        for n in args.county_ponds:
+            run(n, 50, 500, args.pg_url, geopandas_way)
+        return
     if args.one:
         one(int(args.one[0]), args.one[1], args.naive_limit)
         return
