@@ -1,6 +1,6 @@
 """PostGIS layers for the larger deployment: geometry columns, views for GIS users, zones in SQL.
 
-On PostgreSQL with the PostGIS extension, migration ``0008_postgis`` creates the schema ``gis``
+On PostgreSQL with the PostGIS extension, migration ``0009_postgis`` creates the schema ``gis``
 (its docstring lists what it holds). This module keeps it current:
 
 - :func:`ensure` creates the schema in a database that got PostGIS after it was migrated;
@@ -98,7 +98,7 @@ def enabled(conn: Connection) -> bool:
 def ensure(engine: Engine) -> bool:
     """Create the ``gis`` schema when PostGIS is there but the schema is not (idempotent).
 
-    The statements are migration ``0008_postgis``'s own, run again: a database migrated before
+    The statements are migration ``0009_postgis``'s own, run again: a database migrated before
     its PostGIS extension was created gets the layers the next time the app opens it.
 
     Parameters

@@ -20,15 +20,15 @@ from the application's tables:
 Every statement can run again (``IF NOT EXISTS``, ``OR REPLACE``): a database that gets PostGIS
 after this revision gets the schema when the app next opens it (``monitoring.gis.ensure``).
 
-Revision ID: 0008_postgis
-Revises: 0007_lakework
+Revision ID: 0009_postgis
+Revises: 0008_throttle
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008_postgis"
-down_revision = "0007_lakework"
+revision = "0009_postgis"
+down_revision = "0008_throttle"
 branch_labels = None
 depends_on = None
 
