@@ -13,8 +13,8 @@ outlines are irregular quadrilaterals of the pond's registered area (10-300 亩)
     python bench/bench_classify.py --county [--county-ponds 2000 20000 100000] [--pg-url URL]
 
 --county classifies a synthetic county (100k pond outlines, 50 water bodies, 500 section
-points; geo.synthetic.synthetic_county) in-process, in PostGIS (gis.pond_zones, migration
-0007) and with the geopandas baseline, checks that PostGIS and in-process agree, and says
+points; geo.synthetic.synthetic_county) in-process, in PostGIS (gis.pond_zones, the PostGIS
+migration) and with the geopandas baseline, checks that PostGIS and in-process agree, and says
 which path the app uses and why (bench/county.py). PostGIS needs a server where a scratch
 database may be created: --pg-url, else YEHU_TEST_PG_URL, else a throw-away server is started
 with scripts/pg.sh (Debian postgresql and postgresql-15-postgis-3, as scripts/test.sh installs).
