@@ -29,13 +29,13 @@ __all__ = [
 ]
 
 #: Kinds of provenance an upload can state (``boundary.provenance.<value>`` in the catalogue
-#: names each); only those in :data:`PROVISIONAL` keep the 暂定 marks. A new kind (e.g. an
-#: outline drawn on the map) is one more value here and one more catalogue entry.
-PROVENANCES = ("surveyed", "digitised", "provisional")
+#: names each); only those in :data:`PROVISIONAL` keep the 暂定 marks. ``drawn``: drawn on the
+#: map (:mod:`geo.drawing`), its source ``map:<basemap>``.
+PROVENANCES = ("surveyed", "digitised", "drawn", "provisional")
 #: Provenances that leave a layer provisional (暂定).
 PROVISIONAL = ("provisional",)
 #: Provenances an upload must name a source for (who surveyed, which imagery).
-NEEDS_SOURCE = ("surveyed", "digitised")
+NEEDS_SOURCE = ("surveyed", "digitised", "drawn")
 #: A section point further inside the lake than this from its shore is flagged.
 SHORE_LIMIT_M = 200.0
 

@@ -71,6 +71,10 @@ ACTIONS: dict[str, frozenset] = {
     "register.load": _ADMIN,
     "register.correct": _ADMIN,
     "register.verify": _ADMIN,
+    # Uploading a boundary file, and drawing or editing the lake outline, section points or a
+    # pond outline on the map (each save a new version). Inspectors do not draw pond outlines:
+    # an outline decides a pond's zone answer, as a register correction does (admin only);
+    # what they see on site they record as patrols and tips, with a GPS position.
     "boundary.upload": _ADMIN,
     "demo.load": _ADMIN,
     "demo.remove": _ADMIN,

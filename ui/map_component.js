@@ -3,9 +3,12 @@
 // version, language, basemap, statuses, cases) and kept while the page stays open.
 //
 // Two components share this module:
-// - "map" (data: {key, parts, home, leaflet}) builds the map and reports clicks;
-// - "view" (data: {key, selected, view}) moves the selection ring and the view without
-//   touching the map's payload, so a selection sends a few bytes, not the map again.
+// - "map" (data: {key, parts, home, leaflet, edit}) builds the map and reports clicks; with
+//   "edit" (only for accounts that may draw) it loads Leaflet-Geoman and the drawing panel, and
+//   reports a drawing once, when it is saved ("saved"); clicks made while drawing are not reported;
+// - "view" (data: {key, selected, view, refused}) moves the selection ring and the view without
+//   touching the map's payload, so a selection sends a few bytes, not the map again; "refused"
+//   is the reason a drawing was not stored (shown in the drawing panel).
 
 const registry = (window.__yehuMaps = window.__yehuMaps || { maps: {}, waiting: {}, leaflet: null });
 
@@ -50,6 +53,24 @@ function loadLeaflet(urls) {
   return registry.leaflet;
 }
 
+// The drawing tools (Geoman, then the panel), after Leaflet and before the map is made. Geoman
+// manages only the layers opted in (pmIgnore: false): the map's own layers are never edited.
+function loadEditor(urls) {
+  if (!registry.editor) {
+    for (const href of urls.css) {
+      if (document.querySelector(`link[rel="stylesheet"][href="${href}"]`)) continue;
+      const link = document.createElement("link");
+      link.rel = "stylesheet";
+      link.href = href;
+      document.head.appendChild(link);
+    }
+    registry.editor = urls.js
+      .reduce((done, src) => done.then(() => loadScript(src)), Promise.resolve())
+      .then(() => window.L.PM.setOptIn(true));
+  }
+  return registry.editor;
+}
+
 function mapFor(key) {
   if (registry.maps[key]) return Promise.resolve(registry.maps[key]);
   return new Promise((resolve) => {
@@ -66,11 +87,13 @@ function publish(key, entry) {
 async function buildMap({ data, parentElement, setTriggerValue }) {
   const host = parentElement;
   const old = host.__yehuMap;
-  if (old && old.key === data.key) {
+  const editing = !!data.edit;
+  if (old && old.key === data.key && old.editing === editing) {
     old.trigger = setTriggerValue;
     return;
   }
   await loadLeaflet(data.leaflet);
+  if (editing) await loadEditor(data.edit.assets);
   if (old) {
     old.map.remove();
     old.box.remove();
@@ -88,18 +111,22 @@ async function buildMap({ data, parentElement, setTriggerValue }) {
   host.appendChild(box);
   // folium's script builds the map in that <div>; every user text in it is escaped (geo.mapping).
   const map = new Function("L", data.parts.script + "\nreturn " + data.parts.name + ";")(window.L);
-  const entry = { key: data.key, map, box, home: data.home, trigger: setTriggerValue, ring: null, seq: null };
+  const entry = { key: data.key, map, box, home: data.home, trigger: setTriggerValue, ring: null, seq: null, editing };
   host.__yehuMap = entry;
   map.eachLayer((layer) => {
     const props = layer.feature && layer.feature.properties;
     if (props && props.pond_id !== undefined) {
       layer.on("click", (e) => {
+        if (map.__yehuEditing) return; // the click is a vertex being drawn
         L.DomEvent.stopPropagation(e);
         entry.trigger("clicked", { pond: props.pond_id, lat: e.latlng.lat, lng: e.latlng.lng });
       });
     }
   });
-  map.on("click", (e) => entry.trigger("clicked", { pond: null, lat: e.latlng.lat, lng: e.latlng.lng }));
+  map.on("click", (e) => {
+    if (!map.__yehuEditing) entry.trigger("clicked", { pond: null, lat: e.latlng.lat, lng: e.latlng.lng });
+  });
+  if (editing && window.YehuDraw) window.YehuDraw.add(map, data.edit, (drawing) => entry.trigger("saved", drawing));
   new ResizeObserver(() => map.invalidateSize()).observe(box);
   publish(data.key, entry);
 }
@@ -107,6 +134,7 @@ async function buildMap({ data, parentElement, setTriggerValue }) {
 async function applyView({ data }) {
   const entry = await mapFor(data.key);
   const map = entry.map;
+  if (map.__yehuDrawDone) map.__yehuDrawDone(data.refused);
   if (entry.ring) {
     entry.ring.remove();
     entry.ring = null;

@@ -3,7 +3,9 @@
 ``pond_map`` mounts the map (its payload unchanged between runs, so Streamlit's message cache
 sends only a reference) and a small ``view`` element carrying the selection ring and the view.
 A click on the map comes back as ``{"pond": id or None, "lat": .., "lng": ..}`` (map
-coordinates: GCJ-02 on the Gaode basemap).
+coordinates: GCJ-02 on the Gaode basemap). For accounts that may draw, ``edit`` adds the
+drawing panel (``static/tools/yehu-draw.js``); a drawing comes back once, on save, as the
+``saved`` trigger, whose callback stores it before the page runs again.
 """
 
 from pathlib import Path
@@ -27,7 +29,18 @@ _view = st.components.v2.component("yehu.pond_map_view", js=_JS, isolate_styles=
 RING = {"radius": 16, "color": HIGHLIGHT_COLOUR, "weight": 4, "fill": False}
 
 
-def pond_map(key: str, parts: dict, home: list, selected: tuple | None, tip: str, view: dict | None, seq: int):
+def pond_map(
+    key: str,
+    parts: dict,
+    home: list,
+    selected: tuple | None,
+    tip: str,
+    view: dict | None,
+    seq: int,
+    edit: dict | None = None,
+    on_save=None,
+    refused: str | None = None,
+):
     """Mount the map and its view; returns the click of this run (or None).
 
     Parameters
@@ -46,13 +59,24 @@ def pond_map(key: str, parts: dict, home: list, selected: tuple | None, tip: str
         ``{"center": [lat, lng], "zoom": z}``, or None for the default view.
     seq : int
         Changes whenever the view should be applied again.
+    edit : dict, optional
+        ``geo.drawing.edit_options`` for an account that may draw; None: no drawing tools.
+    on_save : callable, optional
+        Called (before the next run) when a drawing was saved; it reads the drawing from
+        ``st.session_state["pond_map"]["saved"]``.
+    refused : str, optional
+        Why the last drawing was not stored (shown in the drawing panel, as plain text).
     """
     leaflet = {"js": parts["js"], "css": parts["css_links"]}
+    data = {"key": key, "parts": parts, "home": home, "leaflet": leaflet}
+    if edit is not None:
+        data["edit"] = edit
     result = _map(
         key="pond_map",
-        data={"key": key, "parts": parts, "home": home, "leaflet": leaflet},
+        data=data,
         on_clicked_change=lambda: None,
+        on_saved_change=on_save or (lambda: None),
     )
     ring = {"lat": selected[0], "lng": selected[1], "style": RING, "tip": tip} if selected else None
-    _view(key="pond_map_view", data={"key": key, "selected": ring, "view": view, "seq": seq})
+    _view(key="pond_map_view", data={"key": key, "selected": ring, "view": view, "seq": seq, "refused": refused})
     return result.clicked if result is not None else None

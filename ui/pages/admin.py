@@ -14,6 +14,7 @@ from monitoring.store import RegisterEditError
 from ui.auth import actor, denied
 from ui.coords import datum_radio, entered
 from ui.data import current_dataset, store
+from ui.drawing import source_label
 from ui.i18n import labeller, lang, tr
 from ui.widgets import error_text, keep, keyed, plain
 
@@ -327,7 +328,7 @@ with tab_bounds:
                     tr("field.provenance"): [
                         tr(f"boundary.provenance.{p}") if isinstance(p, str) else "" for p in versions.provenance
                     ],
-                    tr("field.prov_source"): versions.prov_source,
+                    tr("field.prov_source"): [source_label(s) for s in versions.prov_source],
                     tr("field.prov_date"): versions.prov_date,
                     tr("field.prov_by"): versions.prov_by,
                     tr("field.layer"): versions.layer,

@@ -9,6 +9,7 @@ from geo.mapping import BASEMAPS, all_ponds_bounds, drawn_position, pond_table, 
 from geo.provenance import section_problem_text
 from i18n import describe_flag, describe_hypothesis
 from ui.data import data_version, dataset, open_case_sites, pond_map_parts, pond_statuses, tianditu_key
+from ui.drawing import current_versions, flash, panel_data, refused, save
 from ui.i18n import labeller, lang, tr
 from ui.map_component import pond_map
 from ui.widgets import keep, keyed, plain
@@ -92,7 +93,11 @@ with col_map:
         html.escape(tr("map.selected")),
         st.session_state.get("map_view"),
         st.session_state.get("map_view_seq", 0),
+        edit=panel_data(version, basemap),
+        on_save=lambda: save(basemap),
+        refused=refused(),
     )
+    flash()
     if clicked:
         lat, lng = clicked["lat"], clicked["lng"]
         if basemap == "gaode":
@@ -209,6 +214,9 @@ with col_info:
                 st.caption(tr("qa.hint"))
             else:
                 st.write(plain(tr("qa.no_hypothesis", km=ds.qa_config.hypothesis_radius_m / 1000)))
+
+# Which lake outline, section points and pond outlines are in use, with their provenance.
+current_versions(ds)
 
 # --- the table ---------------------------------------------------------------
 # Off the first paint: the list is drawn when asked for (its grid costs about a second to draw).
