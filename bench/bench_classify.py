@@ -10,7 +10,8 @@ outlines are irregular quadrilaterals of the pond's registered area (10-300 亩)
 
     python bench/bench_classify.py [--sizes 1000 100000 1000000] [--outline-sizes 100000]
                                    [--naive-limit 100000]
-    python bench/bench_classify.py --county [--county-ponds 2000 20000 100000] [--pg-url URL]
+    python bench/bench_classify.py --county [--county-ponds 2000 20000 100000] [--county-sections 500]
+                                   [--county-bodies 50] [--pg-url URL]
 
 --county classifies a synthetic county (100k pond outlines, 50 water bodies, 500 section
 points; geo.synthetic.synthetic_county) in-process, in PostGIS (gis.pond_zones, the PostGIS
@@ -178,6 +179,8 @@ def main():
     ap.add_argument("--one", nargs=2, metavar=("N", "METHOD"))
     ap.add_argument("--county", action="store_true")
     ap.add_argument("--county-ponds", type=int, nargs="+", default=[100_000])
+    ap.add_argument("--county-sections", type=int, default=500)
+    ap.add_argument("--county-bodies", type=int, default=50)
     ap.add_argument("--pg-url", default=os.environ.get("YEHU_TEST_PG_URL"))
     args = ap.parse_args()
     if args.county:
@@ -188,7 +191,7 @@ def main():
         from county import run
 
         for n in args.county_ponds:
-            run(n, 50, 500, args.pg_url, geopandas_way)
+            run(n, args.county_bodies, args.county_sections, args.pg_url, geopandas_way)
         return
     if args.one:
         one(int(args.one[0]), args.one[1], args.naive_limit)

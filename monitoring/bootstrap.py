@@ -65,8 +65,8 @@ def current_dataset(store: Store, classify=None):
     Each uploaded layer carries the provenance stated with it (:func:`geo.provenance.apply_provenance`)
     and is read from the layer taken on upload. Without uploads, the files in ``data/boundaries/`` are used.
 
-    From :data:`monitoring.gis.DATABASE_FROM` ponds on, a database with the PostGIS layers
-    classifies the ponds (faster there); below, and everywhere else, they are classified in-process.
+    A database with the PostGIS layers classifies the ponds where that is faster (many section
+    points and ponds, :func:`monitoring.gis.classifies_in_database`); otherwise in-process.
 
     Parameters
     ----------
@@ -83,7 +83,7 @@ def current_dataset(store: Store, classify=None):
 
     layers = uploaded_layers(store)
     if classify is None and classifies_in_database(store.engine):
-        classify = database_classifier(store.engine)  # faster at this size (bench_classify.py --county)
+        classify = database_classifier(store.engine)  # faster there (bench_classify.py --county)
     return load_dataset(
         edits=store.register.edits_for_dataset(),
         lake=layers.get("lake"),

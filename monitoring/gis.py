@@ -33,7 +33,8 @@ __all__ = [
     "LAYERS",
     "READER_GRANTS",
     "VIEWS",
-    "DATABASE_FROM",
+    "DATABASE_MIN_PONDS",
+    "DATABASE_MIN_SECTIONS",
     "classifies_in_database",
     "classify_in_database",
     "database_classifier",
@@ -45,9 +46,12 @@ __all__ = [
     "sync_layers",
 ]
 
-#: From this many ponds on, the app classifies in the database (when it has the PostGIS layers); below,
-#: in-process is faster. Measured by ``bench/bench_classify.py --county`` (README, 基准 / Benchmarks).
-DATABASE_FROM = 20_000
+#: The app classifies in the database (when it has the PostGIS layers) from this many section points
+#: and ponds on; otherwise in-process, which is faster there. In-process time grows with ponds x section
+#: points (one pass per point), the database's nearest-neighbour index scans with the ponds only.
+#: Measured by ``bench/bench_classify.py --county`` (README, 基准 / Benchmarks).
+DATABASE_MIN_SECTIONS = 250
+DATABASE_MIN_PONDS = 200
 #: Boundary kind (as uploaded) -> layer name in ``gis.features``.
 LAYERS = {"lake": "lake", "sections": "section", "ponds": "outline", "admin": "admin"}
 #: The read-only views a GIS user opens (schema ``gis``), each with one geometry column ``geom``.
@@ -323,7 +327,9 @@ def sync_boundary(conn: Connection, kind: str, gdf: gpd.GeoDataFrame, version: i
 
 
 def classifies_in_database(engine: Engine) -> bool:
-    """Whether the app classifies in the database: PostGIS layers and at least :data:`DATABASE_FROM` ponds.
+    """Whether the app classifies in the database: PostGIS layers, many section points and ponds.
+
+    At least :data:`DATABASE_MIN_SECTIONS` section points and :data:`DATABASE_MIN_PONDS` ponds.
 
     Examples
     --------
@@ -336,7 +342,10 @@ def classifies_in_database(engine: Engine) -> bool:
     with engine.connect() as conn:
         if not enabled(conn):
             return False
-        return conn.execute(text("SELECT count(*) FROM sites WHERE kind = 'pond'")).scalar() >= DATABASE_FROM
+        sections = conn.execute(text("SELECT count(*) FROM gis.features WHERE layer = 'section'")).scalar()
+        if sections < DATABASE_MIN_SECTIONS:
+            return False
+        return conn.execute(text("SELECT count(*) FROM sites WHERE kind = 'pond'")).scalar() >= DATABASE_MIN_PONDS
 
 
 def database_classifier(engine: Engine):

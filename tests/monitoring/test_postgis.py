@@ -125,7 +125,7 @@ def test_zones_in_the_database_equal_geo_classify_on_the_shipped_data(db_url):
     assert_same_classification(db, ds.classification, POINT_SHORE_TOLERANCE_M)
 
     # The app's switch: the same Dataset classification, whichever path computes it.
-    assert not classifies_in_database(store.engine)  # 17 ponds: in-process is faster
+    assert not classifies_in_database(store.engine)  # 17 ponds, one section point: in-process is faster
     ours = current_dataset(store, classify=classify_ponds).classification
     theirs = current_dataset(store, classify=database_classifier(store.engine)).classification
     assert list(theirs.columns) == list(ours.columns)
@@ -153,6 +153,24 @@ def test_zones_in_the_database_equal_geo_classify_on_synthetic_ponds(db_url, sha
         db = classify_in_database(conn)
     assert_same_classification(db, classification, POINT_SHORE_TOLERANCE_M)
     assert set(db.zone_class) == {"outside", "ban", "lake", "nofish"}
+    store.engine.dispose()
+
+
+@postgis_only
+def test_the_app_asks_the_database_where_the_rule_says(db_url, monkeypatch):
+    import monitoring.gis as gis
+
+    store = open_store(db_url)
+    assert not classifies_in_database(store.engine)
+    monkeypatch.setattr(gis, "DATABASE_MIN_SECTIONS", 1)
+    monkeypatch.setattr(gis, "DATABASE_MIN_PONDS", 17)
+    assert classifies_in_database(store.engine)
+    assert (current_dataset(store).classification.zone_class == "ban").any()
+    with store.engine.begin() as conn:  # the database's answer now differs from geo/classify.py's
+        conn.execute(text("UPDATE gis.settings SET ban_distance_m = 0"))
+    assert not current_dataset(store).classification.in_ban_zone.any()
+    monkeypatch.setattr(gis, "DATABASE_MIN_PONDS", 18)
+    assert current_dataset(store).classification.in_ban_zone.any()
     store.engine.dispose()
 
 
