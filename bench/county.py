@@ -12,7 +12,7 @@ import uuid
 
 import numpy as np
 
-from monitoring.gis import DATABASE_MIN_PONDS, DATABASE_MIN_SECTIONS, classify_in_database
+from monitoring.gis import DATABASE_MAX_PONDS, DATABASE_MIN_PONDS, DATABASE_MIN_SECTIONS, classify_in_database
 
 
 def _copy(raw, statement, rows):
@@ -127,9 +127,12 @@ def run(n, n_bodies, n_sections, pg_url, geopandas_way):
     print(f"  geopandas-vectorised baseline     {gpd_s:8.2f} s")
     print(f"  PostGIS against in-process: max |distance diff| {worst:.1e} m, same zones: {same}")
     fastest = "in-process" if inproc_s <= pg_s else "PostGIS"
-    app = "PostGIS" if n >= DATABASE_MIN_PONDS and n_sections >= DATABASE_MIN_SECTIONS else "in-process"
+    many = n_sections >= DATABASE_MIN_SECTIONS
+    app = "PostGIS" if many and DATABASE_MIN_PONDS <= n < DATABASE_MAX_PONDS else "in-process"
     ratio = max(inproc_s, pg_s) / min(inproc_s, pg_s)
-    rule = f"from {DATABASE_MIN_SECTIONS} section points and {DATABASE_MIN_PONDS} ponds, monitoring.gis"
+    rule = (
+        f"PostGIS from {DATABASE_MIN_SECTIONS} section points for {DATABASE_MIN_PONDS}-{DATABASE_MAX_PONDS - 1} ponds"
+    )
     print(f"  the app classifies these {app} ({rule}): ", end="")
     if app == fastest:
         print(f"the faster path here ({ratio:.1f}x)")

@@ -33,6 +33,7 @@ __all__ = [
     "LAYERS",
     "READER_GRANTS",
     "VIEWS",
+    "DATABASE_MAX_PONDS",
     "DATABASE_MIN_PONDS",
     "DATABASE_MIN_SECTIONS",
     "classifies_in_database",
@@ -46,12 +47,15 @@ __all__ = [
     "sync_layers",
 ]
 
-#: The app classifies in the database (when it has the PostGIS layers) from this many section points
-#: and ponds on; otherwise in-process, which is faster there. In-process time grows with ponds x section
-#: points (one pass per point), the database's nearest-neighbour index scans with the ponds only.
-#: Measured by ``bench/bench_classify.py --county`` (README, 基准 / Benchmarks).
+#: Where the app classifies in the database (when it has the PostGIS layers): at least this many section
+#: points, and from DATABASE_MIN_PONDS up to (not including) DATABASE_MAX_PONDS ponds; elsewhere in-process
+#: is faster. In-process time has a fixed part that grows with the section points (one pass per point)
+#: and a smaller cost per pond than the database's two nearest-neighbour index scans per pond, so the
+#: database wins only for few ponds against many section points. Measured by
+#: ``bench/bench_classify.py --county`` (README, 基准 / Benchmarks).
 DATABASE_MIN_SECTIONS = 250
 DATABASE_MIN_PONDS = 200
+DATABASE_MAX_PONDS = 4_000
 #: Boundary kind (as uploaded) -> layer name in ``gis.features``.
 LAYERS = {"lake": "lake", "sections": "section", "ponds": "outline", "admin": "admin"}
 #: The read-only views a GIS user opens (schema ``gis``), each with one geometry column ``geom``.
@@ -329,7 +333,8 @@ def sync_boundary(conn: Connection, kind: str, gdf: gpd.GeoDataFrame, version: i
 def classifies_in_database(engine: Engine) -> bool:
     """Whether the app classifies in the database: PostGIS layers, many section points and ponds.
 
-    At least :data:`DATABASE_MIN_SECTIONS` section points and :data:`DATABASE_MIN_PONDS` ponds.
+    At least :data:`DATABASE_MIN_SECTIONS` section points, and :data:`DATABASE_MIN_PONDS` up to
+    :data:`DATABASE_MAX_PONDS` ponds.
 
     Examples
     --------
@@ -345,7 +350,8 @@ def classifies_in_database(engine: Engine) -> bool:
         sections = conn.execute(text("SELECT count(*) FROM gis.features WHERE layer = 'section'")).scalar()
         if sections < DATABASE_MIN_SECTIONS:
             return False
-        return conn.execute(text("SELECT count(*) FROM sites WHERE kind = 'pond'")).scalar() >= DATABASE_MIN_PONDS
+        ponds = conn.execute(text("SELECT count(*) FROM sites WHERE kind = 'pond'")).scalar()
+        return DATABASE_MIN_PONDS <= ponds < DATABASE_MAX_PONDS
 
 
 def database_classifier(engine: Engine):
