@@ -180,7 +180,7 @@ tracing_cases = Table(
     Column("synthetic", Boolean, nullable=False, server_default=text("false")),
 )
 
-# Retirement ledger: append-only. A "void" event cancels an earlier "done" event.
+# Retirement ledger: append-only (only live_step changes, on a void). A "void" event cancels an earlier "done" event.
 retirement_events = Table(
     "retirement_events",
     metadata,
@@ -199,7 +199,11 @@ retirement_events = Table(
     Column("photo_type", String(40)),
     Column("recorded_by", String(64), nullable=False),
     Column("recorded_at", DateTime, nullable=False),
+    # The step of a "done" event while it stands; cleared when it is voided (migration 0009). The unique
+    # index lets the database refuse one step twice for a pond, however two requests race (NULLs never clash).
+    Column("live_step", String(32)),
     Index("ix_retirement_events_pond", "pond_code"),
+    Index("uq_retirement_events_live_step", "pond_code", "live_step", unique=True),
 )
 
 # Daily patrols (日常监管巡查). A finding may open a case (status/action/unit/deadline).

@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from .. import clock
 from ..auth import Actor
+from ..errors import Words
 from ..ledger import LedgerError, check_event, pond_status, replay
 from ..schema import retirement_events, sites
 from .base import Repository, now_utc, photo_type
@@ -102,7 +104,13 @@ class Ledger(Repository):
                 recorded_by=actor.name,
                 recorded_at=now_utc(),
             )
-            event_id = conn.execute(insert(retirement_events).values(**values)).inserted_primary_key[0]
+            try:  # the unique index on (pond_code, live_step) decides a race between two requests
+                event_id = conn.execute(
+                    insert(retirement_events).values(**values, live_step=step)
+                ).inserted_primary_key[0]
+            except IntegrityError:
+                done = next(s for s in steps if s.key == step)
+                raise LedgerError("ledger.recorded_meanwhile", pond=pond, step=Words(done.name, done.name_en)) from None
             self._audit(conn, actor, "ledger.record", "retirement_event", event_id, None, values)
             return event_id
 
@@ -136,6 +144,13 @@ class Ledger(Repository):
                 raise LedgerError("ledger.no_event", event=event_id)
             events = _pond_events(conn, pond)
             check_event(events, {"kind": "void", "voids": event_id, "reason": reason}, self.store.steps, today)
+            cleared = conn.execute(  # one UPDATE: of two racing cancellations, only one finds the step standing
+                update(retirement_events)
+                .where(retirement_events.c.id == event_id, retirement_events.c.live_step.is_not(None))
+                .values(live_step=None)
+            )
+            if cleared.rowcount != 1:
+                raise LedgerError("ledger.already_cancelled", event=event_id)
             values = dict(
                 pond_code=pond,
                 kind="void",
