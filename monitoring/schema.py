@@ -199,7 +199,7 @@ retirement_events = Table(
     Column("photo_type", String(40)),
     Column("recorded_by", String(64), nullable=False),
     Column("recorded_at", DateTime, nullable=False),
-    # The step of a "done" event while it stands; cleared when it is voided (migration 0009). The unique
+    # The step of a "done" event while it stands; cleared when it is voided (migration 0010). The unique
     # index lets the database refuse one step twice for a pond, however two requests race (NULLs never clash).
     Column("live_step", String(32)),
     Index("ix_retirement_events_pond", "pond_code"),

@@ -7,15 +7,15 @@ alike), and a voided step can be recorded again. Existing ledgers are filled in 
 replay: where a race once stored one step twice, the later record (the one the ledger shows)
 holds the step.
 
-Revision ID: 0009_ledger_live
-Revises: 0008_throttle
+Revision ID: 0010_ledger_live
+Revises: 0009_postgis
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0009_ledger_live"
-down_revision = "0008_throttle"
+revision = "0010_ledger_live"
+down_revision = "0009_postgis"
 branch_labels = None
 depends_on = None
 
