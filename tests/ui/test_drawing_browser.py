@@ -25,16 +25,37 @@ def sent_frames(page) -> list:
     return sent
 
 
-def draw_polygon(page, frame, offsets):
-    """Click the polygon tool, click the vertices (pixel offsets from the map's centre), finish."""
+def draw_polygon(page, frame, offsets, origin=None):
+    """Click the polygon tool, click the vertices (pixel offsets from ``origin(box)``, by default
+    the map's centre), finish."""
     frame.locator(".leaflet-pm-toolbar .button-container[title='绘制多边形'] > a").click()
     box = frame.locator(".leaflet-container").bounding_box()
-    cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    cx, cy = origin(box) if origin else (box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     for dx, dy in offsets:
         page.mouse.click(cx + dx, cy + dy)
         page.wait_for_timeout(150)
     frame.locator(".button-container.active .leaflet-pm-actions-container a", has_text="完成").click()
     page.wait_for_timeout(300)
+
+
+def stored(db) -> dict:
+    """The lake's and the first pond outline's exterior rings as stored, and the versions in use."""
+    from monitoring.store import Store
+
+    store = Store(f"sqlite:///{db}")
+    try:
+        versions = store.register.current_versions()
+    finally:
+        store.engine.dispose()
+    out = {"versions": versions}
+    for kind in ("lake", "ponds"):
+        if kind in versions:
+            features = json.loads(versions[kind]["content"])["features"]
+            geom = shapely.from_geojson(json.dumps(features[0]["geometry"]))
+            out[kind] = list(shapely.get_exterior_ring(shapely.get_geometry(geom, 0)).coords)
+            if kind == "ponds":
+                out["pond_ids"] = [f["properties"]["pond_id"] for f in features]
+    return out
 
 
 def save_drawing(page, frame, note, sent, version):
@@ -89,8 +110,23 @@ def test_admin_draws_and_a_viewer_sees(tmp_path):
         frame.locator(".yehu-draw-start").click()
         frame.locator(".yehu-draw-provenance").select_option("surveyed")
         frame.locator(".yehu-draw-source").fill("GPS 外业 2 组")
+        # Its first vertex is placed 4 px beside a vertex of the lake just drawn: it snaps onto it.
+        lake_ring = stored(db)["lake"]
+        vertex = min(lake_ring, key=lambda c: c[0])
+        at = page.evaluate(
+            """([lat, lng]) => {
+                const map = document.querySelector(".yehu-map").parentElement.__yehuMap.map;
+                const p = map.latLngToContainerPoint([lat, lng]);
+                return [p.x, p.y];
+            }""",
+            [vertex[1], vertex[0]],
+        )
+        # Towards the middle of the lake: 40 % of the way from the vertex to the map's centre.
+        box = frame.locator(".leaflet-container").bounding_box()
+        dx, dy = (box["width"] / 2 - at[0]) * 0.4, (box["height"] / 2 - at[1]) * 0.4
         quiet = len(sent)
-        draw_polygon(page, frame, [(-120, -60), (-60, -60), (-60, -10), (-120, -10)])
+        corner = [(4, 3), (dx, 0), (dx, dy), (0, dy)]
+        draw_polygon(page, frame, corner, origin=lambda box: (box["x"] + at[0], box["y"] + at[1]))
         assert len(sent) == quiet
         assert save_drawing(page, frame, "塘埂实测", sent, 2) == 1
 
@@ -121,16 +157,10 @@ def test_admin_draws_and_a_viewer_sees(tmp_path):
         assert "地图绘制" in viewer.get_by_text("冶湖轮廓：版本 #1").inner_text()
         assert outside == [], f"requests to outside hosts: {outside}"
 
-    # What was stored: the drawn ring (4 vertices, closed), and pond 1's outline.
-    from monitoring.store import Store
-
-    store = Store(f"sqlite:///{db}")
-    versions = store.register.current_versions()
-    lake = json.loads(versions["lake"]["content"])
-    ring = shapely.from_geojson(json.dumps(lake["features"][0]["geometry"]))
-    assert len(ring.exterior.coords) == 5 and versions["lake"]["provenance"] == "drawn"
-    assert versions["lake"]["prov_source"] == "map:none"
-    ponds = json.loads(versions["ponds"]["content"])
-    assert [f["properties"]["pond_id"] for f in ponds["features"]] == [1]
-    assert versions["ponds"]["provenance"] == "surveyed"
-    store.engine.dispose()
+    # What was stored: the drawn ring (4 vertices, closed), and pond 1's outline, snapped.
+    rings = stored(db)
+    assert len(rings["lake"]) == 5 and rings["versions"]["lake"]["provenance"] == "drawn"
+    assert rings["versions"]["lake"]["prov_source"] == "map:none"
+    assert rings["pond_ids"] == [1] and rings["versions"]["ponds"]["provenance"] == "surveyed"
+    gap = min(max(abs(c[0] - vertex[0]), abs(c[1] - vertex[1])) for c in rings["ponds"])
+    assert gap < 2e-6, f"the pond's vertex did not snap to the lake's ({gap:.1e}°)"  # 4 px is tens of metres
