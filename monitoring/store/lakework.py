@@ -26,9 +26,16 @@ from .base import Repository, now_utc
 
 
 def _lock(conn, table) -> None:
-    """Serialise writers of one table on PostgreSQL (two drafts of one plan cannot both pass the check)."""
+    """Serialise writers of one table, so two drafts of one plan cannot both pass the check.
+
+    PostgreSQL: a table lock that readers pass.  SQLite: a write that changes nothing, issued
+    first, takes the database's write lock before the check reads (the driver begins the
+    transaction only at a write).
+    """
     if conn.dialect.name == "postgresql":
         conn.execute(text(f"LOCK TABLE {table.name} IN SHARE ROW EXCLUSIVE MODE"))
+    elif conn.dialect.name == "sqlite":
+        conn.execute(update(table).where(table.c.id == -1).values(id=table.c.id))
 
 
 def _body(water_body: str) -> str:

@@ -37,6 +37,13 @@ def fill(store):
         date(2022, 5, 3), "王五", user=actor("u"), ponds=["8"], findings=["feeding"], open_case=True, today=TODAY
     )
     store.field.add_tip(date(2022, 5, 4), "投饵", "E113.4252 N29.6439", ds, user=actor("u"))
+    # Lake-level work: a plan with its file, a voided release, an edited leading group.
+    store.lakework.add_plan("sediment", "drafted", date(2022, 5, 20), user=actor("u"), file=b"%PDF-1.4\n" + PNG,
+                            file_name="底泥方案.pdf", document_no="临自然资〔2022〕9号", today=TODAY)  # fmt: skip
+    r = store.lakework.add_release(date(2022, 5, 21), "河蚌", 12.5, "kg", user=actor("u"), water_area=0.1234567891,
+                                   today=TODAY)  # fmt: skip
+    store.lakework.void_release(r, "录错", user=actor("v"))
+    store.lakework.set_group(store.lakework.group()["members"][:3], user=actor("admin"))
 
 
 def test_round_trip_is_exact(store, tmp_path):
@@ -45,6 +52,7 @@ def test_round_trip_is_exact(store, tmp_path):
     manifest = backup(store.engine, path)
     assert manifest["tables"]["samples"] == 3 and manifest["tables"]["retirement_events"] == 3
     assert manifest["tables"]["audit"] > 10 and manifest["tables"]["users"] >= 3
+    assert [manifest["tables"][t] for t in ("lake_plans", "lake_releases", "lake_group_members")] == [1, 1, 3]
     target = Store(f"sqlite:///{tmp_path / 'restored.sqlite'}", migrate=False)
     restore(target.engine, path)
     for name in TABLES:
@@ -55,6 +63,8 @@ def test_round_trip_is_exact(store, tmp_path):
     )
     assert target.cases.close(int(target.cases.find("open").id.iloc[0]), user=actor("v")) == ok
     assert target.ledger.photo(int(target.ledger.events("1").id.iloc[0]))[0] == PNG
+    assert target.lakework.plan_file(int(target.lakework.plans().id.iloc[0]))[1] == "底泥方案.pdf"
+    assert target.lakework.group()["version"] == 1 and len(target.lakework.group()["members"]) == 3
 
 
 def test_restore_into_postgres_from_sqlite(tmp_path, db_url, register):

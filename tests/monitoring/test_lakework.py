@@ -3,6 +3,7 @@
 import io
 import json
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
 import pytest
@@ -193,3 +194,20 @@ def test_file_names_are_stripped_of_folders_and_control_characters():
     assert safe_name("C:\\Users\\张\\方案.pdf") == "方案.pdf"
     assert safe_name("..\x07.pdf") == "pdf"
     assert safe_name(None, "方案") == "方案"
+
+
+def test_concurrent_drafts_of_one_plan_record_one(store):
+    store.engine.dispose()
+    today = TODAY
+
+    def draft(i):
+        try:
+            return store.lakework.add_plan("ecology", "drafted", date(2022, 9, 1 + i), user=U, today=today)
+        except LakeWorkError as exc:
+            return exc.code
+
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(draft, range(8)))
+    assert sum(isinstance(r, int) for r in results) == 1, results
+    assert sorted(r for r in results if not isinstance(r, int)) == ["lake.plan_twice"] * 7
+    assert len(store.lakework.plans()) == 1
