@@ -32,6 +32,13 @@ def _day(v) -> str:
     return str(v)[:10]
 
 
+def _local(at, n: int = 16) -> str:
+    """A stored time (naive UTC) as Asia/Shanghai wall time, to ``n`` characters."""
+    if at is None or (not isinstance(at, str) and pd.isna(at)):
+        return ""
+    return str(pd.Timestamp(at).tz_localize("UTC").tz_convert(clock.TZ).tz_localize(None))[:n]
+
+
 def _saved(key: str, text: str) -> None:
     st.session_state[key] = text
     st.session_state[f"{key}_gen"] = st.session_state.get(f"{key}_gen", 0) + 1
@@ -70,7 +77,7 @@ def group_section(db) -> None:
         width="stretch",
     )
     if g["version"]:
-        st.caption(tr("lake.group_edited", by=g["edited_by"], at=str(g["edited_at"])[:16], version=g["version"]))
+        st.caption(tr("lake.group_edited", by=g["edited_by"], at=_local(g["edited_at"]), version=g["version"]))
     else:
         st.caption(tr("lake.group_from_config"))
     if not can("lake.group"):
@@ -224,7 +231,7 @@ def plans_section(db, today) -> None:
 
 def _void_texts(df) -> list[str]:
     return [
-        tr("lake.voided", by=by, at=str(at)[:10], reason=why) if isinstance(by, str) and by else ""
+        tr("lake.voided", by=by, at=_local(at, 10), reason=why) if isinstance(by, str) and by else ""
         for by, at, why in zip(df.voided_by, df.voided_at, df.void_reason, strict=True)
     ]
 
