@@ -54,6 +54,7 @@ ACTIONS: dict[str, frozenset] = {
     "sample.correct": _INSPECTOR,
     "sample.retract": _INSPECTOR,
     "sample.import": _INSPECTOR,
+    "sample.not_sampled": _INSPECTOR,
     "case.update": _INSPECTOR,
     "case.close": _INSPECTOR,
     "patrol.add": _INSPECTOR,

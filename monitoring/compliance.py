@@ -15,7 +15,7 @@ from geo.config import load_config
 
 from .errors import MonitoringError
 
-__all__ = ["Limits", "LimitsError", "evaluate_week", "grade", "load_limits", "sample_status"]
+__all__ = ["Limits", "LimitsError", "evaluate_week", "grade", "load_limits", "sample_status", "unsampled_text"]
 
 WORST = "劣V"
 
@@ -228,7 +228,38 @@ def sample_status(value: float, censored: bool, limit: float | None) -> str:
     return "indeterminate" if censored else "exceeds"
 
 
-def evaluate_week(samples: pd.DataFrame, sites: pd.DataFrame, limits: Limits, day: date, parameter: str = "TP"):
+def unsampled_text(reason, lang: str = "zh") -> str:
+    """How a week without a result reads: 未采, or 未采 with the reason a lab recorded.
+
+    Parameters
+    ----------
+    reason : str or None
+        As the lab's file gave it (``未采（停产）``, ``—（塘干）``, ``空``).
+    lang : {'zh', 'en'}
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> unsampled_text(None), unsampled_text("未采（停产）"), unsampled_text("—（塘干）")
+    ('未采', '未采（停产）', '未采（—（塘干））')
+    >>> unsampled_text("未采（停产）", "en")
+    'not sampled (未采（停产）)'
+    """
+    from i18n import t
+
+    if not isinstance(reason, str) or not reason.strip():
+        return t("export.unsampled", lang)
+    if lang == "zh" and reason.startswith("未"):  # 未采, 未采样, 未监测 ... already say it
+        return reason
+    return t("export.unsampled_because", lang, reason=reason)
+
+
+def evaluate_week(
+    samples: pd.DataFrame, sites: pd.DataFrame, limits: Limits, day: date, parameter: str = "TP", not_sampled=None
+):
     """Per-site status for one week.
 
     Parameters
@@ -245,6 +276,8 @@ def evaluate_week(samples: pd.DataFrame, sites: pd.DataFrame, limits: Limits, da
     day : datetime.date
         A day of the week (limits in force then).
     parameter : str
+    not_sampled : dict, optional
+        Site code -> reason, for the sites a lab recorded as not sampled that week.
 
     Returns
     -------
@@ -252,7 +285,8 @@ def evaluate_week(samples: pd.DataFrame, sites: pd.DataFrame, limits: Limits, da
         One row per site: ``site_code``, ``kind``, ``n``, ``max_mg_l``,
         ``max_censored``, ``limit_mg_l``, ``grade`` (lake sites), ``status``
         (``compliant``, ``exceeds``, ``indeterminate``, ``missing``,
-        ``no_limit``).
+        ``no_limit``) and ``not_sampled`` (for a missing site: the reason a lab
+        recorded, else None).
     """
     from .sitenames import active_in
 
@@ -270,7 +304,7 @@ def evaluate_week(samples: pd.DataFrame, sites: pd.DataFrame, limits: Limits, da
         limit = limits.limit_for(kind, parameter, day)
         g = by_site.get(code)
         if g is None or g.empty:
-            rows.append((code, kind, 0, np.nan, False, limit, None, "missing"))
+            rows.append((code, kind, 0, np.nan, False, limit, None, "missing", (not_sampled or {}).get(code)))
             continue
         statuses = [sample_status(v, c, limit) for v, c in zip(g["value_mg_l"], g["censored"], strict=True)]
         i = int(np.argmax(g["value_mg_l"].to_numpy()))
@@ -280,7 +314,6 @@ def evaluate_week(samples: pd.DataFrame, sites: pd.DataFrame, limits: Limits, da
             top, top_censored = float(measured.max()), False
         status = next((x for x in ("exceeds", "indeterminate", "no_limit") if x in statuses), "compliant")
         label = grade(top, rule["classes"]) if (kind != "pond" and rule) else None
-        rows.append((code, kind, len(g), top, top_censored, limit, label, status))
-    return pd.DataFrame(
-        rows, columns=["site_code", "kind", "n", "max_mg_l", "max_censored", "limit_mg_l", "grade", "status"]
-    )
+        rows.append((code, kind, len(g), top, top_censored, limit, label, status, None))
+    columns = ["site_code", "kind", "n", "max_mg_l", "max_censored", "limit_mg_l", "grade", "status", "not_sampled"]
+    return pd.DataFrame(rows, columns=columns)

@@ -20,6 +20,7 @@ from i18n.errors import UserError
 from . import clock as _clock
 from .errors import InputError, MonitoringError
 from .samples import PARAMETERS, SampleInput, iso_week, parse_datetime, parse_value
+from .schema import not_sampled as _not_sampled
 from .sheet import MAX_BYTES, Header, find_header, read_grid
 from .sitenames import SiteResolver
 
@@ -45,6 +46,8 @@ _KIND = {
     "其他": "other",
 }
 _QC = {"常规": "regular", "平行样": "field_duplicate", "现场平行": "field_duplicate", "空白": "blank"}
+#: Longest not-sampled reason kept (the column's length).
+MAX_REASON = _not_sampled.c.reason.type.length
 _PARAM = {"总磷": "TP", "氨氮": "NH3-N", "化学需氧量": "COD", "总氮": "TN"}
 #: Results that say the point was not sampled (the text is kept as the reason).
 NOT_SAMPLED = {"未采", "未采样", "未监测", "未检测", "未取样", "无水", "干塘", "停产", "-", "--", "—", "——", "/", "空"}
@@ -123,6 +126,8 @@ class SampleRow:
         The sample to write (None for a not-sampled row or a row in error).
     not_sampled : str or None
         The reason the file gives (``未采``, ``—``, empty) when the point was not sampled.
+    parameter : str or None
+        The parameter of the row (``TP`` ...).
     errors : list of RowIssue
     """
 
@@ -132,6 +137,7 @@ class SampleRow:
     sampled_at: datetime | None = None
     sample: SampleInput | None = None
     not_sampled: str | None = None
+    parameter: str | None = None
     errors: list = field(default_factory=list)
 
 
@@ -294,14 +300,15 @@ def parse_file(data: bytes, filename: str, resolver: SiteResolver, default_param
         except InputError as exc:
             bad(exc, "sampled_at")
         value_text = _text(raw_value) if not isinstance(raw_value, bool) else raw_value
+        parameter = _text(cell("parameter")) or default_parameter
+        parameter = _PARAM.get(parameter, parameter.upper() if parameter.upper() in PARAMETERS else parameter)
+        row.parameter = parameter
         if isinstance(value_text, str) and (value_text == "" or value_text in NOT_SAMPLED):
             row.not_sampled = value_text or "空"
             note = _text(cell("notes"))
             if note:
                 row.not_sampled = f"{row.not_sampled}（{note}）" if value_text else note
             continue
-        parameter = _text(cell("parameter")) or default_parameter
-        parameter = _PARAM.get(parameter, parameter.upper() if parameter.upper() in PARAMETERS else parameter)
         unit = _text(cell("unit")) or header_unit
         value = None
         try:
@@ -358,11 +365,22 @@ def _memo(cache: dict, key, fn):
 
 
 def not_sampled_errors(parsed: ParsedFile) -> list:
-    """Errors of the not-sampled rows that cannot be recorded (no site or no date)."""
+    """Errors of the not-sampled rows that cannot be recorded (no site or no date, a reason too long)."""
     out = []
+    column = parsed.header.names["value"]
     for r in parsed.not_sampled_rows:
         if r.sampled_at is None or r.site is None:
-            out.append(RowIssue("import.not_sampled_incomplete", row=r.line, column=parsed.header.names["value"]))
+            out.append(RowIssue("import.not_sampled_incomplete", row=r.line, column=column))
+        elif len(r.not_sampled) > MAX_REASON:
+            out.append(
+                RowIssue(
+                    "import.not_sampled_reason_long",
+                    row=r.line,
+                    column=column,
+                    value=r.not_sampled[:40],
+                    limit=MAX_REASON,
+                )
+            )
     return out
 
 
@@ -420,16 +438,20 @@ def import_file(store, data: bytes, filename: str, *, user, not_sampled: str = "
     entries = []
     if not_sampled == "record":
         entries = [
-            {"site_code": r.site, "week": iso_week(r.sampled_at), "day": r.sampled_at.date(), "reason": r.not_sampled}
+            {
+                "line": r.line,
+                "site_code": r.site,
+                "parameter": r.parameter or "TP",
+                "week": iso_week(r.sampled_at),
+                "day": r.sampled_at.date(),
+                "reason": r.not_sampled,
+            }
             for r in parsed.not_sampled_rows
         ]
     else:
         out.skipped = len(parsed.not_sampled_rows)
-    if entries and not hasattr(store, "record_not_sampled"):
-        raise UserError("import.not_sampled_unavailable")
-    kwargs = {"not_sampled": entries} if entries else {}
     result = store.samples.import_batch(
-        parsed.samples, parsed.batch_id, filename, user=user, progress=progress, **kwargs
+        parsed.samples, parsed.batch_id, filename, user=user, progress=progress, not_sampled=entries
     )
     out.already_imported = result.already_imported
     out.cases_opened = result.cases_opened

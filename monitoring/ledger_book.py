@@ -22,6 +22,7 @@ from geo.config import config_path
 from i18n import t
 
 from . import clock
+from .compliance import unsampled_text
 from .lake_outputs import lake_sheets
 from .ledger import overdue, pond_status
 from .samples import iso_week, week_bounds
@@ -144,18 +145,23 @@ def _pond_rows(store, ds, today, lang):
 
 
 def _weekly(store, smp, lang, today, weeks=None):
-    """Sites x weeks over every week of the range (default: first to last sample); unsampled weeks say 未采."""
+    """Sites x weeks over every week of the range (default: first to last sample); unsampled weeks say 未采.
+
+    A week a lab recorded as not sampled says 未采 with the lab's reason.
+    """
     if weeks is None:
         weeks = week_range(min(smp.week), max(smp.week)) if len(smp) else [clock.week_of(today)]
     grid = store.samples.weekly_grid(weeks)
+    reasons = store.not_sampled.reasons(list(grid.columns))
     fills = {"exceeds": "bad", "missing": "missing", "indeterminate": "late", "compliant": "good"}
+
     out = pd.DataFrame(index=grid.index)
     for w in grid.columns:
         out[w] = [
-            Mark(t("export.unsampled", lang) if v == "missing" else _code("status", v, lang), fills[v])
+            Mark(unsampled_text(reasons.get((site, w)), lang) if v == "missing" else _code("status", v, lang), fills[v])
             if v in fills
             else _code("status", v, lang)
-            for v in grid[w]
+            for site, v in zip(grid.index, grid[w], strict=True)
         ]
     return out.reset_index(names=t("export.col.site", lang))
 

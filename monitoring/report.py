@@ -30,6 +30,7 @@ from i18n import t  # noqa: E402
 from i18n.errors import UserError  # noqa: E402
 
 from . import clock
+from .compliance import unsampled_text  # noqa: E402
 from .digest import weekly_digest  # noqa: E402
 from .lake_outputs import lake_section  # noqa: E402
 from .ledger_book import reporting_unit  # noqa: E402
@@ -328,7 +329,9 @@ def weekly_report(store, ds, week: str, lang: str = "zh", today=None) -> bytes:
                 int(r.n),
                 _fmt(r.max_mg_l) + (" L" if r.n and bool(r.max_censored) else ""),
                 _fmt(r.limit_mg_l, 2) if r.limit_mg_l == r.limit_mg_l else (r.grade or "—"),
-                tr("export.unsampled") if r.status == "missing" else t(f"status.{r.status}", lang),
+                unsampled_text(r.not_sampled, lang).replace("$", r"\$")
+                if r.status == "missing"
+                else t(f"status.{r.status}", lang),
             ]
             for r in s.itertuples()
         ]

@@ -101,7 +101,7 @@ def render(db, me) -> None:
     if parsed.not_sampled_rows:
         choice = st.radio(
             tr("import.not_sampled_choice", n=len(parsed.not_sampled_rows)),
-            ["skip", "record"] if hasattr(db, "record_not_sampled") else ["skip"],
+            ["skip", "record"],
             format_func=lambda c: tr(f"import.not_sampled.{c}"),
             key="import_not_sampled",
         )

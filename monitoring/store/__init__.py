@@ -5,7 +5,7 @@
 (lake-level plans, releases, leading group), ``store.field`` (patrols and tips),
 ``store.register`` (sites, register edits, boundary versions), ``store.accounts``
 (users, passwords, sessions, login), ``store.audit`` (the audit trail) and
-``store.demo`` (demo data).
+``store.demo`` (demo data) and ``store.not_sampled`` (points a lab marked not sampled).
 
 Every write takes the acting user as a keyword-only :class:`monitoring.auth.Actor`
 (``store.samples.add(sample, user=actor)``), runs in one transaction through the write
@@ -26,6 +26,7 @@ from .demo import Demo
 from .field import Field
 from .lakework import LakeWork
 from .ledger import Ledger
+from .not_sampled import NotSampled
 from .register import Register, RegisterEditError
 from .samples import SAMPLE_FIELDS, ImportResult, RowError, Samples
 
@@ -42,6 +43,7 @@ REPOSITORIES = {
     "accounts": Accounts,
     "audit": Audit,
     "demo": Demo,
+    "not_sampled": NotSampled,
 }
 
 
@@ -78,6 +80,7 @@ class Store:
     accounts: Accounts
     audit: Audit
     demo: Demo
+    not_sampled: NotSampled
 
     def __init__(
         self,

@@ -17,8 +17,8 @@ from ..auth import Actor
 from ..compliance import sample_status
 from ..errors import MonitoringError
 from ..samples import TZ, SampleInput
-from ..schema import samples, sites, tracing_cases
-from .base import Repository, now_utc
+from ..schema import audit, samples, sites, tracing_cases
+from .base import Repository, audit_row, now_utc
 
 
 class CaseError(MonitoringError):
@@ -55,6 +55,51 @@ class Cases(Repository):
         case_id = conn.execute(insert(tracing_cases).values(**values)).inserted_primary_key[0]
         self._audit(conn, actor, "case.open", "tracing_case", case_id, None, values)
         return 1
+
+    def _open_for_batch(self, conn, pairs, actor: Actor) -> int:
+        """Open a case for every new sample of an import over its limit, in the caller's transaction.
+
+        The same as :meth:`_open_if_exceeds` for each ``(uid, SampleInput)`` of ``pairs`` (new
+        samples, already written), with the candidate ponds worked out once per site and the
+        cases and their ``case.open`` audit rows written in bulk. Returns the number opened.
+        """
+        kinds = dict(conn.execute(select(sites.c.code, sites.c.kind)).all())
+        limits, candidates, values = {}, {}, []
+        now = now_utc()
+        for uid, inp in pairs:
+            if inp.qc_type == "blank":
+                continue
+            day = inp.sampled_at.astimezone(TZ).date()
+            key = (kinds.get(inp.site), inp.parameter, day)
+            if key not in limits:
+                limits[key] = self.store.limits.limit_for(*key)
+            limit = limits[key]
+            if sample_status(inp.value.value, inp.value.censored, limit) != "exceeds":
+                continue
+            if inp.site not in candidates:
+                candidates[inp.site] = json.dumps(self._candidates(conn, inp.site), ensure_ascii=False)
+            values.append(
+                dict(
+                    site_code=inp.site,
+                    sample_uid=uid,
+                    parameter=inp.parameter,
+                    value_mg_l=inp.value.value,
+                    limit_mg_l=limit,
+                    opened_at=now,
+                    status="open",
+                    candidates=candidates[inp.site],
+                    updated_by=actor.name,
+                    updated_at=now,
+                    synthetic=False,
+                )
+            )
+        if not values:
+            return 0
+        stmt = insert(tracing_cases).returning(tracing_cases.c.id, sort_by_parameter_order=True)
+        ids = conn.execute(stmt, values).scalars().all()
+        audits = [audit_row(actor, "case.open", "tracing_case", i, None, v) for i, v in zip(ids, values, strict=True)]
+        conn.execute(insert(audit), audits)
+        return len(values)
 
     def _candidates(self, conn, site_code: str) -> list[dict]:
         all_sites = pd.DataFrame(conn.execute(select(sites)).mappings().all())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -15,8 +16,9 @@ from ..compliance import evaluate_week
 from ..errors import InputError, Term
 from ..importer import RowIssue
 from ..samples import TZ, ParsedValue, SampleInput, iso_week, week_bounds
-from ..schema import audit, imports, samples, sites, tracing_cases
-from .base import Repository, audit_row, now_utc, utc
+from ..schema import imports, samples, sites, tracing_cases
+from ..schema import not_sampled as not_sampled_table
+from .base import Repository, now_utc, utc
 
 SAMPLE_FIELDS = [
     "sample_uid",
@@ -88,7 +90,7 @@ def _input_from_row(row) -> SampleInput:
     )
 
 
-def _row(inp: SampleInput, user: str, uid: str, version: int, batch=None, synthetic=False) -> dict:
+def _row(inp: SampleInput, user: str, uid: str, version: int, batch=None, synthetic=False, now=None) -> dict:
     return {
         "sample_uid": uid,
         "version": version,
@@ -111,7 +113,7 @@ def _row(inp: SampleInput, user: str, uid: str, version: int, batch=None, synthe
         "inspector": inp.inspector,
         "notes": inp.notes,
         "created_by": user,
-        "created_at": now_utc(),
+        "created_at": now or now_utc(),
         "batch_id": batch,
         "synthetic": synthetic,
     }
@@ -148,6 +150,66 @@ def _check(conn, inp: SampleInput, kinds: dict, exclude_uid: str | None = None) 
             parameter=inp.parameter,
             qc=Term(f"qc_type.{inp.qc_type}"),
         )
+
+
+def _checked(conn, parsed, kinds: dict, errors: list) -> list:
+    """The rows of an import that pass every check, as ``(line, SampleInput)``; problems go to ``errors``.
+
+    A sample already stored (same site, time, parameter and QC type) is found with one
+    query over the file's time span, not one query per row.
+    """
+    items, seen = [], {}
+    for line, item in parsed:
+        if isinstance(item, list):
+            errors.extend(item)
+            continue
+        try:
+            item.check()
+            if item.site not in kinds:
+                raise InputError("sample.unknown_site", field="site", value=item.site)
+        except InputError as exc:
+            issue = RowIssue(exc.code, row=line, column=exc.field, field=exc.field, value=exc.value, **exc.params)
+            errors.append(issue)
+            continue
+        key = (item.site, utc(item.sampled_at), item.parameter, item.qc_type)
+        if key in seen:
+            errors.append(
+                RowIssue("import.duplicate_row", row=line, column="sampled_at", value=_local(item), other=seen[key])
+            )
+            continue
+        seen[key] = line
+        items.append((line, item))
+    if seen:
+        times = [k[1] for k in seen]
+        stored = conn.execute(
+            select(samples.c.site_code, samples.c.sampled_at_utc, samples.c.parameter, samples.c.qc_type).where(
+                samples.c.sampled_at_utc >= min(times),
+                samples.c.sampled_at_utc <= max(times),
+                samples.c.is_current,
+                ~samples.c.retracted,
+            )
+        )
+        clash = {tuple(r) for r in stored} & seen.keys()
+        for key in sorted(clash, key=seen.get):
+            site, _, parameter, qc = key
+            when = _local_utc(key[1])
+            errors.append(
+                RowIssue(
+                    "sample.duplicate",
+                    row=seen[key],
+                    column="sampled_at",
+                    field="sampled_at",
+                    value=when,
+                    site=site,
+                    parameter=parameter,
+                    qc=Term(f"qc_type.{qc}"),
+                )
+            )
+    return items
+
+
+def _local_utc(naive_utc: datetime) -> str:
+    return naive_utc.replace(tzinfo=UTC).astimezone(TZ).strftime("%Y-%m-%d %H:%M")
 
 
 def _current_row(conn, uid: str):
@@ -278,8 +340,16 @@ class Samples(Repository):
             self._audit(conn, actor, "sample.retract", "sample", uid, before, old)
         return old["version"]
 
-    def import_batch(self, parsed, batch_id: str, filename: str, *, user: Actor, progress=None) -> ImportResult:
-        """Write a whole file's samples, or none of them.
+    def import_batch(
+        self, parsed, batch_id: str, filename: str, *, user: Actor, progress=None, not_sampled=()
+    ) -> ImportResult:
+        """Write a whole file's samples (and its not-sampled entries), or none of them.
+
+        One transaction; the checks against the database are one query per file (samples
+        already stored, not-sampled entries already recorded), the rows are written in bulk,
+        and the import is one audit row (file, sha256, samples per site, every sample id and
+        the not-sampled entries). Each sample keeps the import's ``batch_id``; each tracing
+        case opened has its own ``case.open`` audit row.
 
         Parameters
         ----------
@@ -292,60 +362,55 @@ class Samples(Repository):
         user : monitoring.auth.Actor
             ``sample.import``.
         progress : callable, optional
-            Called with a fraction 0..1 while validating.
+            Called with a fraction 0..1.
+        not_sampled : list of dict, optional
+            Entries to record with the samples: ``line``, ``site_code``, ``day``, ``week``,
+            ``reason`` and ``parameter`` (see :class:`monitoring.store.not_sampled.NotSampled`).
 
         Returns
         -------
         ImportResult
         """
         result = ImportResult()
+        not_sampled = list(not_sampled)
         with self._write(user, "sample.import") as (conn, actor):
             if conn.execute(select(imports.c.batch_id).where(imports.c.batch_id == batch_id)).first():
                 result.already_imported = True
                 return result
-            kinds = _site_kinds(conn)
-            seen = {}
-            rows = []
-            for n, (line, item) in enumerate(parsed):
-                if progress and n % 500 == 0:
-                    progress(n / max(len(parsed), 1))
-                if isinstance(item, list):
-                    result.errors.extend(item)
-                    continue
-                try:
-                    _check(conn, item, kinds)
-                except InputError as exc:
-                    result.errors.append(
-                        RowIssue(exc.code, row=line, column=exc.field, field=exc.field, value=exc.value, **exc.params)
-                    )
-                    continue
-                key = (item.site, utc(item.sampled_at), item.parameter, item.qc_type)
-                if key in seen:
-                    result.errors.append(
-                        RowIssue(
-                            "import.duplicate_row", row=line, column="sampled_at", value=_local(item), other=seen[key]
-                        )
-                    )
-                    continue
-                seen[key] = line
-                rows.append((item, str(uuid.uuid4())))
-            if not parsed:
+            items = _checked(conn, parsed, _site_kinds(conn), result.errors)
+            for i, exc in self.store.not_sampled._check(conn, not_sampled):
+                line = not_sampled[i].get("line")
+                result.errors.append(
+                    RowIssue(exc.code, row=line, column="value", field=exc.field, value=exc.value, **exc.params)
+                )
+            if not parsed and not not_sampled:
                 result.errors.append(RowIssue("import.empty"))
             if result.errors:
                 return result
-            records = [_row(item, actor.name, uid, 1, batch=batch_id) for item, uid in rows]
-            conn.execute(insert(samples), records)
-            conn.execute(
-                insert(audit), [audit_row(actor, "sample.add", "sample", r["sample_uid"], None, r) for r in records]
-            )
-            for item, uid in rows:
-                result.cases_opened += self.store.cases._open_if_exceeds(conn, uid, item, actor, False)
+            if progress:
+                progress(0.3)
+            now = now_utc()
+            records = [_row(item, actor.name, str(uuid.uuid4()), 1, batch=batch_id, now=now) for _, item in items]
+            if records:
+                conn.execute(insert(samples), records)
+            if progress:
+                progress(0.7)
+            pairs = [(r["sample_uid"], item) for r, (_, item) in zip(records, items, strict=True)]
+            result.cases_opened = self.store.cases._open_for_batch(conn, pairs, actor)
+            entries = self.store.not_sampled._insert(conn, actor, not_sampled, batch_id)
             batch = dict(
-                batch_id=batch_id, filename=filename, rows=len(rows), imported_by=actor.name, imported_at=now_utc()
+                batch_id=batch_id, filename=filename, rows=len(records), imported_by=actor.name, imported_at=now
             )
             conn.execute(insert(imports).values(**batch))
-            self._audit(conn, actor, "sample.import", "import", batch_id, None, batch)
-            result.written = len(rows)
+            counts = Counter(r["site_code"] for r in records)
+            summary = batch | {
+                "samples_per_site": dict(sorted(counts.items())),
+                "sample_uids": [r["sample_uid"] for r in records],
+                "cases_opened": result.cases_opened,
+                "not_sampled": [{k: e[k] for k in ("site_code", "parameter", "day", "reason")} for e in entries],
+            }
+            self._audit(conn, actor, "sample.import", "import", batch_id, None, summary)
+            result.written = len(records)
         if progress:
             progress(1.0)
         return result
@@ -423,12 +488,13 @@ class Samples(Repository):
         Returns
         -------
         tuple
-            Highest sample row id and latest case update.
+            Highest sample row id, latest case update, highest not-sampled entry id.
         """
         with self.engine.connect() as conn:
             return (
                 conn.execute(select(func.max(samples.c.id))).scalar(),
                 conn.execute(select(func.count(), func.max(tracing_cases.c.updated_at))).one()[:],
+                conn.execute(select(func.max(not_sampled_table.c.id))).scalar(),
             )
 
     def latest_time(self, parameter: str = "TP", site: str | None = None) -> datetime | None:
@@ -492,12 +558,16 @@ class Samples(Repository):
         Returns
         -------
         pandas.DataFrame
-            See :func:`monitoring.compliance.evaluate_week`.
+            See :func:`monitoring.compliance.evaluate_week`; a site a lab recorded as not
+            sampled that week has its reason in ``not_sampled``.
         """
         start, _ = week_bounds(week)
         active = self.store.register.list_sites()
         active = active[active.active]
-        return evaluate_week(self.of_week(week, parameter), active, self.store.limits, start.date(), parameter)
+        reasons = {site: r for (site, _), r in self.store.not_sampled.reasons([week], parameter).items()}
+        return evaluate_week(
+            self.of_week(week, parameter), active, self.store.limits, start.date(), parameter, not_sampled=reasons
+        )
 
     def weekly_grid(self, weeks: list[str], parameter: str = "TP") -> pd.DataFrame:
         """Status per site (rows) and week (columns).

@@ -43,6 +43,7 @@ READS = {
     "accounts.authorize", "accounts.has_users", "accounts.list_users", "accounts.resolve",
     "audit.log", "audit.count",
     "demo.present",
+    "not_sampled.of_weeks", "not_sampled.reasons",
 }  # fmt: skip
 # Act on the caller's own session or password; audited, but not role-checked (see test_auth.py).
 AUTH = {"accounts.login", "accounts.logout", "accounts.session_user", "accounts.change_password"}
@@ -131,6 +132,10 @@ MUTATIONS = {
                              lambda s, w, a, u: s.samples.import_batch(
                                  [(2, SampleInput("3", _when(w), ParsedValue(0.05, False, None)))], f"batch{a}",
                                  "f.csv", user=u)),
+    "not_sampled.record": ("sample.not_sampled", lambda w: next(w.n),
+                           lambda s, w, a, u: s.not_sampled.record(
+                               [{"site_code": "4", "day": date(2022, 4, 1) + timedelta(days=a), "reason": "停产"}],
+                               user=u)),
     "cases.update": ("case.update", lambda w: w.case(), lambda s, w, a, u: s.cases.update(a, user=u, findings="排查")),
     "cases.close": ("case.close", lambda w: w.closable_case(), lambda s, w, a, u: s.cases.close(a, user=u)),
     "ledger.record": ("ledger.record", lambda w: next(w.ponds),

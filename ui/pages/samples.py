@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from monitoring import clock
+from monitoring.compliance import unsampled_text
 from monitoring.errors import InputError
 from monitoring.samples import KINDS, PARAMETERS, QC_TYPES, TZ, SampleInput
 from monitoring.samples import parse_value as read_value
@@ -184,12 +185,21 @@ with tab_weekly:
     with c2:
         st.subheader(tr("samples.missing"))
         miss = res[res.status == "missing"]
-        st.write(tr("list.sep").join(plain(site_label(c)) for c in miss.site_code) if len(miss) else tr("samples.none"))
+        why = [
+            tr("samples.not_sampled_because", reason=unsampled_text(w, LANG)) if isinstance(w, str) else ""
+            for w in miss.not_sampled
+        ]
+        shown = [plain(site_label(c) + w) for c, w in zip(miss.site_code, why, strict=True)]
+        st.write(tr("list.sep").join(shown) if shown else tr("samples.none"))
     st.subheader(tr("samples.grid"))
     grid_weeks = clock.weeks_ending(week, weeks_back)
     grid = weekly_grid(stamp, tuple(grid_weeks)).copy()
     grid.index = [site_label(c) for c in grid.index]
     labels = grid.map(lambda s: tr(f"status.{s}").split("（")[0].split(" (")[0])
+    reasons = db.not_sampled.reasons(grid_weeks)
+    for (site, w), why in reasons.items():
+        if w in labels.columns and site_label(site) in labels.index and grid.at[site_label(site), w] == "missing":
+            labels.at[site_label(site), w] = unsampled_text(why, LANG)
     styled = labels.style.apply(lambda col: [f"background-color: {STATUS_COLOURS[s]}" for s in grid[col.name]], axis=0)
     st.dataframe(styled, width="stretch", height=min(38 * (len(grid) + 1), 800))
 
