@@ -1,4 +1,4 @@
-"""Command line: ``python -m monitoring users | db | import-samples | weekly | backup | ...``.
+"""Command line: ``python -m monitoring users | db | import-samples | site alias | weekly | backup | ...``.
 
 Commands run on the server act as the console (recorded as ``console:<login>``
 in the audit trail): whoever can run them already holds the database.
@@ -20,7 +20,7 @@ from i18n import LANGS, lang_first, t
 from i18n.cli import speak_argparse
 from i18n.errors import UserError
 
-from . import boundary_cli, clock, import_cli
+from . import boundary_cli, clock, import_cli, site_cli
 from .auth import ROLES, AuthError, PermissionDenied, console_actor
 from .bootstrap import current_dataset, open_store
 from .db import (
@@ -276,6 +276,7 @@ def _main(argv=None) -> int:
     db.add_argument("action", choices=["upgrade", "current"])
     import_cli.add_parsers(sub, h)
     boundary_cli.add_parsers(sub, h)
+    site_cli.add_parsers(sub, h)
     wk = sub.add_parser("weekly", help=h("weekly"))
     wk.add_argument("--week", required=True, help=h("week"))
     wk.add_argument("--format", choices=["table", "json"], default="table")
@@ -370,6 +371,8 @@ def _main(argv=None) -> int:
         return import_cli.run_import(store, args, actor)
     if args.cmd == "boundary":
         return boundary_cli.run(store, args, console_actor())
+    if args.cmd == "site":
+        return site_cli.run_site(store, args, console_actor(), lang())
     if args.cmd == "weekly":
         try:
             _check_week(args.week)

@@ -69,6 +69,7 @@ ACTIONS: dict[str, frozenset] = {
     "lake.release_void": _ADMIN,
     "lake.group": _ADMIN,
     "site.add": _ADMIN,
+    "site.alias": _ADMIN,
     "register.load": _ADMIN,
     "register.correct": _ADMIN,
     "register.verify": _ADMIN,

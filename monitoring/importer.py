@@ -212,8 +212,7 @@ def resolver_for(store) -> SiteResolver:
     SiteResolver
     """
     sites = store.register.list_sites()
-    aliases = store.site_aliases() if hasattr(store, "site_aliases") else []
-    return SiteResolver(sites.to_dict("records"), aliases)
+    return SiteResolver(sites.to_dict("records"), store.aliases.pairs())
 
 
 def _is_empty(v) -> bool:

@@ -5,7 +5,8 @@
 (lake-level plans, releases, leading group), ``store.field`` (patrols and tips),
 ``store.register`` (sites, register edits, boundary versions), ``store.accounts``
 (users, passwords, sessions, login), ``store.audit`` (the audit trail) and
-``store.demo`` (demo data) and ``store.not_sampled`` (points a lab marked not sampled).
+``store.demo`` (demo data), ``store.not_sampled`` (points a lab marked not sampled) and
+``store.aliases`` (other names of sites, for the sample import).
 
 Every write takes the acting user as a keyword-only :class:`monitoring.auth.Actor`
 (``store.samples.add(sample, user=actor)``), runs in one transaction through the write
@@ -20,6 +21,7 @@ from ..db import current_revision, make_engine, upgrade
 from ..gis import ensure as ensure_gis
 from ..ledger import load_steps
 from .accounts import Accounts
+from .aliases import AliasError, Aliases
 from .audit import Audit
 from .cases import CaseError, Cases
 from .demo import Demo
@@ -30,7 +32,16 @@ from .not_sampled import NotSampled
 from .register import Register, RegisterEditError
 from .samples import SAMPLE_FIELDS, ImportResult, RowError, Samples
 
-__all__ = ["REPOSITORIES", "SAMPLE_FIELDS", "CaseError", "ImportResult", "RegisterEditError", "RowError", "Store"]
+__all__ = [
+    "REPOSITORIES",
+    "SAMPLE_FIELDS",
+    "AliasError",
+    "CaseError",
+    "ImportResult",
+    "RegisterEditError",
+    "RowError",
+    "Store",
+]
 
 #: The store's repositories: attribute name -> class.
 REPOSITORIES = {
@@ -44,6 +55,7 @@ REPOSITORIES = {
     "audit": Audit,
     "demo": Demo,
     "not_sampled": NotSampled,
+    "aliases": Aliases,
 }
 
 
@@ -81,6 +93,7 @@ class Store:
     audit: Audit
     demo: Demo
     not_sampled: NotSampled
+    aliases: Aliases
 
     def __init__(
         self,

@@ -101,7 +101,10 @@ def test_recorded_directly_and_refused_for_a_viewer(store):
 
 def test_ledger_weekly_sheet_says_not_sampled_with_the_reason(store):
     import_file(store, labfiles.xlsx(), "a.xlsx", user=INSP, not_sampled="record")
-    for lang, sheet, site, unsampled in [("zh", "每周达标", "点位", "未采"), ("en", "Weekly compliance", "Site", "not sampled")]:
+    for lang, sheet, site, unsampled in [
+        ("zh", "每周达标", "点位", "未采"),
+        ("en", "Weekly compliance", "Site", "not sampled"),
+    ]:
         wb = openpyxl.load_workbook(
             io.BytesIO(ledger_workbook(store, load_dataset(), today=date(2022, 4, 20), lang=lang))
         )

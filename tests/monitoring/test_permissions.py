@@ -43,7 +43,7 @@ READS = {
     "accounts.authorize", "accounts.has_users", "accounts.list_users", "accounts.resolve",
     "audit.log", "audit.count",
     "demo.present",
-    "not_sampled.of_weeks", "not_sampled.reasons",
+    "not_sampled.of_weeks", "not_sampled.reasons", "aliases.list_aliases", "aliases.pairs",
 }  # fmt: skip
 # Act on the caller's own session or password; audited, but not role-checked (see test_auth.py).
 AUTH = {"accounts.login", "accounts.logout", "accounts.session_user", "accounts.change_password"}
@@ -136,6 +136,9 @@ MUTATIONS = {
                            lambda s, w, a, u: s.not_sampled.record(
                                [{"site_code": "4", "day": date(2022, 4, 1) + timedelta(days=a), "reason": "停产"}],
                                user=u)),
+    "aliases.add": ("site.alias", lambda w: next(w.n), lambda s, w, a, u: s.aliases.add("6", f"西岸{a}", user=u)),
+    "aliases.remove": ("site.alias", lambda w: w.s.aliases.add("6", f"北岸{next(w.n)}", user=U),
+                       lambda s, w, a, u: s.aliases.remove(a, user=u)),
     "cases.update": ("case.update", lambda w: w.case(), lambda s, w, a, u: s.cases.update(a, user=u, findings="排查")),
     "cases.close": ("case.close", lambda w: w.closable_case(), lambda s, w, a, u: s.cases.close(a, user=u)),
     "ledger.record": ("ledger.record", lambda w: next(w.ponds),

@@ -11,6 +11,7 @@ from monitoring import clock
 from monitoring.auth import ROLES, AuthError, PermissionDenied
 from monitoring.clock import TZ
 from monitoring.store import RegisterEditError
+from ui import site_aliases
 from ui.auth import actor, denied
 from ui.coords import datum_radio, entered
 from ui.data import current_dataset, store
@@ -245,6 +246,8 @@ with tab_register:
             hide_index=True,
             width="stretch",
         )
+
+    site_aliases.render(db, me, lambda message: done("register", message))
 
 # --- boundaries -----------------------------------------------------------------------------
 with tab_bounds:
