@@ -19,6 +19,7 @@ from ..samples import TZ, ParsedValue, SampleInput, iso_week, week_bounds
 from ..schema import imports, samples, sites, tracing_cases
 from ..schema import not_sampled as not_sampled_table
 from .base import Repository, now_utc, utc
+from .batch import checked_rows
 
 SAMPLE_FIELDS = [
     "sample_uid",
@@ -150,66 +151,6 @@ def _check(conn, inp: SampleInput, kinds: dict, exclude_uid: str | None = None) 
             parameter=inp.parameter,
             qc=Term(f"qc_type.{inp.qc_type}"),
         )
-
-
-def _checked(conn, parsed, kinds: dict, errors: list) -> list:
-    """The rows of an import that pass every check, as ``(line, SampleInput)``; problems go to ``errors``.
-
-    A sample already stored (same site, time, parameter and QC type) is found with one
-    query over the file's time span, not one query per row.
-    """
-    items, seen = [], {}
-    for line, item in parsed:
-        if isinstance(item, list):
-            errors.extend(item)
-            continue
-        try:
-            item.check()
-            if item.site not in kinds:
-                raise InputError("sample.unknown_site", field="site", value=item.site)
-        except InputError as exc:
-            issue = RowIssue(exc.code, row=line, column=exc.field, field=exc.field, value=exc.value, **exc.params)
-            errors.append(issue)
-            continue
-        key = (item.site, utc(item.sampled_at), item.parameter, item.qc_type)
-        if key in seen:
-            errors.append(
-                RowIssue("import.duplicate_row", row=line, column="sampled_at", value=_local(item), other=seen[key])
-            )
-            continue
-        seen[key] = line
-        items.append((line, item))
-    if seen:
-        times = [k[1] for k in seen]
-        stored = conn.execute(
-            select(samples.c.site_code, samples.c.sampled_at_utc, samples.c.parameter, samples.c.qc_type).where(
-                samples.c.sampled_at_utc >= min(times),
-                samples.c.sampled_at_utc <= max(times),
-                samples.c.is_current,
-                ~samples.c.retracted,
-            )
-        )
-        clash = {tuple(r) for r in stored} & seen.keys()
-        for key in sorted(clash, key=seen.get):
-            site, _, parameter, qc = key
-            when = _local_utc(key[1])
-            errors.append(
-                RowIssue(
-                    "sample.duplicate",
-                    row=seen[key],
-                    column="sampled_at",
-                    field="sampled_at",
-                    value=when,
-                    site=site,
-                    parameter=parameter,
-                    qc=Term(f"qc_type.{qc}"),
-                )
-            )
-    return items
-
-
-def _local_utc(naive_utc: datetime) -> str:
-    return naive_utc.replace(tzinfo=UTC).astimezone(TZ).strftime("%Y-%m-%d %H:%M")
 
 
 def _current_row(conn, uid: str):
@@ -377,7 +318,7 @@ class Samples(Repository):
             if conn.execute(select(imports.c.batch_id).where(imports.c.batch_id == batch_id)).first():
                 result.already_imported = True
                 return result
-            items = _checked(conn, parsed, _site_kinds(conn), result.errors)
+            items = checked_rows(conn, parsed, _site_kinds(conn), result.errors)
             for i, exc in self.store.not_sampled._check(conn, not_sampled):
                 line = not_sampled[i].get("line")
                 result.errors.append(
