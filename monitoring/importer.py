@@ -14,6 +14,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
+from operator import itemgetter
 
 from i18n.errors import UserError
 
@@ -262,75 +263,95 @@ def parse_file(data: bytes, filename: str, resolver: SiteResolver, default_param
     rows = []
     seen = {}
     dates, values = {}, {}  # lab files repeat dates and values: each distinct text is read once
+    texts, sites = {}, {}  # ... and texts and point names
     limits = [(f, cols[f], n) for f, n in TEXT_LIMITS.items() if f in cols]
+    fields = ("site", "sampled_at", "value", "time", "notes", "parameter", "unit", "detection_limit")
+    fields += ("kind", "qc_type", "method", "laboratory", "inspector")
+    last = max(cols.values()) + 1  # cells[last] is None: where an absent column is read
+    get = itemgetter(*(cols.get(f, last) for f in fields))
+    pad = [None] * (last + 1)
+
+    def text(v):
+        if type(v) is not str:
+            return _text(v)
+        hit = texts.get(v)
+        if hit is None:
+            hit = texts[v] = _text(v)
+        return hit
+
     for i in range(header.row + 1, len(grid)):
-        cells = grid[i]
+        cells = grid[i][:last]
+        cells += pad[: last + 1 - len(cells)]
         line = i + 1
-        width = len(cells)
-
-        def cell(f, cells=cells, width=width):
-            j = cols.get(f)
-            return cells[j] if j is not None and j < width else None
-
-        raw_site, raw_when, raw_value = cell("site"), cell("sampled_at"), cell("value")
-        if all(_is_empty(v) for v in (raw_site, raw_when, raw_value)):
+        raw_site, raw_when, raw_value, clock, note, param, unit_cell, dl, kind, qc, method, lab, insp = get(cells)
+        if _is_empty(raw_site) and _is_empty(raw_when) and _is_empty(raw_value):
             continue  # blank row (a numbered empty row, a footer beside the table)
-        row = SampleRow(line, site_text=_text(raw_site))
+        row = SampleRow(line, site_text=text(raw_site))
         rows.append(row)
 
         def bad(exc, f, row=row, line=line):
             row.errors.append(_issue(exc, line, names.get(f, "")))
 
         for f, j, limit in limits:
-            v = cells[j] if j < width else None
+            v = cells[j]
             if isinstance(v, str) and len(v) > limit:
                 bad(UserError("import.too_long", value=v[:40], limit=limit), f)
         if row.errors:
             continue
+        key = raw_site if type(raw_site) is str else (type(raw_site), raw_site)
         try:
-            row.site = resolver.resolve(raw_site)
-        except UserError as exc:
-            bad(UserError(exc.code, value=row.site_text, **exc.params), "site")
-        when, clock = raw_when, cell("time")
+            found = sites.get(key)
+        except TypeError:  # an unhashable cell value
+            key, found = None, None
+        if found is None:
+            try:
+                found = (resolver.resolve(raw_site), None)
+            except UserError as exc:
+                found = (None, exc)
+            if key is not None:
+                sites[key] = found
+        row.site = found[0]
+        if found[1] is not None:
+            bad(UserError(found[1].code, value=row.site_text, **found[1].params), "site")
+        when = raw_when
         if not _is_empty(clock) and isinstance(when, str):
             when = f"{when} {clock}"
         try:
             row.sampled_at = _memo(dates, (type(when), when), lambda k: parse_datetime(k[1]))
         except InputError as exc:
             bad(exc, "sampled_at")
-        value_text = _text(raw_value) if not isinstance(raw_value, bool) else raw_value
-        parameter = _text(cell("parameter")) or default_parameter
+        value_text = text(raw_value) if not isinstance(raw_value, bool) else raw_value
+        parameter = text(param) or default_parameter
         parameter = _PARAM.get(parameter, parameter.upper() if parameter.upper() in PARAMETERS else parameter)
         row.parameter = parameter
         if isinstance(value_text, str) and (value_text == "" or value_text in NOT_SAMPLED):
             row.not_sampled = value_text or "空"
-            note = _text(cell("notes"))
+            note = text(note)
             if note:
                 row.not_sampled = f"{row.not_sampled}（{note}）" if value_text else note
             continue
-        unit = _text(cell("unit")) or header_unit
+        unit = text(unit_cell) or header_unit
         value = None
         try:
-            key = (type(raw_value), raw_value, unit, cell("detection_limit"))
-            value = _memo(values, key, lambda k: parse_value(*k[1:]))
+            value = _memo(values, (type(raw_value), raw_value, unit, dl), lambda k: parse_value(*k[1:]))
         except InputError as exc:
             bad(exc, {"unit": "unit", "detection_limit": "detection_limit"}.get(exc.field, "value"))
         if row.errors:
             continue
-        kind, qc = _text(cell("kind")), _text(cell("qc_type"))
+        kind, qc = text(kind), text(qc)
         inp = SampleInput(
             site=row.site,
             sampled_at=row.sampled_at,
             value=value,
             parameter=parameter,
             kind=_KIND.get(kind, kind) or "tail_water",
-            method=_text(cell("method")) or None,
+            method=text(method) or None,
             qc_type=_QC.get(qc, qc) or "regular",
-            laboratory=_text(cell("laboratory")),
-            inspector=_text(cell("inspector")),
-            notes=_text(cell("notes")),
+            laboratory=text(lab),
+            inspector=text(insp),
+            notes=text(note),
             unit_entered=unit or "mg/L",
-            value_entered=_text(raw_value) if not isinstance(raw_value, int | float) else f"{raw_value:g}",
+            value_entered=value_text if not isinstance(raw_value, int | float) else f"{raw_value:g}",
         )
         try:
             inp.check(now)

@@ -24,6 +24,7 @@ monitoring.textguard.TextRefused: name: 4 characters, at most 3 allowed
 from __future__ import annotations
 
 import re
+from operator import itemgetter
 
 from sqlalchemy import String, event
 from sqlalchemy.sql import visitors
@@ -32,7 +33,7 @@ from sqlalchemy.sql.elements import ClauseElement
 
 from i18n.errors import UserError
 
-__all__ = ["TextRefused", "check_value", "install"]
+__all__ = ["TextRefused", "check_rows", "check_value", "install"]
 
 
 class TextRefused(UserError):
@@ -99,17 +100,56 @@ def _written(stmt) -> list[dict]:
     return rows
 
 
+def _check_many(columns, rows: list) -> None:
+    """The same checks as :func:`check_value` over many rows, column by column (bulk inserts)."""
+    if not rows:
+        return
+    first = rows[0].keys()
+    if len(rows) > 1 and all(row.keys() == first for row in rows):  # a bulk insert: one key set
+        keys = list(first)
+        values = zip(*map(itemgetter(*keys), rows), strict=True) if len(keys) > 1 else [[row[keys[0]] for row in rows]]
+    else:
+        keys = list(dict.fromkeys(key for row in rows for key in row))
+        values = ([row.get(key) for row in rows] for key in keys)
+    for key, column in zip(keys, values, strict=True):
+        try:
+            joined = "".join(column)  # a column of strings only (the usual case): no filtering
+            texts = column
+        except TypeError:
+            texts = list(filter(str.__instancecheck__, column))
+            joined = "".join(texts)
+        if not texts:
+            continue
+        col = columns.get(key)
+        length = col.type.length if col is not None and isinstance(col.type, String) else None
+        too_long = length is not None and max(map(len, texts)) > length
+        if too_long or "\x00" in joined:
+            name = col.key if col is not None else str(key)
+            for v in texts:
+                check_value(name, v, length)
+
+
+def check_rows(table, rows: list) -> None:
+    """Check rows about to be written to ``table`` by the driver directly (as every statement is checked).
+
+    Parameters
+    ----------
+    table : sqlalchemy.Table
+    rows : list of dict
+
+    Raises
+    ------
+    TextRefused
+    """
+    _check_many(table.c, rows)
+
+
 def _check(conn, clauseelement, multiparams, params, execution_options):
     if not isinstance(clauseelement, ClauseElement):
         return
     rows = list(_rows(multiparams, params))
     if isinstance(clauseelement, Insert | Update):
-        columns = clauseelement.table.c
-        for row in rows + _written(clauseelement):
-            for key, value in row.items():
-                col = columns.get(key)
-                length = col.type.length if col is not None and isinstance(col.type, String) else None
-                check_value(col.key if col is not None else str(key), value, length)
+        _check_many(clauseelement.table.c, rows + _written(clauseelement))
         return
     for row in rows:
         for key, value in row.items():

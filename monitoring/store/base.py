@@ -91,6 +91,38 @@ def audit_row(actor, action: str, entity: str, entity_id, before=None, after=Non
     }
 
 
+def bulk_insert(conn, table, rows: list) -> None:
+    """Insert many rows (all with the same keys) with the driver's executemany, in the caller's transaction.
+
+    What SQLAlchemy does for each row of an ``insert(table), rows`` call, done per column:
+    the text checks of :mod:`monitoring.textguard`, then each column's type conversion for the
+    database (times and booleans on SQLite), each distinct value converted once.
+    """
+    if not rows:
+        return
+    from operator import itemgetter
+
+    from ..textguard import check_rows
+
+    keys = list(rows[0])
+    if any(row.keys() != rows[0].keys() for row in rows):
+        raise ValueError("bulk_insert: rows with different keys")
+    check_rows(table, rows)
+    dialect = conn.dialect
+    columns = []
+    for key, values in zip(keys, zip(*map(itemgetter(*keys), rows), strict=True), strict=True):
+        convert = table.c[key].type._cached_bind_processor(dialect)
+        if convert is not None:
+            memo = {}
+            values = [memo[v] if v in memo else memo.setdefault(v, convert(v)) for v in values]
+        columns.append(values)
+    prep = dialect.identifier_preparer
+    marks = ", ".join(["?" if dialect.paramstyle == "qmark" else "%s"] * len(keys))
+    names = ", ".join(prep.quote(table.c[k].name) for k in keys)
+    sql = f"INSERT INTO {prep.format_table(table)} ({names}) VALUES ({marks})"
+    conn.exec_driver_sql(sql, list(zip(*columns, strict=True)))
+
+
 def photo_type(photo: bytes | None) -> str | None:
     """The MIME type of an evidence photo (None for no photo).
 

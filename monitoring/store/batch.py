@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
+from .. import clock
 from ..errors import InputError, Term
 from ..importer import RowIssue
 from ..samples import TZ
@@ -23,20 +24,24 @@ def checked_rows(conn, parsed, kinds: dict, errors: list) -> list:
     A sample already stored (same site, time, parameter and QC type) is found with one
     query over the file's time span, not one query per row.
     """
-    items, seen = [], {}
+    items, seen, times = [], {}, {}
+    now = clock.now()
     for line, item in parsed:
         if isinstance(item, list):
             errors.extend(item)
             continue
         try:
-            item.check()
+            item.check(now)
             if item.site not in kinds:
                 raise InputError("sample.unknown_site", field="site", value=item.site)
         except InputError as exc:
             issue = RowIssue(exc.code, row=line, column=exc.field, field=exc.field, value=exc.value, **exc.params)
             errors.append(issue)
             continue
-        key = (item.site, utc(item.sampled_at), item.parameter, item.qc_type)
+        at = times.get(item.sampled_at)
+        if at is None:
+            at = times[item.sampled_at] = utc(item.sampled_at)
+        key = (item.site, at, item.parameter, item.qc_type)
         if key in seen:
             errors.append(
                 RowIssue("import.duplicate_row", row=line, column="sampled_at", value=_local(item), other=seen[key])

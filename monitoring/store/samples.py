@@ -18,7 +18,7 @@ from ..importer import RowIssue
 from ..samples import TZ, ParsedValue, SampleInput, iso_week, week_bounds
 from ..schema import imports, samples, sites, tracing_cases
 from ..schema import not_sampled as not_sampled_table
-from .base import Repository, now_utc, utc
+from .base import Repository, bulk_insert, now_utc, utc
 from .batch import checked_rows
 
 SAMPLE_FIELDS = [
@@ -91,7 +91,17 @@ def _input_from_row(row) -> SampleInput:
     )
 
 
-def _row(inp: SampleInput, user: str, uid: str, version: int, batch=None, synthetic=False, now=None) -> dict:
+def _row(
+    inp: SampleInput, user: str, uid: str, version: int, batch=None, synthetic=False, now=None, times=None
+) -> dict:
+    when = inp.sampled_at
+    if times is None:
+        at, week = utc(when), iso_week(when)
+    else:  # an import repeats its times: each is converted once
+        hit = times.get(when)
+        if hit is None:
+            hit = times[when] = (utc(when), iso_week(when))
+        at, week = hit
     return {
         "sample_uid": uid,
         "version": version,
@@ -99,9 +109,9 @@ def _row(inp: SampleInput, user: str, uid: str, version: int, batch=None, synthe
         "retracted": False,
         "site_code": inp.site,
         "kind": inp.kind,
-        "sampled_at_utc": utc(inp.sampled_at),
+        "sampled_at_utc": at,
         "tz": "Asia/Shanghai",
-        "week": iso_week(inp.sampled_at),
+        "week": week,
         "parameter": inp.parameter,
         "value_mg_l": inp.value.value,
         "censored": inp.value.censored,
@@ -331,9 +341,11 @@ class Samples(Repository):
             if progress:
                 progress(0.3)
             now = now_utc()
-            records = [_row(item, actor.name, str(uuid.uuid4()), 1, batch=batch_id, now=now) for _, item in items]
-            if records:
-                conn.execute(insert(samples), records)
+            times = {}
+            records = [
+                _row(item, actor.name, str(uuid.uuid4()), 1, batch=batch_id, now=now, times=times) for _, item in items
+            ]
+            bulk_insert(conn, samples, records)
             if progress:
                 progress(0.7)
             pairs = [(r["sample_uid"], item) for r, (_, item) in zip(records, items, strict=True)]
