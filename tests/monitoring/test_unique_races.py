@@ -5,7 +5,7 @@ coded message in both languages, never a database error.
 """
 
 import threading
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import text
 
@@ -85,11 +85,13 @@ def test_a_voided_step_can_be_recorded_again_and_voided_once_only(store):
 
 def test_the_database_itself_refuses_a_second_live_step(store):
     store.ledger.record("5", "end_contract", date(2022, 4, 8), user=U, today=TODAY)
-    cols = "pond_code, kind, step, event_date, live_step, recorded_by, recorded_at"
-    row = "'5', 'done', 'end_contract', '2022-04-09', 'end_contract', 'x', '2022-04-09 00:00:00'"
+    sql = (
+        "INSERT INTO retirement_events (pond_code, kind, step, event_date, live_step, recorded_by, recorded_at) "
+        "VALUES ('5', 'done', 'end_contract', :d, 'end_contract', 'x', :at)"
+    )
     try:
         with store.engine.begin() as conn:
-            conn.execute(text(f"INSERT INTO retirement_events ({cols}) VALUES ({row})"))
+            conn.execute(text(sql), {"d": date(2022, 4, 9), "at": datetime(2022, 4, 9)})
     except Exception as exc:  # noqa: BLE001 - the backends name it differently
         assert "unique" in str(exc).lower()
     else:
