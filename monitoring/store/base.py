@@ -96,7 +96,8 @@ def bulk_insert(conn, table, rows: list) -> None:
 
     What SQLAlchemy does for each row of an ``insert(table), rows`` call, done per column:
     the text checks of :mod:`monitoring.textguard`, then each column's type conversion for the
-    database (times and booleans on SQLite), each distinct value converted once.
+    database (times and booleans on SQLite), each distinct value converted once. On PostgreSQL
+    (psycopg) the rows go in with COPY on the transaction's own connection.
     """
     if not rows:
         return
@@ -109,6 +110,15 @@ def bulk_insert(conn, table, rows: list) -> None:
         raise ValueError("bulk_insert: rows with different keys")
     check_rows(table, rows)
     dialect = conn.dialect
+    prep = dialect.identifier_preparer
+    names = ", ".join(prep.quote(table.c[k].name) for k in keys)
+    if dialect.name == "postgresql" and dialect.driver == "psycopg":  # COPY, in the same transaction
+        get = itemgetter(*keys)
+        with conn.connection.driver_connection.cursor() as cur:
+            with cur.copy(f"COPY {prep.format_table(table)} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(get(row) if len(keys) > 1 else (get(row),))
+        return
     columns = []
     for key, values in zip(keys, zip(*map(itemgetter(*keys), rows), strict=True), strict=True):
         convert = table.c[key].type._cached_bind_processor(dialect)
@@ -116,9 +126,7 @@ def bulk_insert(conn, table, rows: list) -> None:
             memo = {}
             values = [memo[v] if v in memo else memo.setdefault(v, convert(v)) for v in values]
         columns.append(values)
-    prep = dialect.identifier_preparer
     marks = ", ".join(["?" if dialect.paramstyle == "qmark" else "%s"] * len(keys))
-    names = ", ".join(prep.quote(table.c[k].name) for k in keys)
     sql = f"INSERT INTO {prep.format_table(table)} ({names}) VALUES ({marks})"
     conn.exec_driver_sql(sql, list(zip(*columns, strict=True)))
 
