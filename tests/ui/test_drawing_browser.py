@@ -1,9 +1,9 @@
 """Drawing on the map in the real app (Debian Chromium, outside hosts blocked).
 
-An administrator draws a lake outline and a pond outline with the vendored Leaflet-Geoman and
-saves each; nothing goes to the server while drawing, a save reruns the page once; a reload
-shows both as the current versions with their provenance; a viewer sees them and gets no
-drawing tools.
+An administrator draws a lake outline, a pond outline (snapped onto a lake vertex) and a
+section point with the vendored Leaflet-Geoman and saves each; nothing goes to the server while
+drawing, a save reruns the page once; a reload shows them as the current versions with their
+provenance; a viewer sees them and gets no drawing tools; no request leaves the machine.
 """
 
 import json
@@ -45,9 +45,10 @@ def stored(db) -> dict:
     store = Store(f"sqlite:///{db}")
     try:
         versions = store.register.current_versions()
+        sites = set(store.register.list_sites().code)
     finally:
         store.engine.dispose()
-    out = {"versions": versions}
+    out = {"versions": versions, "sites": sites}
     for kind in ("lake", "ponds"):
         if kind in versions:
             features = json.loads(versions[kind]["content"])["features"]
@@ -130,6 +131,18 @@ def test_admin_draws_and_a_viewer_sees(tmp_path):
         assert len(sent) == quiet
         assert save_drawing(page, frame, "塘埂实测", sent, 2) == 1
 
+        # A second section point, added with the point tool, as a provisional sketch.
+        frame = map_frame(page)
+        frame.locator(".yehu-draw-toggle").click()
+        frame.locator(".yehu-draw-kind").select_option("sections")
+        frame.locator(".yehu-draw-start").click()
+        frame.locator(".yehu-draw-provenance").select_option("provisional")
+        frame.locator(".leaflet-pm-toolbar .button-container[title='添加点'] > a").click()
+        box = frame.locator(".leaflet-container").bounding_box()
+        page.mouse.click(box["x"] + box["width"] / 2 - 150, box["y"] + box["height"] / 2 + 20)
+        page.wait_for_timeout(300)
+        assert save_drawing(page, frame, "", sent, 3) == 1
+
         # A reload shows both as the current versions, with their provenance.
         page.reload()
         frame = map_frame(page)
@@ -162,5 +175,9 @@ def test_admin_draws_and_a_viewer_sees(tmp_path):
     assert len(rings["lake"]) == 5 and rings["versions"]["lake"]["provenance"] == "drawn"
     assert rings["versions"]["lake"]["prov_source"] == "map:none"
     assert rings["pond_ids"] == [1] and rings["versions"]["ponds"]["provenance"] == "surveyed"
+    sections = json.loads(rings["versions"]["sections"]["content"])["features"]
+    assert [f["properties"]["section_id"] for f in sections] == ["S1", "S2"]
+    assert rings["versions"]["sections"]["provenance"] == "provisional"
+    assert "S2" in rings["sites"]
     gap = min(max(abs(c[0] - vertex[0]), abs(c[1] - vertex[1])) for c in rings["ponds"])
     assert gap < 2e-6, f"the pond's vertex did not snap to the lake's ({gap:.1e}°)"  # 4 px is tens of metres
