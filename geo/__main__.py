@@ -15,7 +15,7 @@ from .boundaries import BoundaryError
 from .cells import csv_bytes
 from .config import ConfigError
 from .dataset import load_dataset
-from .provenance import section_problem_text
+from .provenance import describe_provenance, section_problem_text
 from .register import MU_M2, RegisterError
 
 
@@ -24,7 +24,9 @@ def _check(ds, lang: str) -> int:
     print(t("cli.register", lang, path="ponds.csv", n=len(reg), mu=float(reg.area_mu.sum())))
     for b in (ds.lake, ds.sections, *(x for x in (ds.outlines, ds.admin) if x is not None)):
         prov = (
-            t("cli.provisional", lang, source="; ".join(sorted(set(b.gdf.source))))
+            describe_provenance(b.gdf.head(1), lang)[0]
+            if "provenance" in b.gdf.columns
+            else t("cli.provisional", lang, source="; ".join(sorted(set(b.gdf.source))))
             if b.provisional
             else t("cli.verified", lang)
         )

@@ -44,6 +44,7 @@ from .config import load_config
 from .crs import to_geographic
 from .filecheck import FORMATS, BoundaryError, check_content
 from .gdal import ensure_locked
+from .provenance import stated_provenance
 from .register import data_dir
 
 __all__ = [
@@ -413,6 +414,8 @@ def load_boundary(path, kind: str, *, name: str | None = None, layer: str | None
         warnings.append("some features have no readable 'provisional' value: marked provisional")
     out["provisional"] = [True if p is None else p for p in prov]
     out["notes"] = gdf["notes"].fillna("").astype(str).to_numpy() if "notes" in gdf.columns else ""
+    if "provenance" in gdf.columns:  # stated in the file (the project's own exports carry it)
+        out = stated_provenance(out, gdf["provenance"], warnings)
     if kind == "sections":
         ids = gdf["section_id"] if "section_id" in gdf.columns else pd.Series([None] * n)
         out.insert(0, "section_id", [str(v) if v else f"S{i + 1}" for i, v in enumerate(ids)])

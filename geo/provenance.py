@@ -25,6 +25,7 @@ __all__ = [
     "is_provisional",
     "provenance_of",
     "section_problem_text",
+    "stated_provenance",
     "which_provisional",
 ]
 
@@ -77,6 +78,28 @@ def apply_provenance(boundary, provenance: str, source: str = "", date: str = ""
         gdf["date"] = str(date)
     gdf["prov_by"] = by or ""
     return Boundary(boundary.kind, boundary.path, gdf, list(boundary.warnings), boundary.layer)
+
+
+def stated_provenance(out, values, warnings: list):
+    """A layer's features with the provenance their file states (``provisional`` follows it).
+
+    Used by :func:`geo.boundaries.load_boundary` for a file with a ``provenance`` column (the
+    project's own exports): kept when every feature names one of :data:`PROVENANCES`, otherwise
+    ignored with a warning.
+
+    >>> import pandas as pd
+    >>> w = []
+    >>> stated_provenance(pd.DataFrame({"provisional": [True]}), ["surveyed"], w).to_dict("records"), w
+    ([{'provisional': False, 'provenance': 'surveyed'}], [])
+    """
+    values = [v.strip() if isinstance(v, str) else None for v in values]
+    if not all(v in PROVENANCES for v in values):
+        warnings.append(f"'provenance' values not one of {', '.join(PROVENANCES)}: ignored")
+        return out
+    out = out.copy()
+    out["provisional"] = [is_provisional(v) for v in values]
+    out["provenance"] = values
+    return out
 
 
 def is_provisional(provenance: str | None) -> bool:

@@ -75,3 +75,23 @@ def test_geo_classify_footer_names_the_provisional_layer(surveyed, capsys):
     _classify(surveyed, "en", "table")
     out = capsys.readouterr().out
     assert t("prov.footer.sections", "en") in out and t("prov.footer.both", "en") not in out
+
+
+def test_geo_check_says_what_a_file_states(tmp_path, capsys):
+    import shutil
+
+    from geo.__main__ import _check
+    from geo.register import data_dir
+    from monitoring.export import geo_export
+
+    folder = tmp_path / "data"
+    shutil.copytree(data_dir(), folder)
+    lake, _ = load_boundaries()
+    surveyed = load_dataset(lake=apply_provenance(lake, "surveyed", "测绘院", "2026-11-20"))
+    (folder / "boundaries" / "lake.geojson").write_bytes(geo_export(surveyed, "geojson", layer="lake"))
+    ds = load_dataset(folder)
+    assert not ds.lake.provisional and ds.which_provisional == "sections"
+    _check(ds, "zh")
+    out = capsys.readouterr().out
+    assert "湖泊轮廓：lake.geojson，1 个要素，实测（2026-11-20）" in out
+    assert "断面 S1 在湖内距岸线" in out  # the placeholder section, far inside the placeholder circle

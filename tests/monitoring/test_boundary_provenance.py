@@ -3,6 +3,8 @@
 import json
 from datetime import date
 
+import pandas as pd
+
 from geo.boundaries import load_boundaries
 from geo.dataset import load_dataset
 from geo.provenance import provenance_of
@@ -95,3 +97,14 @@ def test_the_layer_taken_from_a_multi_layer_file_is_stored_and_used_again(store)
     with refused("boundary.layer_not_found"):
         store.register.upload_boundary("lake", "yehu.gpkg", gpkg, user=actor("admin"), layer="nope")
     assert len(store.register.list_boundaries()) == 2
+
+
+def test_an_exported_surveyed_lake_uploads_back_as_surveyed(store):
+    store.register.upload_boundary(
+        "lake", "lake.geojson", LAKE, user=actor("admin"), provenance="surveyed", prov_source="测绘院"
+    )
+    exported = geo_export(current_dataset(store), "geojson", layer="lake")
+    store.register.upload_boundary("lake", "yehu-lake.geojson", exported, user=actor("admin"))  # no statement
+    assert pd.isna(store.register.list_boundaries("lake").iloc[0].provenance)
+    ds = current_dataset(store)
+    assert provenance_of(ds.lake) == "surveyed" and not ds.lake.provisional  # the file says so

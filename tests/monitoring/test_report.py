@@ -113,3 +113,24 @@ def test_a_past_weeks_report_shows_the_lake_as_it_was_then(store):
     assert s1["grade"] == "II" and s1["meets_target"] and s1["latest_at"].startswith("2022-04-13")
     later = weekly_digest(store, ds, "2022-W17", today=date(2022, 5, 1))["progress"]["lake"]
     assert next(x for x in later if x["site"] == "S1")["grade"] == "劣V"
+
+
+def test_report_note_follows_the_provenance_of_the_boundaries(store, tmp_path):
+    from geo.boundaries import load_boundaries
+    from geo.provenance import apply_provenance
+    from i18n import t
+
+    _poppler()
+    lake, _ = load_boundaries()
+    texts = {}
+    for which, ds in (
+        ("both", load_dataset()),
+        ("sections", load_dataset(lake=apply_provenance(lake, "surveyed", "x"))),
+    ):
+        pdf = tmp_path / f"{which}.pdf"
+        pdf.write_bytes(weekly_report(store, ds, "2022-W15", today=date(2022, 4, 20)))
+        texts[which] = "".join(_text(pdf).split())
+    assert t("prov.report.both", "zh") in texts["both"]
+    assert t("prov.report.sections", "zh") in texts["sections"]
+    for which in ("both", "lake"):  # the surveyed outline is not called a placeholder
+        assert t(f"prov.report.{which}", "zh") not in texts["sections"]
