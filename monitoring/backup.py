@@ -378,21 +378,26 @@ def _holds(conn, name: str) -> int:
 
 
 def _bootstrap_only(conn, tables) -> bool:
-    """True when the database holds nothing but the sites the app loads at start."""
+    """True when the database holds nothing but what the app loads at start (sites, the documents' results)."""
     filled = [t for t in tables if _holds(conn, t)]
-    if not set(filled) <= {"sites", "audit"}:
+    if not set(filled) <= {"sites", "audit", "samples"}:
         return False
     audit = metadata.tables["audit"]
     odd = conn.execute(
         select(func.count())
         .select_from(audit)
-        .where((audit.c.action != BOOTSTRAP_ACTION) | (audit.c.entity != "site") | ~audit.c.actor.startswith("console"))
+        .where(
+            (audit.c.action != BOOTSTRAP_ACTION)
+            | ~audit.c.entity.in_(["site", "sample"])
+            | ~audit.c.actor.startswith("console")
+        )
     ).scalar()
     if odd:
         return False
     sites = set(conn.execute(select(metadata.tables["sites"].c.code)).scalars())
     loaded = set(conn.execute(select(audit.c.entity_id)).scalars())
-    return sites <= loaded
+    uids = set(conn.execute(select(metadata.tables["samples"].c.sample_uid)).scalars())
+    return sites <= loaded and uids <= loaded
 
 
 def _clear_bootstrap(conn) -> None:
@@ -412,6 +417,7 @@ def _clear_bootstrap(conn) -> None:
         conn.exec_driver_sql("ALTER TABLE audit DISABLE TRIGGER USER")
         conn.execute(delete(audit))
         conn.exec_driver_sql("ALTER TABLE audit ENABLE TRIGGER USER")
+    conn.execute(delete(metadata.tables["samples"]))
     conn.execute(delete(metadata.tables["sites"]))
 
 
@@ -453,7 +459,7 @@ def restore(engine_or_url, src) -> dict:
         filled = [t for t in bf.tables if _holds(conn, t)]
         if filled:
             if not _bootstrap_only(conn, bf.tables):
-                table = next((t for t in filled if t not in ("sites", "audit")), filled[0])
+                table = next((t for t in filled if t not in ("sites", "audit", "samples")), filled[0])
                 raise BackupError("backup.not_empty", table=table)
             _clear_bootstrap(conn)
         for name in bf.tables:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from geo.boundaries import load_boundaries
 from geo.register import load_register
+from geo.waterbodies import load_waterbodies
 
 from .auth import console_actor
 from .db import check_connection, make_engine
@@ -14,7 +15,7 @@ __all__ = ["current_dataset", "gis_enabled", "open_store", "sync_gis", "uploaded
 
 
 def open_store(url: str | None = None) -> Store:
-    """Open (and migrate) the database, then load ponds and section points as sites.
+    """Open (and migrate) the database, then load ponds, section points and the documents' results.
 
     New sites are recorded in the audit trail as added by the server console.
 
@@ -39,7 +40,8 @@ def open_store(url: str | None = None) -> Store:
         probe.dispose()
     store = Store(url)
     _, sections = load_boundaries()
-    store.register.load(load_register(), sections.gdf, user=console_actor())
+    bodies = load_waterbodies()
+    store.register.load(load_register(), sections.gdf, user=console_actor(), bodies=bodies)
     sync_gis(store)  # PostGIS layers, when the database has them
     return store
 

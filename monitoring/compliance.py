@@ -5,7 +5,7 @@ Pure functions over DataFrames; the Store feeds them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import numpy as np
@@ -28,7 +28,7 @@ class LimitsError(MonitoringError):
 
 @dataclass(frozen=True)
 class Limits:
-    """Pond limits and lake classes, each with an effective date.
+    """Pond limits, lake and river classes, each with an effective date.
 
     Attributes
     ----------
@@ -36,13 +36,16 @@ class Limits:
         ``parameter``, ``max_mg_l``, ``effective_from`` (date), ``source``.
     lake : list of dict
         ``parameter``, ``classes`` [(label, upper bound)], ``target``,
-        ``effective_from``, ``source``.
+        ``effective_from``, ``source``: GB 3838's lake/reservoir table.
     tracing_radius_m : float
+    river : list of dict
+        As ``lake``, GB 3838's river table (for sections of a river).
     """
 
     pond: list
     lake: list
     tracing_radius_m: float = 2000.0
+    river: list = field(default_factory=list)
 
     def _pick(self, entries, parameter: str, day: date):
         valid = [e for e in entries if e["parameter"] == parameter and e["effective_from"] <= day]
@@ -77,7 +80,27 @@ class Limits:
         """
         return self._pick(self.lake, parameter, day)
 
-    def limit_for(self, site_kind: str, parameter: str, day: date) -> float | None:
+    def class_rule(self, parameter: str, day: date, standard: str = "lake") -> dict | None:
+        """The class table of GB 3838 in force on ``day`` for a lake or a river.
+
+        Parameters
+        ----------
+        parameter : str
+        day : datetime.date
+        standard : {'lake', 'river'}
+            The table: a lake's sections use the lake/reservoir table, a river's the river table.
+
+        Returns
+        -------
+        dict or None
+        """
+        if standard not in ("lake", "river"):
+            raise ValueError(f"unknown standard {standard!r}")
+        return self._pick(self.river if standard == "river" else self.lake, parameter, day)
+
+    def limit_for(
+        self, site_kind: str, parameter: str, day: date, standard: str = "lake", target: str | None = None
+    ) -> float | None:
         """The value above which a result at this kind of site is an exceedance.
 
         Parameters
@@ -85,17 +108,27 @@ class Limits:
         site_kind : {'pond', 'lake', 'section'}
         parameter : str
         day : datetime.date
+        standard : {'lake', 'river'}
+            The table of GB 3838 a lake or section site is judged by (its water body's kind).
+        target : str, optional
+            The water body's target class; the table's own target when omitted.
 
         Returns
         -------
         float or None
+
+        Examples
+        --------
+        >>> lim = load_limits()
+        >>> lim.limit_for("section", "TP", date(2022, 4, 1), "river"), lim.limit_for("section", "TP", date(2022, 4, 1))
+        (0.2, 0.05)
         """
         if site_kind == "pond":
             return self.pond_limit(parameter, day)
-        rule = self.lake_rule(parameter, day)
+        rule = self.class_rule(parameter, day, standard)
         if not rule:
             return None
-        return dict(rule["classes"])[rule["target"]]
+        return dict(rule["classes"])[target or rule["target"]]
 
 
 def _date(value, where):
@@ -108,7 +141,7 @@ def _date(value, where):
 
 
 def load_limits(config: dict | None = None) -> Limits:
-    """Read ``[[limits]]``, ``[[lake_classes]]`` and ``[tracing]`` from the configuration.
+    """Read ``[[limits]]``, ``[[lake_classes]]``, ``[[river_classes]]`` and ``[tracing]`` from the configuration.
 
     Parameters
     ----------
@@ -129,8 +162,8 @@ def load_limits(config: dict | None = None) -> Limits:
     >>> lim = load_limits()
     >>> lim.pond_limit("TP", date(2022, 4, 1)), lim.pond_limit("TP", date(2022, 2, 1))
     (0.2, None)
-    >>> lim.limit_for("lake", "TP", date(2022, 4, 1))
-    0.05
+    >>> lim.limit_for("lake", "TP", date(2022, 4, 1)), lim.limit_for("section", "TP", date(2022, 4, 1), "river")
+    (0.05, 0.2)
     """
     config = config if config is not None else load_config()
     pond = []
@@ -152,15 +185,22 @@ def load_limits(config: dict | None = None) -> Limits:
             raise LimitsError("limits.missing", where=where, key=str(exc.args[0])) from None
         if limit <= 0:
             raise LimitsError("limits.not_positive", where=where)
-    lake = []
-    for i, e in enumerate(config.get("lake_classes", [])):
-        where = f"[[lake_classes]] #{i + 1}"
+    lake, river = _class_tables(config, "lake_classes"), _class_tables(config, "river_classes")
+    radius = float(config.get("tracing", {}).get("radius_m", 2000))
+    return Limits(pond, lake, radius, river)
+
+
+def _class_tables(config: dict, name: str) -> list[dict]:
+    """``[[lake_classes]]`` or ``[[river_classes]]`` entries, checked."""
+    out = []
+    for i, e in enumerate(config.get(name, [])):
+        where = f"[[{name}]] #{i + 1}"
         classes = [(str(label), float(bound)) for label, bound in e["classes"]]
         if [b for _, b in classes] != sorted(b for _, b in classes):
             raise LimitsError("limits.bounds", where=where)
         if e["target"] not in dict(classes):
             raise LimitsError("limits.target", where=where, target=str(e["target"]))
-        lake.append(
+        out.append(
             {
                 "parameter": e["parameter"],
                 "classes": classes,
@@ -169,8 +209,7 @@ def load_limits(config: dict | None = None) -> Limits:
                 "source": e.get("source", ""),
             }
         )
-    radius = float(config.get("tracing", {}).get("radius_m", 2000))
-    return Limits(pond, lake, radius)
+    return out
 
 
 def grade(value: float, classes) -> str:
@@ -271,7 +310,10 @@ def evaluate_week(
     sites : pandas.DataFrame
         Active sites with ``code`` and ``kind``; with ``active_from`` / ``active_to``
         a site without a sample that week counts (as missing) only when it was monitored
-        then, so adding a site never changes an old week.
+        then, so adding a site never changes an old week. Optional columns (see
+        :func:`geo.waterbodies.site_rules`): ``standard`` (``lake``/``river``: the GB 3838
+        table of a lake or section site), ``target`` (its water body's class) and ``weekly``
+        (False: the site is not due every week and counts only in a week it was sampled).
     limits : Limits
     day : datetime.date
         A day of the week (limits in force then).
@@ -293,15 +335,20 @@ def evaluate_week(
     monday = day - timedelta(days=day.weekday())
     # A site with a sample that week always counts (its result is data); one without counts as
     # missing only when it was monitored that week.
-    active = set(active_in(sites, monday, monday + timedelta(days=7))["code"])
+    due = active_in(sites, monday, monday + timedelta(days=7))
+    if "weekly" in due.columns:
+        due = due[due["weekly"].astype(bool)]
     sampled = set(samples["site_code"]) if len(samples) else set()
-    sites = sites[sites["code"].isin(active | sampled)]
+    sites = sites[sites["code"].isin(set(due["code"]) | sampled)]
     s = samples[samples["qc_type"] != "blank"]
     rows = []
     by_site = dict(tuple(s.groupby("site_code"))) if len(s) else {}
-    rule = limits.lake_rule(parameter, day)
-    for code, kind in zip(sites["code"], sites["kind"], strict=True):
-        limit = limits.limit_for(kind, parameter, day)
+    standards = sites["standard"] if "standard" in sites.columns else pd.Series("lake", index=sites.index)
+    targets = sites["target"] if "target" in sites.columns else pd.Series(None, index=sites.index, dtype=object)
+    for code, kind, standard, target in zip(sites["code"], sites["kind"], standards, targets, strict=True):
+        target = target if isinstance(target, str) and target else None
+        limit = limits.limit_for(kind, parameter, day, standard, target)
+        rule = limits.class_rule(parameter, day, standard)
         g = by_site.get(code)
         if g is None or g.empty:
             rows.append((code, kind, 0, np.nan, False, limit, None, "missing", (not_sampled or {}).get(code)))

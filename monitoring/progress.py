@@ -16,7 +16,7 @@ from .ledger import overdue, pond_status
 __all__ = ["lake_status", "progress"]
 
 
-def progress(store, register: pd.DataFrame, today: date | None = None) -> dict:
+def progress(store, register: pd.DataFrame, today: date | None = None, body: str | None = None) -> dict:
     """Compute every dashboard figure.
 
     Parameters
@@ -26,6 +26,8 @@ def progress(store, register: pd.DataFrame, today: date | None = None) -> dict:
         The pond register (``pond_id``, ``town``, ``farm_name``, ``area_mu``).
     today : datetime.date, optional
         In Asia/Shanghai; defaults to now.
+    body : str, optional
+        Only this water body's ponds and sites (every body when omitted).
 
     Returns
     -------
@@ -39,6 +41,10 @@ def progress(store, register: pd.DataFrame, today: date | None = None) -> dict:
     today = today or clock.today()
     steps = store.steps
     ledger = store.ledger.done_steps()
+    if body is not None:
+        from geo.waterbodies import current_waterbodies
+
+        register = register[[current_waterbodies()[body].has_pond(p) for p in register.pond_id]]
     reg = register.set_index("pond_id")
     rows = []
     late = []
@@ -61,7 +67,7 @@ def progress(store, register: pd.DataFrame, today: date | None = None) -> dict:
                         "unit": s.unit_for(r.town),
                     }
                 )
-    ponds = pd.DataFrame(rows)
+    ponds = pd.DataFrame(rows, columns=["pond_id", "town", "area_mu", "status"])
     retired = ponds.status == "retired"
     by_town = [
         {
@@ -93,10 +99,12 @@ def progress(store, register: pd.DataFrame, today: date | None = None) -> dict:
     cumulative = [{"date": d.isoformat(), "retired": i + 1} for i, d in enumerate(closed)]
 
     week = clock.week_of(today)
-    w = store.samples.weekly(week)
+    w = store.samples.weekly(week, body=body)
     counts = w.status.value_counts()
     cases = store.cases.find("open")
-    lake = lake_status(store, today)
+    if body is not None:
+        cases = cases[cases.site_code.isin(set(w.site_code) | _codes(store, body))]
+    lake = lake_status(store, today, body=body)
     return {
         "today": today.isoformat(),
         "ponds": {
@@ -122,8 +130,15 @@ def progress(store, register: pd.DataFrame, today: date | None = None) -> dict:
     }
 
 
-def lake_status(store, day: date, end: datetime | None = None) -> list[dict]:
-    """The latest TP class of each lake and section site, against the lake's target on ``day``.
+def _codes(store, body: str) -> set:
+    sites = store.register.list_sites()
+    return set(sites.code[sites.water_body == body])
+
+
+def lake_status(store, day: date, end: datetime | None = None, body: str | None = None) -> list[dict]:
+    """The latest TP class of each lake and section site, against its water body's target on ``day``.
+
+    A lake's sites are graded by GB 3838's lake table, a river's by the river table.
 
     Parameters
     ----------
@@ -133,6 +148,8 @@ def lake_status(store, day: date, end: datetime | None = None) -> list[dict]:
     end : datetime.datetime, optional
         Only samples taken before it count (a report for a past week shows what was known
         then, not later samples); all samples when omitted.
+    body : str, optional
+        Only this water body's sites.
 
     Returns
     -------
@@ -140,10 +157,17 @@ def lake_status(store, day: date, end: datetime | None = None) -> list[dict]:
         ``site``, ``latest_at``, ``value_mg_l``, ``censored``, ``grade``, ``target`` and
         ``meets_target`` per site (``latest_at`` None when the site has no sample).
     """
+    from geo.waterbodies import site_rules
+
     out = []
-    rule = store.limits.lake_rule("TP", day)
     sites = store.register.list_sites()
-    for code in sites[sites.kind != "pond"].code:
+    sites = site_rules(sites[sites.kind != "pond"])
+    if body is not None:
+        sites = sites[sites.water_body == body]
+    for code, standard, target in zip(sites.code, sites.standard, sites.target, strict=True):
+        rule = store.limits.class_rule("TP", day, standard)
+        if rule is not None and target:
+            rule = {**rule, "target": target}
         if end is None:
             s = store.samples.find(site=code, parameter="TP", limit=1, exclude_blanks=True)
         else:

@@ -72,6 +72,8 @@ sites = Table(
     # Weeks before active_from (or after active_to) do not count the site (migration 0005).
     Column("active_from", Date),
     Column("active_to", Date),
+    # The lake or river the site belongs to (data/waterbodies.toml; migration 0007).
+    Column("water_body", String(16), nullable=False, server_default="yehu", index=True),
 )
 
 #: Other names labs write for a site (an administrator adds them); ``key`` is the normalised name.

@@ -32,9 +32,16 @@ class Cases(Repository):
 
     def _open_if_exceeds(self, conn, uid: str, inp: SampleInput, actor: Actor, synthetic: bool) -> int:
         """Open a case for a sample over its limit, in the caller's transaction; 1 if opened."""
-        kind = conn.execute(select(sites.c.kind).where(sites.c.code == inp.site)).scalar()
+        from geo.waterbodies import site_rules
+
+        here = pd.DataFrame(
+            conn.execute(select(sites.c.code, sites.c.kind, sites.c.water_body).where(sites.c.code == inp.site))
+            .mappings()
+            .all()
+        )
+        rules = site_rules(here).iloc[0]
         day = inp.sampled_at.astimezone(TZ).date()
-        limit = self.store.limits.limit_for(kind, inp.parameter, day)
+        limit = self.store.limits.limit_for(rules.kind, inp.parameter, day, rules.standard, rules.target)
         if inp.qc_type == "blank" or sample_status(inp.value.value, inp.value.censored, limit) != "exceeds":
             return 0
         if conn.execute(select(tracing_cases.c.id).where(tracing_cases.c.sample_uid == uid)).first():

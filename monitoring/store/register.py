@@ -21,6 +21,9 @@ from ..gis import sync_boundary
 from ..schema import boundary_versions, register_edits, sites
 from .base import Repository, now_utc
 
+#: What a document's result does not say (its method, its laboratory).
+NOT_STATED = "文件未载明"
+
 #: The error of a register correction or verification (the one input error of :mod:`monitoring.errors`).
 RegisterEditError = InputError
 #: Boundary kinds a version can be uploaded for.
@@ -53,11 +56,14 @@ def _provenance_args(provenance, source, when, by) -> dict:
 class Register(Repository):
     """Sites, register edits and boundary versions (``store.register``)."""
 
-    def load(self, register: gpd.GeoDataFrame, sections: gpd.GeoDataFrame | None = None, *, user: Actor) -> int:
+    def load(
+        self, register: gpd.GeoDataFrame, sections: gpd.GeoDataFrame | None = None, *, user: Actor, bodies=None
+    ) -> int:
         """Create a site per pond (code = pond number) and per section point; idempotent.
 
         Existing sites are left as they are (their coordinates may have been
-        corrected since); only missing ones are added.
+        corrected since); only missing ones are added. Each site belongs to the water
+        body that lists it (:mod:`geo.waterbodies`; Yehu otherwise).
 
         Parameters
         ----------
@@ -67,12 +73,19 @@ class Register(Repository):
             Section points with ``section_id``, ``name``, ``source``, ``provisional``.
         user : monitoring.auth.Actor
             Acting user (``register.load``).
+        bodies : geo.waterbodies.WaterBodies, optional
+            The water bodies: their sections whose position is unknown are added too, without
+            a position (位置待定), not monitored weekly unless their body is; the dated results
+            the file gives are stored as samples noted with their document (once: one already
+            there, even corrected or withdrawn since, is left alone). They open no tracing case.
 
         Returns
         -------
         int
             Sites added.
         """
+        from geo.waterbodies import DEFAULT
+
         rows = []
         reg = register.to_crs(GEOGRAPHIC)
         for r in reg.itertuples():
@@ -87,10 +100,12 @@ class Register(Repository):
                     "town": r.town,
                     "source": r.source_ref,
                     "provisional": r.coord_status != "verified",
+                    "water_body": bodies.pond_body(r.pond_id) if bodies else DEFAULT,
                 }
             )
         if sections is not None:
             for r in sections.to_crs(GEOGRAPHIC).itertuples():
+                body = bodies.body_of_section(str(r.section_id)) if bodies else None
                 rows.append(
                     {
                         "code": str(r.section_id),
@@ -102,8 +117,24 @@ class Register(Repository):
                         "town": None,
                         "source": r.source,
                         "provisional": bool(r.provisional),
+                        "water_body": body.code if body else DEFAULT,
                     }
                 )
+        for sec in bodies.pending_sections() if bodies else []:
+            rows.append(
+                {
+                    "code": sec.code,
+                    "kind": "section",
+                    "name": sec.name,
+                    "lon": None,
+                    "lat": None,
+                    "pond_id": None,
+                    "town": None,
+                    "source": sec.source,
+                    "provisional": True,
+                    "water_body": sec.body,
+                }
+            )
         with self._write(user, "register.load") as (conn, actor):
             have = set(conn.execute(select(sites.c.code)).scalars())
             new = [r for r in rows if r["code"] not in have]
@@ -111,7 +142,41 @@ class Register(Repository):
                 conn.execute(insert(sites), new)
                 for r in new:
                     self._audit(conn, actor, "register.load", "site", r["code"], None, r)
+            for body in bodies or []:
+                for result in body.results:
+                    self._load_result(conn, actor, result)
         return len(new)
+
+    def _load_result(self, conn, actor, result) -> bool:
+        """Store one result of the water bodies file as a sample, unless it is there already."""
+        import uuid
+        from datetime import datetime
+
+        from ..samples import TZ, ParsedValue, SampleInput
+        from ..schema import samples
+        from .samples import _row
+
+        here = (samples.c.site_code == result.section) & (samples.c.parameter == result.parameter)
+        notes = conn.execute(select(samples.c.notes).where(here)).scalars()
+        if any(str(n).startswith(result.source) for n in notes):
+            return False
+        inp = SampleInput(
+            site=result.section,
+            sampled_at=datetime(result.day.year, result.day.month, result.day.day, tzinfo=TZ),
+            value=ParsedValue(result.value_mg_l, False, None),
+            parameter=result.parameter,
+            kind="other",
+            method=NOT_STATED,
+            laboratory=NOT_STATED,
+            notes=result.source + (f"（{result.date_note}）" if result.date_note else ""),
+            value_entered=f"{result.value_mg_l:g}",
+        )
+        inp.check()
+        uid = str(uuid.uuid4())
+        row = _row(inp, actor.name, uid, 1)
+        conn.execute(insert(samples).values(row))
+        self._audit(conn, actor, "register.load", "sample", uid, None, row)
+        return True
 
     def add_site(
         self,

@@ -500,13 +500,15 @@ class Samples(Repository):
         with self.engine.connect() as conn:
             return pd.read_sql(q, conn)
 
-    def weekly(self, week: str, parameter: str = "TP") -> pd.DataFrame:
+    def weekly(self, week: str, parameter: str = "TP", body: str | None = None) -> pd.DataFrame:
         """Per-site compliance for one ISO week (Monday to Sunday, Asia/Shanghai).
 
         Parameters
         ----------
         week : str
         parameter : str
+        body : str, optional
+            Only the sites of this water body (all when omitted).
 
         Returns
         -------
@@ -514,13 +516,17 @@ class Samples(Repository):
             See :func:`monitoring.compliance.evaluate_week`; a site a lab recorded as not
             sampled that week has its reason in ``not_sampled``.
         """
+        from geo.waterbodies import site_rules
+
         start, _ = week_bounds(week)
-        active = self.store.register.list_sites()
-        active = active[active.active]
+        every = self.store.register.list_sites()
+        data = self.of_week(week, parameter)
+        if body is not None:
+            every = every[every.water_body == body]
+            data = data[data.site_code.isin(set(every.code))]
+        active = site_rules(every[every.active])
         reasons = {site: r for (site, _), r in self.store.not_sampled.reasons([week], parameter).items()}
-        return evaluate_week(
-            self.of_week(week, parameter), active, self.store.limits, start.date(), parameter, not_sampled=reasons
-        )
+        return evaluate_week(data, active, self.store.limits, start.date(), parameter, not_sampled=reasons)
 
     def weekly_grid(self, weeks: list[str], parameter: str = "TP") -> pd.DataFrame:
         """Status per site (rows) and week (columns).
@@ -542,8 +548,10 @@ class Samples(Repository):
         )
         with self.engine.connect() as conn:
             data = pd.read_sql(q, conn)
+        from geo.waterbodies import site_rules
+
         active = self.store.register.list_sites()
-        active = active[active.active]
+        active = site_rules(active[active.active])
         by_week = dict(tuple(data.groupby("week"))) if len(data) else {}
         empty = data.iloc[0:0]
         frames = []
@@ -551,4 +559,5 @@ class Samples(Repository):
             start = week_bounds(w)[0].date()
             res = evaluate_week(by_week.get(w, empty), active, self.store.limits, start, parameter)
             frames.append(res.set_index("site_code")["status"].rename(w))
-        return pd.concat(frames, axis=1) if frames else pd.DataFrame()
+        # A site of a water body without weekly sampling shows only in the weeks it was sampled.
+        return pd.concat(frames, axis=1).fillna("not_due") if frames else pd.DataFrame()

@@ -123,9 +123,11 @@ def test_restore_replaces_the_start_up_sites(tmp_path, db_url, register):
         SampleInput("9", datetime(2022, 4, 12, 9, tzinfo=TZ), ParsedValue(0.35, False, None)), user=actor("u")
     )
     backup(src.engine, tmp_path / "b.zip")
-    # A target the app has already started on: it loaded the register's sites (and their audit rows).
+    # A target the app has already started on: it loaded the register's sites, the water bodies'
+    # sections and the documents' results (and their audit rows).
     target = open_store(db_url)
-    assert len(table_rows(target.engine, "sites")) == 18 and table_rows(target.engine, "audit")
+    assert len(table_rows(target.engine, "sites")) == 20 and table_rows(target.engine, "audit")
+    assert len(table_rows(target.engine, "samples")) == 2
     restore(target.engine, tmp_path / "b.zip")
     for name in TABLES:
         assert table_rows(target.engine, name) == table_rows(src.engine, name), name
@@ -180,11 +182,11 @@ def test_restore_check_writes_nothing(tmp_path):
             zout.writestr(item, data)
     res = cli("--lang", "en", "restore", "--check", str(bad), db=untouched)
     assert res.returncode == 1 and len(res.stderr.strip().splitlines()) == 1
-    expected = t("error.backup.count_mismatch", "en", table="sites", rows=17, expected=18)
+    expected = t("error.backup.count_mismatch", "en", table="sites", rows=19, expected=20)
     assert res.stderr.strip() == t("cli.restore.refused", "en", error=expected)
     assert not untouched.exists()
     manifest = json.loads(zipfile.ZipFile(out).read("manifest.json"))
-    assert manifest["tables"]["sites"] == 18
+    assert manifest["tables"]["sites"] == 20
 
 
 def test_backup_into_an_impossible_folder_says_why(tmp_path):

@@ -66,12 +66,12 @@ def build(url: str) -> Store:
     return store
 
 
-def figures(store: Store) -> dict:
+def figures(store: Store, **body) -> dict:
     """The Dashboard's figures and the ledger statuses, as JSON-able data."""
     from geo.dataset import load_dataset
     from monitoring.progress import progress
 
-    fig = progress(store, load_dataset().register, today=TODAY)
+    fig = progress(store, load_dataset().register, today=TODAY, **body)
     fig.pop("week")  # this week's sampling depends on the real today, not on TODAY
     return json.loads(json.dumps({"dashboard": fig, "statuses": store.ledger.statuses()}, default=str))
 
@@ -109,7 +109,13 @@ def test_yehu_answers_unchanged(db_url, capsys, monkeypatch, body_args):
     assert yehu_sites == base["sites"]
     if body_args:
         assert out["weekly"] == base
-    assert figures(store) == _load("figures.json")
+    base = _load("figures.json")
+    assert figures(store, body="yehu") == base
+    every = figures(store)  # every body: Yehu's figures, and other bodies' sites beside Yehu's
+    yehu_lake = [x for x in every["dashboard"]["lake"] if x["site"] in {b["site"] for b in base["dashboard"]["lake"]}]
+    assert yehu_lake == base["dashboard"]["lake"] and len(every["dashboard"]["lake"]) > len(yehu_lake)
+    every["dashboard"]["lake"] = yehu_lake
+    assert every == base
     store.engine.dispose()
 
 

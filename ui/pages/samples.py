@@ -143,6 +143,7 @@ STATUS_COLOURS = {
     "indeterminate": "#fde68a",
     "missing": "#e5e7eb",
     "no_limit": "#f3f4f6",
+    "not_due": "#ffffff",
 }
 with tab_weekly:
     this_week = clock.this_week()  # the same week as the dashboard's
