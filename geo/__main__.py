@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 import numpy as np
 
@@ -17,6 +18,7 @@ from .config import ConfigError
 from .dataset import load_dataset
 from .provenance import describe_provenance, section_problem_text
 from .register import MU_M2, RegisterError
+from .waterbodies import ALL, WaterBodyError, load_waterbodies
 
 
 def _check(ds, lang: str) -> int:
@@ -150,7 +152,6 @@ def _message(exc, lang: str) -> str:
 
 
 def _name(exc: FileNotFoundError) -> str:
-    from pathlib import Path
 
     return Path(exc.filename).name if exc.filename else ""
 
@@ -171,21 +172,91 @@ def main(argv=None) -> int:
     parser.add_argument("--lang", choices=LANGS, default=LANGS[0], help=h("lang"))
     parser.add_argument("--data", help=h("data"))
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("check", help=h("check"))
+    ck = sub.add_parser("check", help=h("check"))
     cl = sub.add_parser("classify", help=h("classify"))
     cl.add_argument("--format", choices=["table", "csv", "json"], default="table", help=h("format"))
+    bd = sub.add_parser("bodies", help=t("cli.help.geo.bodies", lang))
+    for p in (ck, cl, bd):
+        p.add_argument("--water-body", default=ALL, metavar="CODE", help=t("cli.help.water_body", lang))
     args = parser.parse_args(argv)
     try:
+        bodies = load_waterbodies(Path(args.data) / "waterbodies.toml" if args.data else None)
+        if args.water_body != ALL and args.water_body not in bodies.codes:
+            raise WaterBodyError(
+                "waterbodies.unknown",
+                field="water_body",
+                value=args.water_body,
+                choices=", ".join([ALL, *bodies.codes]),
+            )
+        if args.command == "bodies":
+            return _bodies(bodies, args.water_body, args.lang)
         ds = load_dataset(args.data)
-    except (RegisterError, BoundaryError, ConfigError) as exc:
+    except (RegisterError, BoundaryError, ConfigError, WaterBodyError) as exc:
         print(t("cli.load_failed", args.lang, error=_message(exc, args.lang)), file=sys.stderr)
         return 1
     except FileNotFoundError as exc:
         print(t("cli.load_failed", args.lang, error=t("cli.file_missing", args.lang, name=_name(exc))), file=sys.stderr)
         return 1
+    if args.water_body != ALL:
+        body = bodies[args.water_body]
+        keep = [body.has_pond(p) for p in ds.classification.pond_id]
+        ds.classification = ds.classification[keep].reset_index(drop=True)
+        if not any(keep):
+            print(t("cli.body.no_ponds", args.lang, body=body.label(args.lang)), file=sys.stderr)
     if args.command == "check":
         return _check(ds, args.lang)
     return _classify(ds, args.lang, args.format)
+
+
+def _bodies(bodies, code: str, lang: str) -> int:
+    """Each water body: kind, target, outline, zones, sections (位置待定 when unknown), ponds, results."""
+    for b in bodies:
+        if code not in (ALL, b.code):
+            continue
+        target = t("cli.body.target_provisional" if b.target_provisional else "cli.body.target", lang, cls=b.target)
+        print(
+            t(
+                "cli.body.head",
+                lang,
+                name=b.label(lang),
+                code=b.code,
+                kind=t(f"body.kind.{b.kind}", lang),
+                target=target,
+            )
+        )
+        print(
+            "  "
+            + (
+                t("cli.body.geometry", lang, name=b.geometry)
+                if b.geometry
+                else t("cli.body.no_geometry", lang, note=b.text("geometry_note", lang))
+            )
+        )
+        for z in b.zones:
+            state = t("cli.body.placed" if z.placed else "cli.body.not_placed", lang)
+            levels = t("list.sep", lang).join(z.levels)
+            print("  " + t("cli.body.zone", lang, rule=t(f"body.rule.{z.rule}", lang), levels=levels, state=state))
+        for s in b.sections:
+            where = t("body.pending", lang) if s.pending else t("cli.body.on_layer", lang, name=b.sections_layer)
+            print("  " + t("cli.body.section", lang, code=s.code, name=s.name, level=s.level or "—", where=where))
+        n = len(b.ponds) if b.ponds != "register" else None
+        print("  " + (t("cli.body.ponds_register", lang) if n is None else t("cli.body.ponds", lang, n=n)))
+        if b.ponds_note:
+            print("    " + b.text("ponds_note", lang))
+        for r in b.results:
+            print(
+                "  "
+                + t(
+                    "cli.body.result",
+                    lang,
+                    section=r.section,
+                    day=r.day.isoformat(),
+                    parameter=r.parameter,
+                    value=r.value_mg_l,
+                    source=r.source,
+                )
+            )
+    return 0
 
 
 if __name__ == "__main__":

@@ -54,6 +54,8 @@ RULES = ("ban", "nofish", "reserve_core", "reserve_buffer", "reserve_experimenta
 LEVELS = ("国控", "省控", "市控", "")
 CLASSES = ("I", "II", "III", "IV", "V")
 PARAMETERS = ("TP",)
+#: Notes a body may give in English too (``<key>_en``).
+NOTES = ("geometry_note", "ponds_note", "target_source", "weekly_source")
 #: The body every site belongs to unless it says otherwise (the database's default).
 DEFAULT = "yehu"
 
@@ -108,6 +110,7 @@ class Result:
     day: date
     source: str
     date_note: str = ""
+    date_note_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -132,6 +135,12 @@ class WaterBody:
     zones: tuple[Zone, ...] = ()
     sections: tuple[Section, ...] = ()
     results: tuple[Result, ...] = ()
+    #: English versions of the notes (``geometry_note``, ``ponds_note``, ``target_source``, ``weekly_source``).
+    en: dict = field(default_factory=dict, compare=False)
+
+    def text(self, key: str, lang: str) -> str:
+        """A note in ``lang`` (the Chinese text when the file gives no English one)."""
+        return (lang == "en" and self.en.get(key)) or getattr(self, key)
 
     @property
     def standard(self) -> str:
@@ -218,7 +227,7 @@ def _file(entry: dict, key: str, where: str, folder: Path) -> str | None:
     return name
 
 
-def _zones(entries, where: str, body_has_outline: bool) -> tuple[Zone, ...]:
+def _zones(entries, where: str, body_has_outline: bool, sections) -> tuple[Zone, ...]:
     out = []
     for i, z in enumerate(entries):
         w = _where("zone", i, where)
@@ -228,9 +237,12 @@ def _zones(entries, where: str, body_has_outline: bool) -> tuple[Zone, ...]:
             raise WaterBodyError("waterbodies.value", where=w, key="levels", text=str(levels))
         if rule == "nofish" and not levels:
             raise WaterBodyError("waterbodies.missing", where=w, key="levels")
-        # A ban zone is placed with its body's outline; nofish zones with their sections; reserve
-        # zones have no geometry in the data.
-        placed = body_has_outline if rule == "ban" else rule == "nofish"
+        # A ban zone is placed with its body's outline; a nofish zone around each placed section of
+        # its levels; reserve zones have no geometry in the data.
+        if rule == "ban":
+            placed = body_has_outline
+        else:
+            placed = rule == "nofish" and any(s.level in levels and not s.pending for s in sections)
         out.append(Zone(rule, _text(z, "source", w), _text(z, "name", w, required=False), tuple(levels), placed))
     return tuple(out)
 
@@ -281,6 +293,7 @@ def _results(entries, where: str, sections: dict) -> tuple[Result, ...]:
                 day=day,
                 source=_text(r, "source", w),
                 date_note=_text(r, "date_note", w, required=False),
+                date_note_en=_text(r, "date_note_en", w, required=False),
             )
         )
     return tuple(out)
@@ -323,9 +336,10 @@ def _body(e: dict, i: int, folder: Path) -> WaterBody:
         ponds_note=_text(e, "ponds_note", where, required=False),
         weekly_sampling=weekly,
         weekly_source=_text(e, "weekly_source", where, required=weekly),
-        zones=_zones(e.get("zone", []), where, geometry is not None),
+        zones=_zones(e.get("zone", []), where, geometry is not None, sections),
         sections=sections,
         results=_results(e.get("result", []), where, {s.code for s in sections}),
+        en={k: _text(e, f"{k}_en", where, required=False) for k in NOTES},
     )
 
 

@@ -16,6 +16,7 @@ import os
 import sys
 from pathlib import Path
 
+from geo.waterbodies import ALL
 from i18n import LANGS, lang_first, t
 from i18n.cli import speak_argparse
 from i18n.errors import UserError
@@ -53,8 +54,20 @@ def text_of(exc: Exception) -> str:
     return exc.message(lang()) if isinstance(exc, UserError) else str(exc)
 
 
-def _weekly(store, week: str, fmt: str) -> int:
-    res = store.samples.weekly(week)
+def _by_body(store, res) -> dict:
+    """Status counts per water body (every body listed, in file order)."""
+    from geo.waterbodies import current_waterbodies
+
+    sites = store.register.list_sites()
+    body_of = dict(zip(sites.code, sites.water_body, strict=True))
+    bodies = res.site_code.map(body_of)
+    return {b: res.status[bodies == b].value_counts().to_dict() for b in current_waterbodies().codes}
+
+
+def _weekly(store, week: str, fmt: str, body: str | None = None) -> int:
+    from geo.waterbodies import current_waterbodies
+
+    res = store.samples.weekly(week, body=body)
     if fmt == "json":
         out = {
             "week": week,
@@ -62,6 +75,8 @@ def _weekly(store, week: str, fmt: str) -> int:
             "sites": json.loads(res.to_json(orient="records", force_ascii=False)),
             "summary": res["status"].value_counts().to_dict(),
         }
+        if body is None:  # every body: the counts of each beside the total
+            out["by_water_body"] = _by_body(store, res)
         print(json.dumps(out, ensure_ascii=False, indent=1))
     else:
         say("cli.weekly.title", week=week)
@@ -75,7 +90,21 @@ def _weekly(store, week: str, fmt: str) -> int:
         print(shown.to_string(index=False))
         for status, n in res["status"].value_counts().items():
             say("cli.weekly.count", status=t(f"status.{status}", lang()), n=n)
+        if body is None:
+            wb = current_waterbodies()
+            for code, counts in _by_body(store, res).items():
+                parts = [t("cli.weekly.count", lang(), status=t(f"status.{k}", lang()), n=v) for k, v in counts.items()]
+                say("cli.body.weekly", body=wb[code].label(lang()), counts=t("list.sep", lang()).join(parts) or "—")
     return 0
+
+
+def _check_body(code: str) -> None:
+    """A water body the data file lists (a UserError naming the choices otherwise)."""
+    from geo.waterbodies import WaterBodyError, current_waterbodies
+
+    codes = current_waterbodies().codes
+    if code not in codes:
+        raise WaterBodyError("waterbodies.unknown", field="water_body", value=code, choices=", ".join([ALL, *codes]))
 
 
 def _read_password(confirm: bool = True) -> str:
@@ -280,6 +309,8 @@ def _main(argv=None) -> int:
     wk = sub.add_parser("weekly", help=h("weekly"))
     wk.add_argument("--week", required=True, help=h("week"))
     wk.add_argument("--format", choices=["table", "json"], default="table")
+    pr_body = {"default": ALL, "metavar": "CODE", "help": t("cli.help.water_body", lang())}
+    wk.add_argument("--water-body", **pr_body)
     site = sub.add_parser("add-site", help=h("add_site"))
     site.add_argument("code", help=h("site_code"))
     site.add_argument("--kind", choices=["lake", "section"], default="lake")
@@ -295,6 +326,7 @@ def _main(argv=None) -> int:
     rs.add_argument("--check", action="store_true", help=h("restore_check"))
     pr = sub.add_parser("progress", help=h("progress"))
     pr.add_argument("--format", choices=["table", "json"], default="table")
+    pr.add_argument("--water-body", **pr_body)
     ex = sub.add_parser("export", help=h("export"))
     ex.add_argument("--format", choices=["xlsx", "gpkg", "kml", "geojson"], required=True)
     ex.add_argument(
@@ -303,9 +335,11 @@ def _main(argv=None) -> int:
         default=None,
         help=h("layer"),
     )
+    ex.add_argument("--water-body", **pr_body)
     ex.add_argument("out", type=Path)
     rp = sub.add_parser("report", help=h("report"))
     rp.add_argument("--week", required=True, help=h("week"))
+    rp.add_argument("--water-body", **pr_body)
     rp.add_argument("out", type=Path)
     demo = sub.add_parser("demo-data", help=h("demo"))
     demo.add_argument("--remove", action="store_true")
@@ -344,6 +378,14 @@ def _main(argv=None) -> int:
         return 0
     if args.cmd == "sample-template":
         return import_cli.run_template(args)
+    body = getattr(args, "water_body", ALL)
+    if body != ALL:
+        try:
+            _check_body(body)
+        except UserError as exc:
+            print(text_of(exc), file=sys.stderr)
+            return 2
+    body = None if body == ALL else body
     store = open_store()
     if args.cmd == "users":
         return _users(store, args)
@@ -376,7 +418,7 @@ def _main(argv=None) -> int:
     if args.cmd == "weekly":
         try:
             _check_week(args.week)
-            return _weekly(store, args.week.strip(), args.format)
+            return _weekly(store, args.week.strip(), args.format, body)
         except ValueError as exc:
             print(text_of(exc), file=sys.stderr)
             return 2
@@ -458,7 +500,7 @@ def _main(argv=None) -> int:
     if args.cmd == "progress":
         from .progress import progress
 
-        fig = progress(store, current_dataset(store).register)
+        fig = progress(store, current_dataset(store).register, body=body)
         if args.format == "json":
             print(json.dumps(fig, ensure_ascii=False, indent=1))
             return 0

@@ -99,7 +99,7 @@ def _load(name):
     return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
 
 
-@pytest.mark.parametrize("body_args", [()], ids=["default"])
+@pytest.mark.parametrize("body_args", [(), ("--water-body", "yehu")], ids=["default", "yehu"])
 def test_yehu_answers_unchanged(db_url, capsys, monkeypatch, body_args):
     store = build(db_url)
     out = outputs(capsys, monkeypatch, db_url, body_args)

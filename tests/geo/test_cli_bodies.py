@@ -1,0 +1,54 @@
+"""``python -m geo bodies`` / ``--water-body`` and ``python -m monitoring weekly --water-body``, both languages."""
+
+import json
+import subprocess
+import sys
+
+from tests.conftest import ROOT
+
+
+def run(module, *args, db=None):
+    env = {"PATH": "/usr/bin:/bin", **({"YEHU_DB": str(db)} if db else {})}
+    return subprocess.run(
+        [sys.executable, "-m", module, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=180
+    )
+
+
+def test_geo_bodies_lists_each_body_with_pending_sections():
+    zh = run("geo", "bodies")
+    assert zh.returncode == 0, zh.stderr
+    assert "冶湖（yehu）" in zh.stdout and "黄盖湖（huanggai）" in zh.stdout
+    assert "YT-CY 源潭河长源断面（—）— 位置待定" in zh.stdout and "TD-XQ 坦渡河新桥断面（—）— 位置待定" in zh.stdout
+    assert "河流（GB 3838 河流标准）" in zh.stdout and "目标 III 类（暂定，待核实）" in zh.stdout
+    assert "轮廓/中心线：未知（未找到源潭河的中心线。）" in zh.stdout and "2022-03-28 TP 0.16 mg/L" in zh.stdout
+    en = run("geo", "--lang", "en", "bodies", "--water-body", "huanggai")
+    assert en.returncode == 0 and en.stdout.startswith("Huanggai Lake (huanggai) · lake")
+    assert "nature reserve buffer zone" in en.stdout and "not used in any zone answer" in en.stdout
+    assert "Yehu" not in en.stdout
+
+
+def test_geo_classify_by_body():
+    yehu = json.loads(run("geo", "classify", "--format", "json", "--water-body", "yehu").stdout)
+    every = json.loads(run("geo", "classify", "--format", "json").stdout)
+    assert yehu == every and len(yehu) == 17
+    hg = run("geo", "classify", "--format", "json", "--water-body", "huanggai")
+    assert hg.returncode == 0 and json.loads(hg.stdout) == [] and "黄盖湖没有登记的鱼塘或养殖场" in hg.stderr
+    bad = run("geo", "--lang", "en", "classify", "--water-body", "erhai")
+    assert bad.returncode == 1 and "'erhai'" in bad.stderr and "Choose from: all, yehu" in bad.stderr
+    assert "Traceback" not in bad.stderr
+
+
+def test_weekly_by_body_and_breakdown(tmp_path):
+    db = tmp_path / "w.sqlite"
+    out = json.loads(run("monitoring", "weekly", "--week", "2022-W13", "--format", "json", db=db).stdout)
+    assert out["by_water_body"]["yuantan"] == {"compliant": 1} and out["by_water_body"]["huanggai"] == {}
+    assert out["by_water_body"]["yehu"] == {"missing": 18}
+    river = json.loads(
+        run("monitoring", "weekly", "--week", "2022-W13", "--format", "json", "--water-body", "yuantan", db=db).stdout
+    )
+    assert [(s["site_code"], s["limit_mg_l"], s["grade"]) for s in river["sites"]] == [("YT-CY", 0.2, "III")]
+    assert "by_water_body" not in river
+    table = run("monitoring", "--lang", "en", "weekly", "--week", "2022-W13", db=db).stdout
+    assert "Yuantan River: compliant: 1 site" in table and "Huanggai Lake: —" in table
+    bad = run("monitoring", "weekly", "--week", "2022-W13", "--water-body", "x", db=db)
+    assert bad.returncode == 2 and "没有这个水体" in bad.stderr
