@@ -10,6 +10,7 @@ import streamlit as st
 from geo.mapping import ASSET_PREFIX
 from monitoring.db import DatabaseUnavailable
 from ui.auth import cookie_update, resolve, sidebar
+from ui.bodies import body_selector
 from ui.data import store
 from ui.i18n import lang, language_selector, tr
 from ui.page_script import page_script
@@ -42,6 +43,7 @@ with error_boundary("app"):
         st.stop()
     me = resolve()
     sidebar()
+    body_selector()
     asked = requested_page()
     if me is None:
         public = ["map"] if store().auth.public_map else []

@@ -18,7 +18,7 @@ from .config import ConfigError
 from .dataset import load_dataset
 from .provenance import describe_provenance, section_problem_text
 from .register import MU_M2, RegisterError
-from .waterbodies import ALL, WaterBodyError, load_waterbodies
+from .waterbodies import ALL, LEVELS, WaterBodyError, load_waterbodies
 
 
 def _check(ds, lang: str) -> int:
@@ -234,11 +234,12 @@ def _bodies(bodies, code: str, lang: str) -> int:
         )
         for z in b.zones:
             state = t("cli.body.placed" if z.placed else "cli.body.not_placed", lang)
-            levels = t("list.sep", lang).join(z.levels)
+            levels = t("list.sep", lang).join(t(f"body.level.{LEVELS[lv]}", lang) for lv in z.levels)
             print("  " + t("cli.body.zone", lang, rule=t(f"body.rule.{z.rule}", lang), levels=levels, state=state))
         for s in b.sections:
             where = t("body.pending", lang) if s.pending else t("cli.body.on_layer", lang, name=b.sections_layer)
-            print("  " + t("cli.body.section", lang, code=s.code, name=s.name, level=s.level or "—", where=where))
+            level = t(f"body.level.{LEVELS[s.level]}", lang) if s.level else "—"
+            print("  " + t("cli.body.section", lang, code=s.code, name=s.name, level=level, where=where))
         n = len(b.ponds) if b.ponds != "register" else None
         print("  " + (t("cli.body.ponds_register", lang) if n is None else t("cli.body.ponds", lang, n=n)))
         if b.ponds_note:

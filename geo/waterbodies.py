@@ -34,6 +34,7 @@ from .register import data_dir
 __all__ = [
     "ALL",
     "KINDS",
+    "LEVELS",
     "RULES",
     "Result",
     "Section",
@@ -51,7 +52,8 @@ ALL = "all"
 #: A lake's sections are judged by GB 3838's lake/reservoir table, a river's by the river table.
 KINDS = ("lake", "river")
 RULES = ("ban", "nofish", "reserve_core", "reserve_buffer", "reserve_experimental")
-LEVELS = ("国控", "省控", "市控", "")
+#: Section levels as the documents write them -> their catalogue keys (``body.level.<key>``).
+LEVELS = {"国控": "national", "省控": "provincial", "市控": "municipal"}
 CLASSES = ("I", "II", "III", "IV", "V")
 PARAMETERS = ("TP",)
 #: Notes a body may give in English too (``<key>_en``).
@@ -259,7 +261,7 @@ def _sections(entries, where: str, body: str, has_layer: bool) -> tuple[Section,
                 code=_text(s, "code", w),
                 name=_text(s, "name", w),
                 body=body,
-                level=_text(s, "level", w, required=False, allowed=LEVELS),
+                level=_text(s, "level", w, required=False, allowed=(*LEVELS, "")),
                 source=_text(s, "source", w),
                 position=position,
             )

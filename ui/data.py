@@ -99,9 +99,9 @@ def has_demo_data() -> bool:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def weekly(stamp: tuple, week: str):
-    """Weekly compliance, recomputed only when samples or cases change (stamp)."""
-    return store().samples.weekly(week)
+def weekly(stamp: tuple, week: str, body: str | None = None):
+    """Weekly compliance (of one water body, or all), recomputed only when samples or cases change (stamp)."""
+    return store().samples.weekly(week, body=body)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

@@ -2,12 +2,15 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from geo.waterbodies import DEFAULT
 from monitoring import clock
+from monitoring.bodies import body_sites, body_summary
 from monitoring.digest import group_overdue
 from monitoring.export import geo_export, ledger_workbook
 from monitoring.progress import progress
 from monitoring.report import weekly_report
 from monitoring.trend import load_trend_config, p_text, site_trends
+from ui.bodies import body_info, current_body
 from ui.data import current_dataset, store
 from ui.i18n import lang, tr
 from ui.widgets import plain
@@ -19,8 +22,12 @@ TREND = load_trend_config()
 st.title(tr("page.dashboard"))
 
 
-fig = progress(db, ds.register)
+BODY = current_body()
+fig = progress(db, ds.register, body=BODY)
 p, a = fig["ponds"], fig["area_mu"]
+trend = site_trends(db, config=TREND)
+if BODY is not None:
+    trend = trend[trend.site.isin(body_sites(db, BODY))]
 
 # Large figures first: readable on a projector and on a phone (columns wrap).
 c1, c2, c3 = st.columns(3)
@@ -32,6 +39,32 @@ w = fig["week"]
 c4.metric(tr("dashboard.sampled"), f"{w['sampled']} / {w['due']}", help=w["week"])
 c5.metric(tr("dashboard.exceed"), w["exceedances"])
 c6.metric(tr("dashboard.cases"), fig["open_cases"])
+
+
+# Each water body's class against its target and its trend (the chosen body only, or all).
+st.subheader(tr("dashboard.bodies"))
+summary = [r for r in body_summary(db, clock.today(), site_trends(db, config=TREND)) if BODY in (None, r["code"])]
+yes_no = {True: tr("value.yes"), False: tr("value.no"), None: "—"}
+st.dataframe(
+    pd.DataFrame(
+        {
+            tr("body.selector"): [r["name"] if LANG == "zh" else r["name_en"] for r in summary],
+            tr("dashboard.body_kind"): [tr(f"body.kind.{r['kind']}") for r in summary],
+            tr("dashboard.body_target"): [
+                r["target"] + (f" ({tr('dashboard.assumed')})" if r["target_provisional"] else "") for r in summary
+            ],
+            tr("dashboard.body_grade"): [r["grade"] or tr("cli.progress.no_data") for r in summary],
+            tr("dashboard.body_meets"): [yes_no[r["meets_target"]] for r in summary],
+            tr("dashboard.body_latest"): [(r["latest_at"] or "—")[:10] for r in summary],
+            tr("dashboard.body_trend"): [tr(f"trend.{r['trend']}") if r["trend"] else "—" for r in summary],
+            tr("dashboard.body_pending"): [", ".join(r["pending"]) or "—" for r in summary],
+        }
+    ),
+    hide_index=True,
+    width="stretch",
+)
+if BODY is not None and BODY != DEFAULT:
+    body_info(BODY)
 
 
 def open_pond(pid: int):
@@ -81,7 +114,6 @@ with left:
                 when=lk["latest_at"][:10],
             )
             (st.success if lk["meets_target"] else st.error)(text)
-    trend = site_trends(db, config=TREND)
     st.subheader(tr("trend.title", weeks=TREND.weeks))
     if trend.empty:
         st.caption(tr("trend.none", weeks=TREND.weeks))

@@ -7,7 +7,9 @@ from geo.classify import ZONE_CLASSES
 from geo.crs import gcj02_to_wgs84
 from geo.mapping import BASEMAPS, all_ponds_bounds, drawn_position, pond_table, view_for, zone_text
 from geo.provenance import section_problem_text
+from geo.waterbodies import current_waterbodies
 from i18n import describe_flag, describe_hypothesis
+from ui.bodies import body_info, current_body
 from ui.data import data_version, dataset, open_case_sites, pond_map_parts, pond_statuses, tianditu_key
 from ui.drawing import current_versions, flash, panel_data, refused, save
 from ui.i18n import labeller, lang, tr
@@ -18,6 +20,15 @@ version = data_version()  # once per run: it reads the file times and the databa
 ds = dataset(version)
 LANG = lang()
 st.title(tr("page.map"))
+BODY = current_body()
+WB = current_waterbodies()
+if BODY is not None and WB[BODY].geometry is None:  # nothing of it can be drawn: say what is known
+    body_info(BODY)
+    st.info(tr("map.body_not_drawn", body=plain(WB[BODY].label(LANG))))
+    st.stop()
+PENDING = [s for s in WB.pending_sections() if BODY in (None, s.body)]
+if PENDING:  # named sites whose positions are unknown: listed, never drawn
+    st.caption(tr("map.pending", sites=tr("list.sep").join(plain(f"{s.code} {s.name}") for s in PENDING)))
 
 # --- sidebar: basemap --------------------------------------------------------
 basemap = keep(

@@ -1,10 +1,12 @@
 import pandas as pd
 import streamlit as st
 
+from geo.waterbodies import current_waterbodies
 from monitoring import clock
 from monitoring.field import FINDINGS, FieldError
 from monitoring.ledger import LedgerError, live_events, load_units, overdue, unit_duties
 from ui.auth import actor, can, denied, read_only_note
+from ui.bodies import body_info, current_body
 from ui.coords import datum_radio, entered
 from ui.data import current_dataset, store
 from ui.i18n import lang, tr
@@ -21,6 +23,14 @@ operator = me.name if me else ""
 read_only_note("ledger.record", "lake.plan", "lake.release", "patrol.add", "tip.add")
 
 reg = ds.register.set_index("pond_id")
+BODY = current_body()
+if BODY is not None:  # the sidebar's water body: its ponds only
+    body = current_waterbodies()[BODY]
+    reg = reg[[body.has_pond(p) for p in reg.index]]
+    if reg.empty:
+        body_info(BODY)
+        st.info(tr("cli.body.no_ponds", body=plain(body.label(LANG))))
+        st.stop()
 ledger = db.ledger.done_steps()
 steps = db.steps
 

@@ -5,6 +5,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from geo.waterbodies import site_rules
 from monitoring import clock
 from monitoring.compliance import unsampled_text
 from monitoring.errors import InputError
@@ -13,6 +14,7 @@ from monitoring.samples import parse_value as read_value
 from monitoring.store import CaseError
 from ui import sample_import
 from ui.auth import actor, can, denied, read_only_note
+from ui.bodies import body_info, current_body
 from ui.data import store, weekly, weekly_grid
 from ui.i18n import labeller, lang, tr
 from ui.widgets import error_text, keep, keyed, plain, unit_options
@@ -25,8 +27,15 @@ me = actor()
 operator = me.name if me else ""
 read_only_note("sample.add", "case.update")
 sites = db.register.list_sites()
-site_codes = sites.code.tolist()
 site_names = dict(zip(sites.code, sites.name, strict=True))
+BODY = current_body()
+if BODY is not None:  # the sidebar's water body: its sites only
+    sites = sites[sites.water_body == BODY]
+    if sites.empty:
+        body_info(BODY)
+        st.info(tr("body.no_sites"))
+        st.stop()
+site_codes = sites.code.tolist()
 
 
 def site_label(code):
@@ -152,7 +161,7 @@ with tab_weekly:
     options = clock.week_choices(104, also=latest)
     week = st.selectbox(tr("samples.week"), options, index=options.index(this_week), key="week")
     stamp = db.samples.stamp()
-    res = weekly(stamp, week)
+    res = weekly(stamp, week, BODY)
     counts = res.status.value_counts()
     st.info(
         tr(
@@ -195,6 +204,7 @@ with tab_weekly:
     st.subheader(tr("samples.grid"))
     grid_weeks = clock.weeks_ending(week, weeks_back)
     grid = weekly_grid(stamp, tuple(grid_weeks)).copy()
+    grid = grid[grid.index.isin(site_codes)]
     grid.index = [site_label(c) for c in grid.index]
     labels = grid.map(lambda s: tr(f"status.{s}").split("（")[0].split(" (")[0])
     reasons = db.not_sampled.reasons(grid_weeks)
@@ -293,8 +303,8 @@ with tab_history:
     if data.empty:
         st.caption(tr("samples.no_samples"))
     else:
-        kind = sites.set_index("code").loc[chart_site, "kind"]
-        limit = db.limits.limit_for(kind, "TP", data.sampled_at.max().date())
+        rule = site_rules(sites[sites.code == chart_site]).iloc[0]  # its body's table and target
+        limit = db.limits.limit_for(rule.kind, "TP", data.sampled_at.max().date(), rule.standard, rule.target)
         plot = data.assign(
             when=data.sampled_at.dt.tz_localize(None), censored_label=data.censored.map({True: "<DL", False: ""})
         )

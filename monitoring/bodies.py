@@ -1,0 +1,104 @@
+"""Each water body's water quality against its target, and its trend, for the Dashboard and the report.
+
+A body's class is the worst latest class among its lake and section sites (each graded by its
+body's GB 3838 table); its trend is the worst direction among their trends. A section whose
+position is unknown still has results: it counts here, it only stays out of zone answers.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pandas as pd
+
+from geo.waterbodies import current_waterbodies
+
+from .progress import lake_status
+
+__all__ = ["body_sites", "body_summary"]
+
+#: Trend directions, worst first: a body's trend is the worst of its sites'.
+TREND_ORDER = ("worsening", "stable", "improving", "insufficient")
+
+
+def _worst(grades: list[str], classes: list[str]) -> str | None:
+    order = [*classes, "劣V"]
+    known = [g for g in grades if g in order]
+    return max(known, key=order.index) if known else None
+
+
+def body_summary(store, day: date, trend: pd.DataFrame | None = None, end: datetime | None = None) -> list[dict]:
+    """One row per water body: class against target, trend, sites, sections waiting for a position.
+
+    Parameters
+    ----------
+    store : monitoring.store.Store
+    day : datetime.date
+        The day whose classes and targets apply.
+    trend : pandas.DataFrame, optional
+        :func:`monitoring.trend.site_trends` (every site); no trend without it.
+    end : datetime.datetime, optional
+        Only samples before it count (see :func:`monitoring.progress.lake_status`).
+
+    Returns
+    -------
+    list of dict
+        ``code``, ``name``, ``name_en``, ``kind``, ``target``, ``target_provisional``,
+        ``grade`` (None without data), ``meets_target`` (None without data), ``latest_at``,
+        ``trend`` (a :data:`TREND_ORDER` direction, None without trend data), ``sites``
+        (lake and section sites), ``pending`` (their codes whose position is unknown).
+
+    Examples
+    --------
+    >>> _worst(["II", "IV", None], ["I", "II", "III", "IV", "V"])
+    'IV'
+    """
+    out = []
+    pending = {s.code for s in current_waterbodies().pending_sections()}
+    for b in current_waterbodies():
+        rows = lake_status(store, day, end, body=b.code)
+        graded = [r for r in rows if r["grade"]]
+        rule = store.limits.class_rule("TP", day, b.standard)
+        classes = [c for c, _ in rule["classes"]] if rule else []
+        grade = _worst([r["grade"] for r in graded], classes)
+        order = [*classes, "劣V"]
+        meets = None if grade is None or b.target not in order else order.index(grade) <= order.index(b.target)
+        codes = [r["site"] for r in rows]
+        direction = None
+        if trend is not None and len(trend):
+            mine = trend[trend.site.isin(codes)]
+            found = [d for d in TREND_ORDER if d in set(mine.direction)]
+            direction = found[0] if found else None
+        out.append(
+            {
+                "code": b.code,
+                "name": b.name,
+                "name_en": b.name_en,
+                "kind": b.kind,
+                "target": b.target,
+                "target_provisional": b.target_provisional,
+                "grade": grade,
+                "meets_target": meets,
+                "latest_at": max((r["latest_at"] for r in graded), default=None),
+                "trend": direction,
+                "sites": codes,
+                "pending": [c for c in codes if c in pending],
+            }
+        )
+    return out
+
+
+def body_sites(store, body: str) -> set[str]:
+    """The codes of a water body's sites (ponds, lake and section sites).
+
+    Parameters
+    ----------
+    store : monitoring.store.Store
+    body : str
+
+    Returns
+    -------
+    set of str
+    """
+    sites = store.register.list_sites()
+    return set(sites.code[sites.water_body == body])
