@@ -14,7 +14,7 @@ Examples
 >>> wb["yuantan"].standard, wb["yuantan"].target, wb["yuantan"].geometry
 ('river', 'III', None)
 >>> [s.code for s in wb.pending_sections()]
-['YT-CY', 'TD-XQ']
+['YTCY', 'TDXQ']
 >>> wb.body_of_section("S1").code
 'yehu'
 """
@@ -22,6 +22,7 @@ Examples
 from __future__ import annotations
 
 import functools
+import re
 import tomllib
 from dataclasses import dataclass, field
 from datetime import date
@@ -256,9 +257,12 @@ def _sections(entries, where: str, body: str, has_layer: bool) -> tuple[Section,
         position = s.get("position")
         if position not in (None, "layer") or (position == "layer" and not has_layer):
             raise WaterBodyError("waterbodies.value", where=w, key="position", text=str(position))
+        code = _text(s, "code", w)
+        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,31}", code) or code.isdigit():  # digits: pond numbers
+            raise WaterBodyError("waterbodies.value", where=w, key="code", text=code)
         out.append(
             Section(
-                code=_text(s, "code", w),
+                code=code,
                 name=_text(s, "name", w),
                 body=body,
                 level=_text(s, "level", w, required=False, allowed=(*LEVELS, "")),
@@ -418,7 +422,7 @@ def site_rules(sites, wb: WaterBodies | None = None):
     Examples
     --------
     >>> import pandas as pd
-    >>> df = site_rules(pd.DataFrame({"code": ["S1", "YT-CY"], "water_body": ["yehu", "yuantan"]}))
+    >>> df = site_rules(pd.DataFrame({"code": ["S1", "YTCY"], "water_body": ["yehu", "yuantan"]}))
     >>> df[["standard", "target", "weekly"]].values.tolist()
     [['lake', 'III', True], ['river', 'III', False]]
     """

@@ -18,7 +18,7 @@ def test_geo_bodies_lists_each_body_with_pending_sections():
     zh = run("geo", "bodies")
     assert zh.returncode == 0, zh.stderr
     assert "冶湖（yehu）" in zh.stdout and "黄盖湖（huanggai）" in zh.stdout
-    assert "YT-CY 源潭河长源断面（—）— 位置待定" in zh.stdout and "TD-XQ 坦渡河新桥断面（—）— 位置待定" in zh.stdout
+    assert "YTCY 源潭河长源断面（—）— 位置待定" in zh.stdout and "TDXQ 坦渡河新桥断面（—）— 位置待定" in zh.stdout
     assert "河流（GB 3838 河流标准）" in zh.stdout and "目标 III 类（暂定，待核实）" in zh.stdout
     assert "轮廓/中心线：未知（未找到源潭河的中心线。）" in zh.stdout and "2022-03-28 TP 0.16 mg/L" in zh.stdout
     en = run("geo", "--lang", "en", "bodies", "--water-body", "huanggai")
@@ -46,7 +46,7 @@ def test_weekly_by_body_and_breakdown(tmp_path):
     river = json.loads(
         run("monitoring", "weekly", "--week", "2022-W13", "--format", "json", "--water-body", "yuantan", db=db).stdout
     )
-    assert [(s["site_code"], s["limit_mg_l"], s["grade"]) for s in river["sites"]] == [("YT-CY", 0.2, "III")]
+    assert [(s["site_code"], s["limit_mg_l"], s["grade"]) for s in river["sites"]] == [("YTCY", 0.2, "III")]
     assert "by_water_body" not in river
     table = run("monitoring", "--lang", "en", "weekly", "--week", "2022-W13", db=db).stdout
     assert "Yuantan River: compliant: 1 site" in table and "Huanggai Lake: —" in table

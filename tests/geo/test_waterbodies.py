@@ -41,15 +41,15 @@ def test_shipped_bodies():
     )
     assert wb["yuantan"].target_provisional and wb["tandu"].target_provisional
     results = {r.section: (r.value_mg_l, r.day.isoformat(), r.source) for b in wb for r in b.results}
-    assert results["YT-CY"][:2] == (0.16, "2022-03-28") and "临政办函〔2022〕19号" in results["YT-CY"][2]
-    assert results["TD-XQ"][:2] == (0.1, "2022-03-28") and "0.1mg/L" in results["TD-XQ"][2]
-    assert [s.code for s in wb.pending_sections()] == ["YT-CY", "TD-XQ"]
+    assert results["YTCY"][:2] == (0.16, "2022-03-28") and "临政办函〔2022〕19号" in results["YTCY"][2]
+    assert results["TDXQ"][:2] == (0.1, "2022-03-28") and "0.1mg/L" in results["TDXQ"][2]
+    assert [s.code for s in wb.pending_sections()] == ["YTCY", "TDXQ"]
 
 
 def test_site_rules_by_body():
     import pandas as pd
 
-    sites = pd.DataFrame({"code": ["1", "S1", "TD-XQ", "X"], "water_body": ["yehu", "yehu", "tandu", "gone"]})
+    sites = pd.DataFrame({"code": ["1", "S1", "TDXQ", "X"], "water_body": ["yehu", "yehu", "tandu", "gone"]})
     got = site_rules(sites)
     assert list(got.standard) == ["lake", "lake", "river", "lake"]
     assert list(got.weekly) == [True, True, False, True]
@@ -73,7 +73,7 @@ BAD = [
         "waterbodies.missing",
         "geometry_note",
     ),
-    ('section = "TD-XQ"', 'section = "S1"', "waterbodies.result_section", None),
+    ('section = "TDXQ"', 'section = "S1"', "waterbodies.result_section", None),
     ('code = "tandu"', 'code = "yuantan"', "waterbodies.duplicate", None),
     ("value_mg_l = 0.1\n", "value_mg_l = -1\n", "waterbodies.value", "value_mg_l"),
     ('date = "2022-03-28"', 'date = "2022-13-28"', "waterbodies.value", "date"),
@@ -81,6 +81,7 @@ BAD = [
     ('levels = ["省控"]', "levels = []", "waterbodies.missing", "levels"),
     ('position = "layer"', 'position = "lake centre"', "waterbodies.value", "position"),
     ("[[water_body]]", "[[water_body", "waterbodies.syntax", None),
+    ('code = "TDXQ"', 'code = "12"', "waterbodies.value", "code"),
 ]
 
 

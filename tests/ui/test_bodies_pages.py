@@ -35,7 +35,7 @@ def test_dashboard_shows_each_body_against_its_target(fresh_app):
     assert rows.loc["源潭河", "最新水质类别（各断面最差）"] == "III" and rows.loc["源潭河", "达到目标"] == "是"
     assert rows.loc["坦渡河", "最新水质类别（各断面最差）"] == "II" and rows.loc["源潭河", "目标类别"] == "III (暂定)"
     assert (
-        rows.loc["源潭河", "位置待定的断面"] == "YT-CY" and rows.loc["黄盖湖", "最新水质类别（各断面最差）"] == "无数据"
+        rows.loc["源潭河", "位置待定的断面"] == "YTCY" and rows.loc["黄盖湖", "最新水质类别（各断面最差）"] == "无数据"
     )
     choose(at, "yuantan")
     table = next(df.value for df in at.dataframe if "目标类别" in df.value.columns)
@@ -63,7 +63,7 @@ def test_map_samples_retirement_follow_the_body(fresh_app, lang):
     at.switch_page("ui/pages/samples.py").run()
     assert not at.exception and ("该水体还没有监测点位" if lang == "zh" else "has no monitoring sites") in texts(at)
     choose(at, "tandu", lang)
-    assert at.selectbox(key="entry_site").options == ["TD-XQ · 坦渡河新桥断面"]
+    assert at.selectbox(key="entry_site").options == ["TDXQ · 坦渡河新桥断面"]
     at.switch_page("ui/pages/retirement.py").run()
     assert not at.exception and ("没有登记的鱼塘" if lang == "zh" else "has no registered ponds") in texts(at)
     choose(at, "yehu", lang)
