@@ -1,14 +1,14 @@
 """Sites belong to a water body (``data/waterbodies.toml``); every existing site is Yehu's.
 
-Revision ID: 0007_water_bodies
-Revises: 0006_uniqueness
+Revision ID: 0009_water_bodies
+Revises: 0008_throttle
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007_water_bodies"
-down_revision = "0006_uniqueness"
+revision = "0009_water_bodies"
+down_revision = "0008_throttle"
 branch_labels = None
 depends_on = None
 
