@@ -107,6 +107,20 @@ def _check_body(code: str) -> None:
         raise WaterBodyError("waterbodies.unknown", field="water_body", value=code, choices=", ".join([ALL, *codes]))
 
 
+def _label(code: str) -> str:
+    from geo.waterbodies import current_waterbodies
+
+    return current_waterbodies()[code].label(lang())
+
+
+def _exportable(code: str) -> bool:
+    """Whether a body has what the exports hold (the register's ponds and its outline)."""
+    from geo.waterbodies import current_waterbodies
+
+    b = current_waterbodies()[code]
+    return b.ponds == "register" and b.geometry is not None
+
+
 def _read_password(confirm: bool = True) -> str:
     """Prompt twice on a terminal; otherwise read one line from standard input."""
     if sys.stdin.isatty():
@@ -471,7 +485,7 @@ def _main(argv=None) -> int:
 
         try:
             prepare_output(args.out)
-            data = weekly_report(store, current_dataset(store), args.week, lang=lang())
+            data = weekly_report(store, current_dataset(store), args.week, lang=lang(), body=body)
         except UserError as exc:
             print(text_of(exc), file=sys.stderr)
             return 1
@@ -488,6 +502,9 @@ def _main(argv=None) -> int:
             say("cli.export.refused", err=True, why=text_of(exc))
             return 1
         ds = current_dataset(store)
+        if body is not None and not _exportable(body):
+            say("cli.export.refused", err=True, why=t("cli.body.nothing_to_export", lang(), body=_label(body)))
+            return 1
         if args.format == "xlsx":
             data = ledger_workbook(store, ds, lang=lang())
         else:

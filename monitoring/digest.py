@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from . import clock
+from .bodies import body_sites, body_summary
 from .lake_outputs import lake_digest
 from .progress import lake_status, progress
 from .samples import week_bounds
@@ -79,7 +80,7 @@ def report_day(week: str, today: date | None = None) -> date:
     return min(sunday, today)
 
 
-def weekly_digest(store, ds, week: str, today: date | None = None) -> dict:
+def weekly_digest(store, ds, week: str, today: date | None = None, body: str | None = None) -> dict:
     """Everything the weekly report for ``week`` shows.
 
     Parameters
@@ -89,6 +90,8 @@ def weekly_digest(store, ds, week: str, today: date | None = None) -> dict:
     week : str
         ``YYYY-Www``.
     today : datetime.date, optional
+    body : str, optional
+        One water body's ponds, sites, cases and trends (every body when omitted).
 
     Returns
     -------
@@ -99,7 +102,9 @@ def weekly_digest(store, ds, week: str, today: date | None = None) -> dict:
         ``cases`` (open tracing cases), ``overdue_groups``, ``trend``,
         ``trend_weeks``, ``statuses`` (retirement status per pond), ``lake_work``
         (plans, the week's releases and the leading group as of that day, see
-        :func:`monitoring.lake_outputs.lake_digest`).
+        :func:`monitoring.lake_outputs.lake_digest`), ``body`` (the code or None) and
+        ``bodies`` (each body's class against its target and trend, see
+        :func:`monitoring.bodies.body_summary`).
 
     Raises
     ------
@@ -108,11 +113,20 @@ def weekly_digest(store, ds, week: str, today: date | None = None) -> dict:
     """
     start, end = week_bounds(week)
     day = report_day(week, today)
-    fig = progress(store, ds.register, today=day)
-    fig["lake"] = lake_status(store, day, end)
-    sampling = store.samples.weekly(week)
+    fig = progress(store, ds.register, today=day, body=body)
+    fig["lake"] = lake_status(store, day, end, body=body)
+    sampling = store.samples.weekly(week, body=body)
     cfg = load_trend_config()
+    trend = site_trends(store, week, config=cfg)
+    bodies = body_summary(store, day, trend, end)
+    cases = store.cases.find("open")
+    if body is not None:
+        mine = body_sites(store, body)
+        trend, cases = trend[trend.site.isin(mine)], cases[cases.site_code.isin(mine)]
+        bodies = [b for b in bodies if b["code"] == body]
     return {
+        "body": body,
+        "bodies": bodies,
         "week": week,
         "start": start.date(),
         "end": (end - timedelta(days=1)).date(),
@@ -120,9 +134,9 @@ def weekly_digest(store, ds, week: str, today: date | None = None) -> dict:
         "progress": fig,
         "sampling": sampling,
         "exceedances": sampling[sampling.status == "exceeds"],
-        "cases": store.cases.find("open"),
+        "cases": cases,
         "overdue_groups": group_overdue(fig["overdue"]),
-        "trend": site_trends(store, week, config=cfg),
+        "trend": trend,
         "trend_weeks": cfg.weeks,
         "trend_alpha": cfg.alpha,
         "statuses": store.ledger.statuses(),

@@ -246,7 +246,36 @@ def _fmt(v, digits=3) -> str:
     return f"{v:.{digits}f}"
 
 
-def weekly_report(store, ds, week: str, lang: str = "zh", today=None) -> bytes:
+def _bodies(pages, d: dict, lang: str) -> bool:
+    """The water body the report is about, and each body's class against its target and trend.
+
+    Returns whether the report covers a body with an outline (the pond map is drawn then).
+    """
+    from geo.waterbodies import current_waterbodies
+
+    tr = lambda key, **kw: t(key, lang, **kw)  # noqa: E731
+    wb = current_waterbodies()
+    name = wb[d["body"]].label(lang) if d["body"] else tr("body.all")
+    pages.text(tr("report.body", body=name), size=9, bold=True)
+    rows = [
+        [
+            wb[r["code"]].label(lang),
+            tr(f"body.kind.{r['kind']}"),
+            r["target"] + (f" ({tr('dashboard.assumed')})" if r["target_provisional"] else ""),
+            r["grade"] or tr("cli.progress.no_data"),
+            {True: tr("value.yes"), False: tr("value.no"), None: "—"}[r["meets_target"]],
+            tr(f"trend.{r['trend']}") if r["trend"] else "—",
+            ", ".join(r["pending"]) or "—",
+        ]
+        for r in d["bodies"]
+    ]
+    header = ["body.selector", "dashboard.body_kind", "dashboard.body_target", "dashboard.body_grade"]
+    header += ["dashboard.body_meets", "dashboard.body_trend", "dashboard.body_pending"]
+    pages.table([tr(k) for k in header], rows, widths=[0.12, 0.22, 0.1, 0.14, 0.08, 0.1, 0.12])
+    return d["body"] is None or wb[d["body"]].geometry is not None
+
+
+def weekly_report(store, ds, week: str, lang: str = "zh", today=None, body: str | None = None) -> bytes:
     """The weekly report for one ISO week as PDF bytes.
 
     Parameters
@@ -258,6 +287,8 @@ def weekly_report(store, ds, week: str, lang: str = "zh", today=None) -> bytes:
     lang : {'zh', 'en'}
     today : datetime.date, optional
         The day figures are taken at is the week's Sunday, or today while the week runs.
+    body : str, optional
+        One water body only (every body, with a line for each, when omitted).
 
     Returns
     -------
@@ -270,7 +301,7 @@ def weekly_report(store, ds, week: str, lang: str = "zh", today=None) -> bytes:
     i18n.errors.UserError
         ``report_font`` when no CJK font is installed.
     """
-    d = weekly_digest(store, ds, week, today)
+    d = weekly_digest(store, ds, week, today, body=body)
     family = _font()
     matplotlib.rcParams["pdf.fonttype"] = 3
     matplotlib.rcParams["font.family"] = [family]
@@ -308,15 +339,16 @@ def weekly_report(store, ds, week: str, lang: str = "zh", today=None) -> bytes:
             size=10,
             bold=True,
         )
-        map_h = 0.46
-        outside = _map(page, ds, d["statuses"], lang, (0.07, pages.y - map_h, 0.86, map_h))
-        pages.y -= map_h + 0.008
-        note = tr("report.map.note")
-        if ds.which_provisional:
-            note += tr(f"prov.report.{ds.which_provisional}")
-        if outside:
-            note += "\n" + tr("report.map.outside", ponds=tr("list.sep").join(map(str, outside)))
-        pages.text(note, size=7.5, colour="#444444")
+        if _bodies(pages, d, lang):  # the pond map: Yehu's, when the report covers it
+            map_h = 0.46
+            outside = _map(page, ds, d["statuses"], lang, (0.07, pages.y - map_h, 0.86, map_h))
+            pages.y -= map_h + 0.008
+            note = tr("report.map.note")
+            if ds.which_provisional:
+                note += tr(f"prov.report.{ds.which_provisional}")
+            if outside:
+                note += "\n" + tr("report.map.outside", ponds=tr("list.sep").join(map(str, outside)))
+            pages.text(note, size=7.5, colour="#444444")
 
         # 1. The week's sampling.
         pages.heading(tr("report.h.sampling", week=week))

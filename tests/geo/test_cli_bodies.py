@@ -52,3 +52,38 @@ def test_weekly_by_body_and_breakdown(tmp_path):
     assert "Yuantan River: compliant: 1 site" in table and "Huanggai Lake: —" in table
     bad = run("monitoring", "weekly", "--week", "2022-W13", "--water-body", "x", db=db)
     assert bad.returncode == 2 and "没有这个水体" in bad.stderr
+
+
+def _pdf_text(path) -> str:
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def test_report_and_export_by_body(tmp_path):
+    from tests.monitoring.test_report import _poppler
+
+    _poppler()
+    db = tmp_path / "r.sqlite"
+    every = run("monitoring", "report", "--week", "2022-W14", str(tmp_path / "all.pdf"), db=db)
+    assert every.returncode == 0, every.stderr
+    text = _pdf_text(tmp_path / "all.pdf")
+    assert "水体：全部水体" in text and all(n in text for n in ("冶湖", "黄盖湖", "源潭河", "坦渡河"))
+    river = run(
+        "monitoring",
+        "--lang",
+        "en",
+        "report",
+        "--week",
+        "2022-W14",
+        "--water-body",
+        "yuantan",
+        str(tmp_path / "yt.pdf"),
+        db=db,
+    )
+    assert river.returncode == 0, river.stderr
+    text = _pdf_text(tmp_path / "yt.pdf")
+    assert "Water body: Yuantan River" in text and "river (GB 3838 river table)" in text and "YTCY" in text
+    assert "Huanggai" not in text and "1 km ban zone" not in text  # no Yehu map in a river's report
+    refused = run("monitoring", "export", "--format", "kml", "--water-body", "tandu", str(tmp_path / "x.kml"), db=db)
+    assert refused.returncode == 1 and "坦渡河没有登记的鱼塘" in refused.stderr and not (tmp_path / "x.kml").exists()
+    ok = run("monitoring", "export", "--format", "kml", "--water-body", "yehu", str(tmp_path / "y.kml"), db=db)
+    assert ok.returncode == 0 and (tmp_path / "y.kml").stat().st_size > 1000

@@ -185,7 +185,7 @@ weeks = list(reversed(clock.weeks_ending(clock.this_week(), 27)))
 week = e5.selectbox(tr("report.week"), weeks, index=1, key="report_week", help=tr("report.week_help"))
 e5.download_button(
     tr("report.download"),
-    data=lambda: weekly_report(db, ds, week, lang=LANG),
+    data=lambda: weekly_report(db, ds, week, lang=LANG, body=BODY),
     file_name=f"冶湖周报-{week}.pdf",
     mime="application/pdf",
     on_click="ignore",
