@@ -113,14 +113,6 @@ def _label(code: str) -> str:
     return current_waterbodies()[code].label(lang())
 
 
-def _exportable(code: str) -> bool:
-    """Whether a body has what the exports hold (the register's ponds and its outline)."""
-    from geo.waterbodies import current_waterbodies
-
-    b = current_waterbodies()[code]
-    return b.ponds == "register" and b.geometry is not None
-
-
 def _read_password(confirm: bool = True) -> str:
     """Prompt twice on a terminal; otherwise read one line from standard input."""
     if sys.stdin.isatty():
@@ -502,7 +494,9 @@ def _main(argv=None) -> int:
             say("cli.export.refused", err=True, why=text_of(exc))
             return 1
         ds = current_dataset(store)
-        if body is not None and not _exportable(body):
+        from .bodies import exportable
+
+        if not exportable(body):
             say("cli.export.refused", err=True, why=t("cli.body.nothing_to_export", lang(), body=_label(body)))
             return 1
         if args.format == "xlsx":

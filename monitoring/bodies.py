@@ -15,7 +15,7 @@ from geo.waterbodies import current_waterbodies
 
 from .progress import lake_status
 
-__all__ = ["body_sites", "body_summary"]
+__all__ = ["body_sites", "body_summary", "exportable"]
 
 #: Trend directions, worst first: a body's trend is the worst of its sites'.
 TREND_ORDER = ("worsening", "stable", "improving", "insufficient")
@@ -102,3 +102,26 @@ def body_sites(store, body: str) -> set[str]:
     """
     sites = store.register.list_sites()
     return set(sites.code[sites.water_body == body])
+
+
+def exportable(code: str | None) -> bool:
+    """Whether the ledger and layer exports hold anything of a body (the register's ponds and an outline).
+
+    Parameters
+    ----------
+    code : str or None
+        None: every body.
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> exportable(None), exportable("yehu"), exportable("tandu")
+    (True, True, False)
+    """
+    if code is None:
+        return True
+    b = current_waterbodies()[code]
+    return b.ponds == "register" and b.geometry is not None

@@ -16,7 +16,13 @@ def texts(at):
 
 def choose(at, code, lang="zh"):
     at.sidebar.selectbox(key=f"water_body.{lang}").set_value(code).run()
+    return healthy(at)
+
+
+def healthy(at):
+    """No exception and no incident message from the error boundary."""
     assert not at.exception, at.exception[0].value if at.exception else ""
+    assert not [e.value for e in at.error if "事件编号" in e.value or "incident" in e.value]
     return at
 
 
@@ -27,8 +33,7 @@ def test_selector_defaults_to_all_and_lists_the_bodies(fresh_app):
 
 def test_dashboard_shows_each_body_against_its_target(fresh_app):
     at = fresh_app
-    at.switch_page("ui/pages/dashboard.py").run()
-    assert not at.exception
+    healthy(at.switch_page("ui/pages/dashboard.py").run())
     table = next(df.value for df in at.dataframe if "目标类别" in df.value.columns)
     rows = table.set_index("水体")
     assert list(rows.index) == ["冶湖", "黄盖湖", "源潭河", "坦渡河"]
@@ -41,6 +46,9 @@ def test_dashboard_shows_each_body_against_its_target(fresh_app):
     table = next(df.value for df in at.dataframe if "目标类别" in df.value.columns)
     assert list(table["水体"]) == ["源潭河"]
     assert "位置待定" in texts(at) and at.metric[0].value == "0 / 0"
+    assert "没有登记的鱼塘，也没有已知的轮廓" in texts(at)
+    buttons = {b.proto.label: b.proto.disabled for b in at.get("download_button")}
+    assert buttons == {"台账 XLSX": True, "GEOJSON": True, "GPKG": True, "KML": True, "周报（PDF）": False}
     at.sidebar.selectbox(key="lang").set_value("en").run()
     table = next(df.value for df in at.dataframe if "Target class" in df.value.columns)
     assert list(table["Water body"]) == ["Yuantan River"]  # the choice survives the language switch
@@ -51,7 +59,7 @@ def test_dashboard_shows_each_body_against_its_target(fresh_app):
 def test_map_samples_retirement_follow_the_body(fresh_app, lang):
     at = fresh_app
     at.sidebar.selectbox(key="lang").set_value(lang).run()
-    at.switch_page("ui/pages/map.py").run()
+    healthy(at.switch_page("ui/pages/map.py").run())
     pending = "位置待定、未在地图上绘出的断面" if lang == "zh" else "Sections without a position"
     assert pending in texts(at) and "源潭河长源断面" in texts(at)
     choose(at, "huanggai", lang)
@@ -60,11 +68,11 @@ def test_map_samples_retirement_follow_the_body(fresh_app, lang):
         "en": ("has no known outline", "nature reserve buffer zone"),
     }[lang]
     assert all(w in texts(at) for w in words)
-    at.switch_page("ui/pages/samples.py").run()
-    assert not at.exception and ("该水体还没有监测点位" if lang == "zh" else "has no monitoring sites") in texts(at)
+    healthy(at.switch_page("ui/pages/samples.py").run())
+    assert ("该水体还没有监测点位" if lang == "zh" else "has no monitoring sites") in texts(at)
     choose(at, "tandu", lang)
     assert at.selectbox(key="entry_site").options == ["TDXQ · 坦渡河新桥断面"]
-    at.switch_page("ui/pages/retirement.py").run()
-    assert not at.exception and ("没有登记的鱼塘" if lang == "zh" else "has no registered ponds") in texts(at)
+    healthy(at.switch_page("ui/pages/retirement.py").run())
+    assert ("没有登记的鱼塘" if lang == "zh" else "has no registered ponds") in texts(at)
     choose(at, "yehu", lang)
     assert len(at.dataframe[0].value) == 17  # Yehu's 17 ponds, as before

@@ -2,9 +2,9 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from geo.waterbodies import DEFAULT
+from geo.waterbodies import DEFAULT, current_waterbodies
 from monitoring import clock
-from monitoring.bodies import body_sites, body_summary
+from monitoring.bodies import body_sites, body_summary, exportable
 from monitoring.digest import group_overdue
 from monitoring.export import geo_export, ledger_workbook
 from monitoring.progress import progress
@@ -91,7 +91,7 @@ with left:
             {
                 tr("retirement.step"): [s["name"] if LANG == "zh" else s["name_en"] for s in fig["by_step"]],
                 tr("dashboard.deadline"): [s["deadline"] or tr("retirement.ongoing") for s in fig["by_step"]],
-                tr("dashboard.done_of"): [s["done"] / s["total"] for s in fig["by_step"]],
+                tr("dashboard.done_of"): [s["done"] / s["total"] if s["total"] else 0.0 for s in fig["by_step"]],
                 tr("dashboard.overdue"): [s["overdue"] for s in fig["by_step"]],
             }
         ),
@@ -174,12 +174,16 @@ st.subheader(tr("dashboard.exports"))
 statuses = db.ledger.statuses()
 e1, e2, e3, e4, e5 = st.columns(5)
 stamp = clock.today().isoformat()
+EXPORTABLE = exportable(BODY)  # the ledger and layers hold nothing of a body without ponds or outline
+if not EXPORTABLE:
+    e1.caption(tr("cli.body.nothing_to_export", body=plain(current_waterbodies()[BODY].label(LANG))))
 e1.download_button(
     tr("dashboard.xlsx"),
     data=lambda: ledger_workbook(db, ds, lang=LANG),
     file_name=f"冶湖退养台账-{stamp}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     on_click="ignore",
+    disabled=not EXPORTABLE,
 )
 weeks = list(reversed(clock.weeks_ending(clock.this_week(), 27)))
 week = e5.selectbox(tr("report.week"), weeks, index=1, key="report_week", help=tr("report.week_help"))
@@ -202,4 +206,5 @@ for col, fmt, mime, ext in (
         file_name=f"yehu-{stamp}.{ext}",
         mime=mime,
         on_click="ignore",
+        disabled=not EXPORTABLE,
     )
