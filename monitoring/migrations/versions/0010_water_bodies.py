@@ -1,14 +1,14 @@
 """Sites belong to a water body (``data/waterbodies.toml``); every existing site is Yehu's.
 
-Revision ID: 0009_water_bodies
-Revises: 0008_throttle
+Revision ID: 0010_water_bodies
+Revises: 0009_postgis
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0009_water_bodies"
-down_revision = "0008_throttle"
+revision = "0010_water_bodies"
+down_revision = "0009_postgis"
 branch_labels = None
 depends_on = None
 
