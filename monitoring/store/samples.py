@@ -559,5 +559,10 @@ class Samples(Repository):
             start = week_bounds(w)[0].date()
             res = evaluate_week(by_week.get(w, empty), active, self.store.limits, start, parameter)
             frames.append(res.set_index("site_code")["status"].rename(w))
-        # A site of a water body without weekly sampling shows only in the weeks it was sampled.
-        return pd.concat(frames, axis=1).fillna("not_due") if frames else pd.DataFrame()
+        if not frames:
+            return pd.DataFrame()
+        grid = pd.concat(frames, axis=1)
+        # A site of a water body without weekly sampling is "not due" in the weeks it was not sampled.
+        not_weekly = grid.index.isin(set(active.code[~active.weekly.astype(bool)]))
+        grid.loc[not_weekly] = grid.loc[not_weekly].fillna("not_due")
+        return grid
