@@ -87,7 +87,7 @@ def _weekly(store, week: str, fmt: str, body: str | None = None) -> int:
         shown["grade"] = shown["grade"].fillna("—")
         shown = shown.astype(object).where(shown.notna(), "—")  # no NaN: an unsampled site shows a dash
         shown.columns = [t(f"cli.weekly.{c}", lang()) for c in shown.columns]
-        print(shown.to_string(index=False))
+        print(shown.to_string(index=False) if len(shown) else t("cli.body.weekly_none", lang()))
         for status, n in res["status"].value_counts().items():
             say("cli.weekly.count", status=t(f"status.{status}", lang()), n=n)
         if body is None:
@@ -325,6 +325,7 @@ def _main(argv=None) -> int:
     site.add_argument("--source", default="", help=h("source"))
     site.add_argument("--datum", choices=["wgs84", "gcj02"], default="wgs84", help=h("datum"))
     site.add_argument("--verified", action="store_true", help=h("verified"))
+    site.add_argument("--water-body", default="yehu", metavar="CODE", help=t("cli.help.site_water_body", lang()))
     bk = sub.add_parser("backup", help=h("backup"))
     bk.add_argument("out", type=Path)
     rs = sub.add_parser("restore", help=h("restore"))
@@ -452,6 +453,7 @@ def _main(argv=None) -> int:
                 f"{args.source or 'command line'}; {p.record('en')}",
                 not args.verified,
                 user=console_actor(),
+                water_body=body or "yehu",
             )
         except CoordinateError as exc:
             say("cli.site.bad_coordinate", err=True, error=text_of(exc))

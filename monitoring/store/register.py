@@ -190,6 +190,7 @@ class Register(Repository):
         *,
         user: Actor,
         active_from: date | None = None,
+        water_body: str = "yehu",
     ):
         """Add a lake or other monitoring site.
 
@@ -207,7 +208,19 @@ class Register(Repository):
         active_from : datetime.date, optional
             First day the site is monitored (default: today in Asia/Shanghai). Weeks before it do not
             count the site, so adding a site never changes an old week's results.
+        water_body : str
+            The code of the lake or river it belongs to (``data/waterbodies.toml``).
         """
+        from geo.waterbodies import current_waterbodies
+
+        codes = current_waterbodies().codes
+        if water_body not in codes:
+            raise InputError(
+                "input.unknown_choice",
+                field="water_body",
+                value=water_body,
+                choices=Words(", ".join(codes), ", ".join(codes)),
+            )
         if kind not in ("lake", "section", "pond"):
             raise InputError(
                 "input.unknown_choice",
@@ -216,6 +229,7 @@ class Register(Repository):
                 choices=Words("湖体、断面、鱼塘", "lake, section, pond"),
             )
         values = dict(code=code, kind=kind, name=name, lon=lon, lat=lat, source=source, provisional=provisional)
+        values["water_body"] = water_body
         values["active_from"] = active_from or clock.today()
         with self._write(user, "site.add") as (conn, actor):
             if conn.execute(select(sites.c.code).where(sites.c.code == code)).first():

@@ -87,3 +87,41 @@ def test_report_and_export_by_body(tmp_path):
     assert refused.returncode == 1 and "坦渡河没有登记的鱼塘" in refused.stderr and not (tmp_path / "x.kml").exists()
     ok = run("monitoring", "export", "--format", "kml", "--water-body", "yehu", str(tmp_path / "y.kml"), db=db)
     assert ok.returncode == 0 and (tmp_path / "y.kml").stat().st_size > 1000
+
+
+def test_add_site_to_a_body(tmp_path):
+    db = tmp_path / "s.sqlite"
+    ok = run(
+        "monitoring",
+        "add-site",
+        "HG1",
+        "--kind",
+        "section",
+        "--name",
+        "黄盖湖断面",
+        "--at",
+        "E113.30 N29.50",
+        "--water-body",
+        "huanggai",
+        db=db,
+    )
+    assert ok.returncode == 0, ok.stderr
+    week = run("monitoring", "--lang", "en", "weekly", "--week", "2022-W13", "--water-body", "huanggai", db=db)
+    assert week.returncode == 0 and "No site was due or sampled that week." in week.stdout  # added today: not before
+    bad = run(
+        "monitoring",
+        "--lang",
+        "en",
+        "add-site",
+        "HG2",
+        "--kind",
+        "section",
+        "--name",
+        "x",
+        "--at",
+        "E113.30 N29.50",
+        "--water-body",
+        "erhai",
+        db=db,
+    )
+    assert bad.returncode == 2 and "'erhai'" in bad.stderr and "Traceback" not in bad.stderr
