@@ -180,6 +180,8 @@ def main(argv=None) -> int:
         p.add_argument("--water-body", default=ALL, metavar="CODE", help=t("cli.help.water_body", lang))
     args = parser.parse_args(argv)
     try:
+        # The register and boundaries first: their problems are named before the water bodies file's.
+        ds = load_dataset(args.data) if args.command != "bodies" else None
         bodies = load_waterbodies(Path(args.data) / "waterbodies.toml" if args.data else None)
         if args.water_body != ALL and args.water_body not in bodies.codes:
             raise WaterBodyError(
@@ -190,7 +192,6 @@ def main(argv=None) -> int:
             )
         if args.command == "bodies":
             return _bodies(bodies, args.water_body, args.lang)
-        ds = load_dataset(args.data)
     except (RegisterError, BoundaryError, ConfigError, WaterBodyError) as exc:
         print(t("cli.load_failed", args.lang, error=_message(exc, args.lang)), file=sys.stderr)
         return 1
