@@ -72,7 +72,7 @@ sites = Table(
     # Weeks before active_from (or after active_to) do not count the site (migration 0005).
     Column("active_from", Date),
     Column("active_to", Date),
-    # The lake or river the site belongs to (data/waterbodies.toml; migration 0010).
+    # The lake or river the site belongs to (data/waterbodies.toml; migration 0011).
     Column("water_body", String(16), nullable=False, server_default="yehu", index=True),
 )
 

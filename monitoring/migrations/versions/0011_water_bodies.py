@@ -1,14 +1,14 @@
 """Sites belong to a water body (``data/waterbodies.toml``); every existing site is Yehu's.
 
-Revision ID: 0010_water_bodies
-Revises: 0009_postgis
+Revision ID: 0011_water_bodies
+Revises: 0010_ledger_live
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010_water_bodies"
-down_revision = "0009_postgis"
+revision = "0011_water_bodies"
+down_revision = "0010_ledger_live"
 branch_labels = None
 depends_on = None
 
