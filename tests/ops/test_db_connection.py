@@ -12,7 +12,7 @@ from psycopg import sql
 from sqlalchemy import create_engine, make_url
 
 from i18n import t
-from tests.conftest import ROOT, require
+from tests.conftest import ROOT, migration_head, require
 
 GROUP = "yehu_password_auth"  # scripts/pg.sh makes this group's members give a real password
 
@@ -77,7 +77,7 @@ def test_db_current_creates_no_sqlite_file(tmp_path):
     assert not db.exists() and not db.parent.exists()
     assert cli("db", "upgrade", env={"YEHU_DB": str(db)}, tmp_path=tmp_path).returncode == 0
     res = cli("db", "current", env={"YEHU_DB": str(db)}, tmp_path=tmp_path)
-    assert res.returncode == 0 and "版本 000" in res.stdout
+    assert res.returncode == 0 and f"版本 {migration_head()}" in res.stdout
 
 
 # --- PostgreSQL with a real password check ------------------------------------------------------------
@@ -117,7 +117,7 @@ def url_of(r, password=None, scheme="postgres"):
 
 def upgraded(res):
     assert res.returncode == 0, res.stderr
-    assert "版本 000" in res.stdout and "***" not in res.stderr
+    assert f"版本 {migration_head()}" in res.stdout and "***" not in res.stderr
     return res
 
 
