@@ -24,6 +24,13 @@ from ..lakework import (
 from ..schema import lake_group_members, lake_plans, lake_releases
 from .base import Repository, now_utc
 
+#: The PostgreSQL table locks, spelled out (no SQL is built by string formatting).
+_PG_LOCKS = {
+    "lake_plans": "LOCK TABLE lake_plans IN SHARE ROW EXCLUSIVE MODE",
+    "lake_releases": "LOCK TABLE lake_releases IN SHARE ROW EXCLUSIVE MODE",
+    "lake_group_members": "LOCK TABLE lake_group_members IN SHARE ROW EXCLUSIVE MODE",
+}
+
 
 def _lock(conn, table) -> None:
     """Serialise writers of one table, so two drafts of one plan cannot both pass the check.
@@ -33,7 +40,7 @@ def _lock(conn, table) -> None:
     transaction only at a write).
     """
     if conn.dialect.name == "postgresql":
-        conn.execute(text(f"LOCK TABLE {table.name} IN SHARE ROW EXCLUSIVE MODE"))
+        conn.execute(text(_PG_LOCKS[table.name]))
     elif conn.dialect.name == "sqlite":
         conn.execute(update(table).where(table.c.id == -1).values(id=table.c.id))
 
