@@ -29,7 +29,7 @@ def tracked_python():
 
 
 SQL_BUILT_BY_FORMATTING = re.compile(
-    r"""(text|execute|exec_driver_sql|executescript)\(\s*(f["']|["'][^"']*["']\s*(%|\.format\())"""
+    r"""\b(text|execute|exec_driver_sql|executescript)\(\s*(f["']|["'][^"']*["']\s*(%|\.format\())"""
 )
 
 
