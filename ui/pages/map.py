@@ -28,7 +28,8 @@ if BODY is not None and WB[BODY].geometry is None:  # nothing of it can be drawn
     st.stop()
 PENDING = [s for s in WB.pending_sections() if BODY in (None, s.body)]
 if PENDING:  # named sites whose positions are unknown: listed, never drawn
-    st.caption(tr("map.pending", sites=tr("list.sep").join(plain(f"{s.code} {s.name}") for s in PENDING)))
+    names = [f"{s.code} {s.name}" if LANG == "zh" else f"{s.code} ({WB[s.body].label(LANG)})" for s in PENDING]
+    st.caption(tr("map.pending", sites=tr("list.sep").join(plain(n) for n in names)))
 
 # --- sidebar: basemap --------------------------------------------------------
 basemap = keep(
