@@ -24,6 +24,10 @@ __all__ = [
     "polygon_shore_distance",
 ]
 
+#: Above this many target points, :func:`polygon_point_distance` asks a GEOS tree (one pass per
+#: target costs more than the tree's query there; measured with ``bench/bench_classify.py --county``).
+TREE_TARGETS = 64
+
 #: Relative difference between the measured and the registered area beyond which the area is flagged.
 AREA_TOLERANCE = 0.20
 
@@ -293,6 +297,8 @@ def polygon_point_distance(polys, tx, ty) -> tuple[np.ndarray, np.ndarray]:
     outl = polys if isinstance(polys, Outlines) else Outlines(polys)
     n = outl.n
     tx, ty = np.asarray(tx, dtype=float), np.asarray(ty, dtype=float)
+    if len(tx) > TREE_TARGETS and n:
+        return _nearest_by_tree(outl, tx, ty)
     bounds = outl.bounds()
     cx, cy = (bounds[:, 0] + bounds[:, 2]) / 2, (bounds[:, 1] + bounds[:, 3]) / 2
     reach = np.maximum.reduceat(
@@ -320,6 +326,18 @@ def polygon_point_distance(polys, tx, ty) -> tuple[np.ndarray, np.ndarray]:
         d2[around[shapely.intersects_xy(outl.metric(around), tx[j], ty[j])], j] = 0.0
     idx = d2.argmin(axis=1)
     return idx, np.sqrt(d2[np.arange(n), idx])
+
+
+def _nearest_by_tree(outl, tx, ty) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`polygon_point_distance` through a GEOS tree of the targets (many targets)."""
+    tree = shapely.STRtree(shapely.points(tx, ty))
+    (poly, target), dist = tree.query_nearest(outl.metric(np.arange(outl.n)), return_distance=True, all_matches=True)
+    pick = np.lexsort((target, poly))  # by polygon, then the lowest target among equally near ones
+    poly, target, dist = poly[pick], target[pick], dist[pick]
+    lead = np.r_[True, poly[1:] != poly[:-1]]
+    idx, out = np.zeros(outl.n, dtype=np.int64), np.full(outl.n, np.inf)
+    idx[poly[lead]], out[poly[lead]] = target[lead], dist[lead]
+    return idx, out
 
 
 def area_check(measured_m2, registered_m2, tolerance: float = AREA_TOLERANCE) -> np.ndarray:

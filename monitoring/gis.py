@@ -49,9 +49,9 @@ __all__ = [
 
 #: Where the app classifies in the database (when it has the PostGIS layers): at least this many section
 #: points, and from DATABASE_MIN_PONDS up to (not including) DATABASE_MAX_PONDS ponds; elsewhere in-process
-#: is faster. In-process time has a fixed part that grows with the section points (one pass per point)
-#: and a smaller cost per pond than the database's two nearest-neighbour index scans per pond, so the
-#: database wins only for few ponds against many section points. Measured by
+#: is faster. In-process time has a fixed part (the water bodies' edges; the nearest section point
+#: by a GEOS tree above 64 points) and a smaller cost per pond than the database's two nearest-neighbour
+#: index scans per pond, so the database wins only for few ponds against many section points. Measured by
 #: ``bench/bench_classify.py --county`` (README, 基准 / Benchmarks).
 DATABASE_MIN_SECTIONS = 250
 DATABASE_MIN_PONDS = 200

@@ -61,6 +61,26 @@ def test_edge_distance_equals_geos(holes):
     assert (idx == both.argmin(axis=1)).all()
 
 
+@pytest.mark.parametrize("targets", [10, 200])
+def test_nearest_target_equals_geos_with_few_or_many_targets(targets):
+    """Few targets: one pass per target; many (a county's sections): a GEOS tree. Both exact, ties to the lowest."""
+    from geo import outlines
+
+    rng = np.random.default_rng(5)
+    polys = _ponds(rng, 2000)
+    tx, ty = rng.uniform(X0 - 6000, X0 + 6000, targets), rng.uniform(Y0 - 6000, Y0 + 6000, targets)
+    # A duplicate target: equally near, so the lower index must win; one inside a pond: distance 0.
+    tx[-1], ty[-1] = tx[3], ty[3]
+    inside = shapely.point_on_surface(polys[0])
+    tx[5], ty[5] = inside.x, inside.y
+    assert (targets > outlines.TREE_TARGETS) == (targets == 200)
+    idx, d = polygon_point_distance(polys, tx, ty)
+    both = shapely.distance(polys[:, None], shapely.points(tx, ty)[None, :])
+    np.testing.assert_allclose(d, both.min(axis=1), rtol=0, atol=1e-6)
+    assert (idx == both.argmin(axis=1)).all() and d[0] == 0
+    assert 3 in idx and (targets - 1) not in idx  # the duplicate is nearest to some pond, under its lower index
+
+
 def test_outline_edges_of_a_polygon_with_a_hole():
     p = box(0, 0, 10, 10).difference(box(4, 4, 6, 6))
     start, end, owner = outline_edges(np.array([box(20, 20, 21, 21), p]))
