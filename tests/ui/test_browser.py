@@ -29,8 +29,8 @@ def click_pond(page, frame, farm):
             path.hover(timeout=2000)
         except Exception:
             continue
-        tip = frame.locator(".leaflet-tooltip")
-        if tip.count() and farm in tip.first.inner_text():
+        # The tooltip just opened; one of a layer hovered before may still be open beside it.
+        if frame.locator(".leaflet-tooltip", has_text=farm).count():
             path.click()
             return
     raise AssertionError(f"no pond marker with tooltip {farm!r}")
