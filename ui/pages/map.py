@@ -142,6 +142,8 @@ with col_map:
     b2.button(tr("map.reset_view"), key="reset_view", on_click=reset_view, width="stretch")
 
 with col_info:
+    # Which lake outline, section points and pond outlines are in use, with their provenance.
+    current_versions(ds)
     st.subheader(tr("map.details"))
     if "pond_select" not in st.session_state:
         st.session_state["pond_select"] = selected
@@ -226,9 +228,6 @@ with col_info:
                 st.caption(tr("qa.hint"))
             else:
                 st.write(plain(tr("qa.no_hypothesis", km=ds.qa_config.hypothesis_radius_m / 1000)))
-
-# Which lake outline, section points and pond outlines are in use, with their provenance.
-current_versions(ds)
 
 # --- the table ---------------------------------------------------------------
 # Off the first paint: the list is drawn when asked for (its grid costs about a second to draw).
