@@ -87,7 +87,7 @@ def test_filters_survive_a_language_switch(app):
 def test_selecting_a_pond_shows_its_details(app):
     app.selectbox(key="pond_select").set_value(9).run()
     assert not app.exception
-    assert app.markdown[0].value == "**9 · 唐小阶水产养殖场**"
+    assert "**9 · 唐小阶水产养殖场**" in [m.value for m in app.markdown]
     register = app.dataframe[0].value
     assert "E113.4143 N29.3699" in register.iloc[:, 1].tolist()
     assert any("距冶湖轮廓" in e.value for e in app.error)
