@@ -35,16 +35,21 @@ function leafletScript(src) {
   });
 }
 
+// Stylesheets into the page's head, each once.
+function addStylesheets(hrefs) {
+  for (const href of hrefs) {
+    if (document.querySelector(`link[rel="stylesheet"][href="${href}"]`)) continue;
+    const link = document.createElement("link");
+    link.rel = "stylesheet";
+    link.href = href;
+    document.head.appendChild(link);
+  }
+}
+
 // Leaflet first, then the files that need it (the map tools), in order.
 function loadLeaflet(urls) {
   if (!registry.leaflet) {
-    for (const href of urls.css) {
-      if (document.querySelector(`link[rel="stylesheet"][href="${href}"]`)) continue;
-      const link = document.createElement("link");
-      link.rel = "stylesheet";
-      link.href = href;
-      document.head.appendChild(link);
-    }
+    addStylesheets(urls.css);
     registry.leaflet = urls.js.reduce(
       (done, src, i) => done.then(() => (i === 0 ? leafletScript(src) : loadScript(src))),
       Promise.resolve(),
@@ -57,13 +62,7 @@ function loadLeaflet(urls) {
 // manages only the layers opted in (pmIgnore: false): the map's own layers are never edited.
 function loadEditor(urls) {
   if (!registry.editor) {
-    for (const href of urls.css) {
-      if (document.querySelector(`link[rel="stylesheet"][href="${href}"]`)) continue;
-      const link = document.createElement("link");
-      link.rel = "stylesheet";
-      link.href = href;
-      document.head.appendChild(link);
-    }
+    addStylesheets(urls.css);
     registry.editor = urls.js
       .reduce((done, src) => done.then(() => loadScript(src)), Promise.resolve())
       .then(() => window.L.PM.setOptIn(true));
