@@ -72,7 +72,7 @@ def test_escaped_farm_name_in_a_real_page(tmp_path):
         frame = map_frame(page)
         page.wait_for_timeout(800)
         click_pond(page, frame, payload)
-        assert frame.locator(".leaflet-tooltip").first.inner_text().count(payload) == 1
+        assert frame.locator(".leaflet-tooltip", has_text=payload).first.inner_text().count(payload) == 1
         assert frame.locator("img[src=x]").count() == 0
         assert page.evaluate("() => window.__xss === undefined")
         assert outside == []
