@@ -68,6 +68,8 @@ ACTIONS: dict[str, frozenset] = {
     "lake.release": _ADMIN,
     "lake.release_void": _ADMIN,
     "lake.group": _ADMIN,
+    "task.progress": _ADMIN,
+    "task.progress_void": _ADMIN,
     "site.add": _ADMIN,
     "site.alias": _ADMIN,
     "register.load": _ADMIN,

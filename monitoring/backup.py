@@ -53,6 +53,7 @@ TABLES = [
     "lake_plans",
     "lake_releases",
     "lake_group_members",
+    "task_progress",
     "patrols",
     "tips",
     "users",

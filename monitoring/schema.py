@@ -42,6 +42,7 @@ __all__ = [
     "samples",
     "sessions",
     "sites",
+    "task_progress",
     "tips",
     "tracing_cases",
     "users",
@@ -434,4 +435,27 @@ lake_group_members = Table(
     Column("recorded_by", String(64), nullable=False),
     Column("recorded_at", DateTime, nullable=False),
     Index("ix_lake_group_members_version", "water_body", "version"),
+)
+
+# Progress of a water body's rectification tasks (data/waterbodies.toml [[task]]): one row per
+# report, voided with a reason and kept.
+task_progress = Table(
+    "task_progress",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("water_body", String(16), nullable=False),
+    Column("task_key", String(40), nullable=False),
+    Column("status", String(12), nullable=False),  # not_started | in_progress | done | closed
+    Column("progress_date", Date, nullable=False),
+    Column("note", Text, nullable=False, server_default=""),
+    Column("unit", String(100), nullable=False, server_default=""),
+    Column("file", LargeBinary),
+    Column("file_name", String(200)),
+    Column("file_type", String(80)),
+    Column("recorded_by", String(64), nullable=False),
+    Column("recorded_at", DateTime, nullable=False),
+    Column("voided_at", DateTime),
+    Column("voided_by", String(64)),
+    Column("void_reason", Text, nullable=False, server_default=""),
+    Index("ix_task_progress_task", "water_body", "task_key"),
 )

@@ -2,7 +2,8 @@
 
 ``store.samples`` (samples, imports, weekly compliance), ``store.cases`` (tracing),
 ``store.ledger`` (retirement ledger), ``store.lakework``
-(lake-level plans, releases, leading group), ``store.field`` (patrols and tips),
+(lake-level plans, releases, leading group), ``store.tasks`` (water bodies'
+rectification task progress), ``store.field`` (patrols and tips),
 ``store.register`` (sites, register edits, boundary versions), ``store.accounts``
 (users, passwords, sessions, login), ``store.audit`` (the audit trail) and
 ``store.demo`` (demo data), ``store.not_sampled`` (points a lab marked not sampled) and
@@ -31,6 +32,7 @@ from .ledger import Ledger
 from .not_sampled import NotSampled
 from .register import Register, RegisterEditError
 from .samples import SAMPLE_FIELDS, ImportResult, RowError, Samples
+from .tasks import Tasks
 
 __all__ = [
     "REPOSITORIES",
@@ -49,6 +51,7 @@ REPOSITORIES = {
     "cases": Cases,
     "ledger": Ledger,
     "lakework": LakeWork,
+    "tasks": Tasks,
     "field": Field,
     "register": Register,
     "accounts": Accounts,
@@ -87,6 +90,7 @@ class Store:
     cases: Cases
     ledger: Ledger
     lakework: LakeWork
+    tasks: Tasks
     field: Field
     register: Register
     accounts: Accounts

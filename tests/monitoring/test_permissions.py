@@ -37,6 +37,7 @@ READS = {
     "cases.find", "cases.for_sample",
     "ledger.events", "ledger.photo", "ledger.done_steps", "ledger.statuses",
     "lakework.plans", "lakework.plan_file", "lakework.releases", "lakework.group",
+    "tasks.progress", "tasks.progress_file",
     "field.list_patrols", "field.list_tips",
     "register.list_sites", "register.edits", "register.edits_for_dataset", "register.list_boundaries",
     "register.boundary_file", "register.active_boundaries", "register.current_versions", "register.stamp",
@@ -92,6 +93,11 @@ class World:
 
     def lake_release(self):
         return self.s.lakework.add_release(date(2023, 1, 5), "河蚌", 500, "kg", user=U, today=TODAY + timedelta(365))
+
+    def task_entry(self):
+        return self.s.tasks.add_progress(
+            "hg_signs", "in_progress", date(2022, 5, 2), f"已安装{next(self.n)}处", user=U, today=TODAY
+        )
 
     def patrol_case(self):
         return self.s.field.add_patrol(date(2022, 5, 3), "王五", user=U, ponds=["8"], findings=["feeding"],
@@ -156,6 +162,11 @@ MUTATIONS = {
                                                                        today=TODAY + timedelta(365))),
     "lakework.void_release": ("lake.release_void", lambda w: w.lake_release(),
                               lambda s, w, a, u: s.lakework.void_release(a, "录错", user=u)),
+    "tasks.add_progress": ("task.progress", lambda w: next(w.n),
+                           lambda s, w, a, u: s.tasks.add_progress("hg_bullfrog", "in_progress", date(2022, 5, 3),
+                                                                   f"摸排{a}家", user=u, today=TODAY)),
+    "tasks.void_progress": ("task.progress_void", lambda w: w.task_entry(),
+                            lambda s, w, a, u: s.tasks.void_progress(a, "录错", user=u)),
     "lakework.set_group": ("lake.group", lambda w: next(w.n),
                            lambda s, w, a, u: s.lakework.set_group([{"body": "group", "role": "组长",
                                                                      "name": f"李{a}", "post": "副市长"}], user=u)),
