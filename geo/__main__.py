@@ -16,6 +16,7 @@ from .boundaries import BoundaryError
 from .cells import csv_bytes
 from .config import ConfigError
 from .dataset import load_dataset
+from .placement import placed_layer
 from .provenance import describe_provenance, section_problem_text
 from .register import MU_M2, RegisterError
 from .waterbodies import ALL, LEVELS, WaterBodyError, load_waterbodies
@@ -146,6 +147,42 @@ def _classify(ds, lang: str, fmt: str) -> int:
     return 0
 
 
+def _stored_placements() -> dict:
+    """Sections the app's administrators placed: read from its database when there is one (else none)."""
+    try:
+        from monitoring.bodies import stored_placements
+    except ImportError:  # geo used without the monitoring package
+        return {}
+    return stored_placements()
+
+
+def _placed(ds, bodies, code: str, lang: str) -> None:
+    """The sections placed later (of one body, or all): position, provenance, no-fishing zone or none."""
+    from .mapping.layers import placed_provenance
+
+    rows = [r for r in ds.placed.to_dict("records") if code in (ALL, r["water_body"])] if ds.placed is not None else []
+    if not rows:
+        return
+    print()
+    print(t("cli.placed.header", lang, n=len(rows)))
+    for r in rows:
+        zone = "cli.placed.nofish" if r["nofish"] else "cli.placed.no_zone"
+        print(
+            "  "
+            + t(
+                "cli.placed.line",
+                lang,
+                code=r["section_id"],
+                name=r["name"],
+                body=bodies[r["water_body"]].label(lang),
+                lon=f"{r['geometry'].x:.6f}",
+                lat=f"{r['geometry'].y:.6f}",
+            )
+        )
+        print("    " + placed_provenance(r, lang) + "; " + t("cli.placed.source", lang, source=r["source"]))
+        print("    " + t(zone, lang))
+
+
 def _message(exc, lang: str) -> str:
     """An error's text in ``lang`` (a UserError from the catalogue; otherwise its own text)."""
     return exc.message(lang) if hasattr(exc, "message") else str(exc)
@@ -183,6 +220,10 @@ def main(argv=None) -> int:
         # The register and boundaries first: their problems are named before the water bodies file's.
         ds = load_dataset(args.data) if args.command != "bodies" else None
         bodies = load_waterbodies(Path(args.data) / "waterbodies.toml" if args.data else None)
+        bodies = bodies.with_placements(_stored_placements())
+        placed = placed_layer(bodies)
+        if ds is not None and len(placed):  # the zone answers include what the placed sections add
+            ds = load_dataset(args.data, placed=placed)
         if args.water_body != ALL and args.water_body not in bodies.codes:
             raise WaterBodyError(
                 "waterbodies.unknown",
@@ -205,8 +246,13 @@ def main(argv=None) -> int:
         if not any(keep):
             print(t("cli.body.no_ponds", args.lang, body=body.label(args.lang)), file=sys.stderr)
     if args.command == "check":
-        return _check(ds, args.lang)
-    return _classify(ds, args.lang, args.format)
+        status = _check(ds, args.lang)
+        _placed(ds, bodies, args.water_body, args.lang)
+        return status
+    status = _classify(ds, args.lang, args.format)
+    if args.format == "table":
+        _placed(ds, bodies, args.water_body, args.lang)
+    return status
 
 
 def _bodies(bodies, code: str, lang: str) -> int:
@@ -238,7 +284,13 @@ def _bodies(bodies, code: str, lang: str) -> int:
             levels = t("list.sep", lang).join(t(f"body.level.{LEVELS[lv]}", lang) for lv in z.levels)
             print("  " + t("cli.body.zone", lang, rule=t(f"body.rule.{z.rule}", lang), levels=levels, state=state))
         for s in b.sections:
-            where = t("body.pending", lang) if s.pending else t("cli.body.on_layer", lang, name=b.sections_layer)
+            if s.pending:
+                where = t("body.pending", lang)
+            elif s.position == "placed":
+                p = s.placement
+                where = t("cli.placed.where", lang, lon=f"{p.lon:.6f}", lat=f"{p.lat:.6f}", source=p.source, by=p.by)
+            else:
+                where = t("cli.body.on_layer", lang, name=b.sections_layer)
             level = t(f"body.level.{LEVELS[s.level]}", lang) if s.level else "—"
             print("  " + t("cli.body.section", lang, code=s.code, name=s.name, level=level, where=where))
         n = len(b.ponds) if b.ponds != "register" else None

@@ -42,6 +42,9 @@ class Dataset:
         Pond outlines, when there is a layer.
     admin : geo.boundaries.Boundary or None
         County and town areas, when there is a layer.
+    placed : geopandas.GeoDataFrame or None
+        Sections placed by an administrator (:func:`geo.placement.placed_layer`); those whose
+        body's rules put a no-fishing zone around them are in ``nofish_zones`` and the classification.
     """
 
     register: gpd.GeoDataFrame
@@ -55,6 +58,7 @@ class Dataset:
     qa_config: QAConfig
     outlines: Boundary | None = None
     admin: Boundary | None = None
+    placed: gpd.GeoDataFrame | None = None
 
     @property
     def suspect_ids(self) -> list[int]:
@@ -77,8 +81,38 @@ class Dataset:
         return [c for c in check_sections(self.lake.gdf, self.sections.gdf) if c.problem]
 
 
+def zone_sections(sections: gpd.GeoDataFrame, placed: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame:
+    """The section points that have a no-fishing zone: the layer's and the placed ones whose rules say so.
+
+    Parameters
+    ----------
+    sections : geopandas.GeoDataFrame
+        The section layer.
+    placed : geopandas.GeoDataFrame or None
+        :func:`geo.placement.placed_layer`.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        ``sections`` itself when no placed section adds a zone.
+    """
+    if placed is None or not len(placed) or not placed["nofish"].any():
+        return sections
+    extra = placed[placed["nofish"].astype(bool)].to_crs(sections.crs)
+    extra = extra[["section_id", "name", "source", "provisional", "geometry"]]
+    return gpd.GeoDataFrame(pd.concat([sections, extra], ignore_index=True), geometry="geometry", crs=sections.crs)
+
+
 def load_dataset(
-    folder=None, config_file=None, edits=None, lake=None, sections=None, outlines=None, admin=None, classify=None
+    folder=None,
+    config_file=None,
+    edits=None,
+    lake=None,
+    sections=None,
+    outlines=None,
+    admin=None,
+    classify=None,
+    placed=None,
 ) -> Dataset:
     """Load the register and boundaries, run QA and classify.
 
@@ -119,18 +153,20 @@ def load_dataset(
     admin = admin or load_optional_boundary("admin", folder / "boundaries")
     qa = check_register(register, lake.gdf, cfg["qa"])
     suspect = [pid for pid, r in qa.items() if r.suspect]
+    zoned = zone_sections(sections.gdf, placed)
     return Dataset(
         register=register,
         lake=lake,
         sections=sections,
         ban_zone=ban_zone(lake.gdf, cfg["zones"]),
-        nofish_zones=nofish_zones(sections.gdf, cfg["zones"]),
+        nofish_zones=nofish_zones(zoned, cfg["zones"]),
         qa=qa,
         classification=(classify or classify_ponds)(
-            register, lake.gdf, sections.gdf, cfg["zones"], suspect, outlines=outlines.gdf if outlines else None
+            register, lake.gdf, zoned, cfg["zones"], suspect, outlines=outlines.gdf if outlines else None
         ),
         zones=cfg["zones"],
         qa_config=cfg["qa"],
         outlines=outlines,
         admin=admin,
+        placed=placed,
     )

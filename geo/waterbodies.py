@@ -21,6 +21,7 @@ Examples
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 import tomllib
@@ -88,7 +89,11 @@ class Zone:
 
 @dataclass(frozen=True)
 class Section:
-    """A monitoring section; ``position`` is ``"layer"`` (from the body's layer) or None (位置待定)."""
+    """A monitoring section and where its position comes from.
+
+    ``position`` is ``"layer"`` (the body's section layer), ``"placed"`` (by an administrator:
+    ``placement`` holds the position and its provenance) or None (位置待定).
+    """
 
     code: str
     name: str
@@ -96,6 +101,7 @@ class Section:
     level: str
     source: str
     position: str | None = None
+    placement: object = None
 
     @property
     def pending(self) -> bool:
@@ -186,6 +192,50 @@ class WaterBodies:
     def pending_sections(self) -> list[Section]:
         """Sections whose position is unknown (位置待定)."""
         return [s for s in self.sections() if s.pending]
+
+    def placed_sections(self) -> list[Section]:
+        """Sections an administrator placed (their ``placement`` gives position and provenance)."""
+        return [s for s in self.sections() if s.position == "placed"]
+
+    def with_placements(self, placements) -> WaterBodies:
+        """The bodies with the stored positions of sections the file leaves 位置待定.
+
+        Parameters
+        ----------
+        placements : mapping of str to geo.placement.Placement
+            The current placement per section code; codes of sections the file places
+            (``position = "layer"``) or does not list are ignored.
+
+        Returns
+        -------
+        WaterBodies
+            A placed section is no longer pending; a no-fishing zone whose levels it has is placed.
+
+        Examples
+        --------
+        >>> from geo.placement import Placement
+        >>> wb = load_waterbodies().with_placements(
+        ...     {"YTCY": Placement("YTCY", 113.5, 29.5, "wgs84", "lon=113.5; lat=29.5", "GPS", "", "a", None, 1)}
+        ... )
+        >>> [s.code for s in wb.pending_sections()], [s.code for s in wb.placed_sections()]
+        (['TDXQ'], ['YTCY'])
+        """
+        out = []
+        for b in self.bodies:
+            sections = tuple(
+                dataclasses.replace(s, position="placed", placement=placements[s.code])
+                if s.position != "layer" and s.code in placements
+                else s
+                for s in b.sections
+            )
+            zones = tuple(
+                dataclasses.replace(z, placed=z.placed or any(s.level in z.levels and not s.pending for s in sections))
+                if z.rule == "nofish"
+                else z
+                for z in b.zones
+            )
+            out.append(dataclasses.replace(b, sections=sections, zones=zones))
+        return WaterBodies(tuple(out))
 
     def body_of_section(self, code: str) -> WaterBody | None:
         """The body a section belongs to (None for an unknown code)."""

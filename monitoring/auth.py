@@ -72,6 +72,8 @@ ACTIONS: dict[str, frozenset] = {
     "task.progress_void": _ADMIN,
     "site.add": _ADMIN,
     "site.alias": _ADMIN,
+    # Placing a section the documents leave 位置待定 (each placement a new version, with provenance).
+    "site.place": _ADMIN,
     "register.load": _ADMIN,
     "register.correct": _ADMIN,
     "register.verify": _ADMIN,

@@ -12,10 +12,11 @@ from datetime import date, datetime
 import pandas as pd
 
 from geo.waterbodies import current_waterbodies
+from i18n.errors import UserError
 
 from .progress import lake_status
 
-__all__ = ["body_sites", "body_summary", "exportable"]
+__all__ = ["bodies_in_use", "body_sites", "body_summary", "exportable", "stored_placements"]
 
 #: Trend directions, worst first: a body's trend is the worst of its sites'.
 TREND_ORDER = ("worsening", "stable", "improving", "insufficient")
@@ -25,6 +26,63 @@ def _worst(grades: list[str], classes: list[str]) -> str | None:
     order = [*classes, "劣V"]
     known = [g for g in grades if g in order]
     return max(known, key=order.index) if known else None
+
+
+def bodies_in_use(store):
+    """The water bodies file with the positions administrators gave sections it leaves 位置待定.
+
+    Parameters
+    ----------
+    store : monitoring.store.Store
+
+    Returns
+    -------
+    geo.waterbodies.WaterBodies
+    """
+    return current_waterbodies().with_placements(store.placements.current())
+
+
+def stored_placements(url: str | None = None) -> dict:
+    """The current placements in the database, read without migrating or creating anything.
+
+    For ``python -m geo``, which reads the data folder: a database that does not exist yet,
+    cannot be reached or has no placements table gives no placements.
+
+    Parameters
+    ----------
+    url : str, optional
+        Defaults to :func:`monitoring.db.database_url`.
+
+    Returns
+    -------
+    dict of str to geo.placement.Placement
+
+    Examples
+    --------
+    >>> stored_placements("sqlite:////nonexistent/folder/yehu.sqlite")
+    {}
+    """
+    from sqlalchemy import inspect
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from .db import database_url, make_engine, sqlite_path
+    from .store.placements import read_current
+
+    url = url or database_url()
+    path = sqlite_path(url) if url.startswith("sqlite") else None
+    if url.startswith("sqlite") and (path is None or not path.is_file()):
+        return {}
+    try:
+        engine = make_engine(url, create=False)
+        try:
+            with engine.connect() as conn:
+                if not inspect(conn).has_table("section_placements"):
+                    return {}
+                return read_current(conn)
+        finally:
+            engine.dispose()
+    except (SQLAlchemyError, OSError, UserError):
+        return {}
 
 
 def body_summary(store, day: date, trend: pd.DataFrame | None = None, end: datetime | None = None) -> list[dict]:
@@ -54,7 +112,7 @@ def body_summary(store, day: date, trend: pd.DataFrame | None = None, end: datet
     'IV'
     """
     out = []
-    pending = {s.code for s in current_waterbodies().pending_sections()}
+    pending = {s.code for s in bodies_in_use(store).pending_sections()}
     for b in current_waterbodies():
         rows = lake_status(store, day, end, body=b.code)
         graded = [r for r in rows if r["grade"]]

@@ -86,7 +86,12 @@ def current_dataset(store: Store, classify=None):
     layers = uploaded_layers(store)
     if classify is None and classifies_in_database(store.engine):
         classify = database_classifier(store.engine)  # faster there (bench_classify.py --county)
+    from geo.placement import placed_layer
+
+    from .bodies import bodies_in_use
+
     return load_dataset(
+        placed=placed_layer(bodies_in_use(store)),
         edits=store.register.edits_for_dataset(),
         lake=layers.get("lake"),
         sections=layers.get("sections"),

@@ -40,6 +40,7 @@ __all__ = [
     "register_edits",
     "retirement_events",
     "samples",
+    "section_placements",
     "sessions",
     "sites",
     "task_progress",
@@ -75,6 +76,25 @@ sites = Table(
     Column("active_to", Date),
     # The lake or river the site belongs to (data/waterbodies.toml; migration 0011).
     Column("water_body", String(16), nullable=False, server_default="yehu", index=True),
+)
+
+#: Positions of sections the documents leave 位置待定, placed by an administrator (migration 0012).
+#: Versioned: a correction is the next version of the section; earlier versions are kept.
+section_placements = Table(
+    "section_placements",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("site_code", String(32), ForeignKey("sites.code"), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("lon", Float, nullable=False),  # CGCS2000 (converted on entry from GCJ-02)
+    Column("lat", Float, nullable=False),
+    Column("datum", String(16), nullable=False),  # as entered: wgs84 | gcj02
+    Column("entered", String(200), nullable=False),  # the numbers as typed
+    Column("source", String(500), nullable=False),
+    Column("note", String(1000), nullable=False, server_default=""),
+    Column("placed_by", String(64), nullable=False),
+    Column("placed_at", DateTime, nullable=False),
+    UniqueConstraint("site_code", "version", name="uq_section_placements_site_version"),
 )
 
 #: Other names labs write for a site (an administrator adds them); ``key`` is the normalised name.

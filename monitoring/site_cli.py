@@ -1,4 +1,8 @@
-"""``python -m monitoring site alias add CODE ALIAS | remove ALIAS | list``: site aliases, in zh or en."""
+"""``python -m monitoring site ...``: aliases, and placing sections the documents leave 位置待定.
+
+``site alias add CODE ALIAS | remove ALIAS | list``; ``site place CODE --lon --lat --datum
+--source [--note] [--confirm]``; ``site placements [CODE]``. In zh or en.
+"""
 
 from __future__ import annotations
 
@@ -25,11 +29,75 @@ def add_parsers(sub, h) -> None:
     rm = verbs.add_parser("remove", help=h("site_alias_remove"))
     rm.add_argument("alias", help=h("alias"))
     verbs.add_parser("list", help=h("site_alias_list"))
+    place = what.add_parser("place", help=h("site_place"))
+    place.add_argument("code", help=h("site_code"))
+    place.add_argument("--lon", required=True, help=h("place_lon"))
+    place.add_argument("--lat", required=True, help=h("place_lat"))
+    place.add_argument("--datum", required=True, choices=["wgs84", "gcj02"], help=h("datum"))
+    place.add_argument("--source", required=True, help=h("place_source"))
+    place.add_argument("--note", default="", help=h("place_note"))
+    place.add_argument("--confirm", action="store_true", help=h("place_confirm"))
+    hist = what.add_parser("placements", help=h("site_placements"))
+    hist.add_argument("code", nargs="?", default=None, help=h("site_code"))
+
+
+def _place(store, args, actor, lang: str) -> int:
+    """``site place``: refusals name the field; warnings refuse unless ``--confirm``."""
+    from .store.placements import PlacementWarnings
+
+    try:
+        p = store.placements.place(
+            args.code,
+            args.lon,
+            args.lat,
+            user=actor,
+            datum=args.datum,
+            source=args.source,
+            note=args.note,
+            confirm=args.confirm,
+        )
+    except PlacementWarnings as exc:
+        print(t("cli.place.warnings", lang, n=len(exc.warnings)), file=sys.stderr)
+        for w in exc.warnings:
+            print("  " + w.text(lang), file=sys.stderr)
+        print(t("cli.place.confirm_hint", lang), file=sys.stderr)
+        return 1
+    print(t("cli.place.done", lang, code=p.code, version=p.version, lon=f"{p.lon:.6f}", lat=f"{p.lat:.6f}"))
+    if p.datum == "gcj02":
+        print(t("cli.place.converted", lang, entered=p.entered))
+    return 0
+
+
+def _placements(store, args, lang: str) -> int:
+    df = store.placements.history(args.code)
+    if df.empty:
+        print(t("cli.place.none", lang))
+    for r in df.itertuples():
+        print(
+            t(
+                "cli.place.line",
+                lang,
+                code=r.site_code,
+                version=r.version,
+                lon=f"{r.lon:.6f}",
+                lat=f"{r.lat:.6f}",
+                datum=t(f"map.placed.datum.{r.datum}", lang),
+                entered=r.entered,
+                source=r.source,
+                by=r.placed_by,
+                at=str(r.placed_at)[:16],
+            )
+        )
+    return 0
 
 
 def run_site(store, args, actor, lang: str) -> int:
-    """Run ``site alias ...``; returns the exit status."""
+    """Run ``site alias ...``, ``site place`` or ``site placements``; returns the exit status."""
     try:
+        if args.site_cmd == "place":
+            return _place(store, args, actor, lang)
+        if args.site_cmd == "placements":
+            return _placements(store, args, lang)
         if args.alias_cmd == "add":
             alias = store.aliases.add(args.code, args.alias, user=actor)
             print(t("cli.alias.added", lang, alias=alias, code=args.code.strip()))

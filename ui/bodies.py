@@ -30,7 +30,10 @@ def current_body() -> str | None:
 
 def body_info(code: str) -> None:
     """What is known of one body: kind, target, outline (or that none is known), zones, sections, ponds."""
-    b = current_waterbodies()[code]
+    from monitoring.bodies import bodies_in_use
+    from ui.data import store
+
+    b = bodies_in_use(store())[code]
     target = tr("cli.body.target_provisional" if b.target_provisional else "cli.body.target", cls=b.target)
     st.markdown(f"**{plain(b.label(lang()))}** · {tr(f'body.kind.{b.kind}')} · {target}")
     notes = []
@@ -41,7 +44,11 @@ def body_info(code: str) -> None:
         levels = tr("list.sep").join(tr(f"body.level.{LEVELS[lv]}") for lv in z.levels)
         notes.append(tr("cli.body.zone", rule=tr(f"body.rule.{z.rule}"), levels=levels, state=state))
     for s in b.sections:
-        where = tr("body.pending") if s.pending else tr("body.placed_section")
+        if s.position == "placed":
+            p = s.placement
+            where = tr("cli.placed.where", lon=f"{p.lon:.6f}", lat=f"{p.lat:.6f}", source=p.source, by=p.by)
+        else:
+            where = tr("body.pending") if s.pending else tr("body.placed_section")
         level = tr(f"body.level.{LEVELS[s.level]}") if s.level else "—"
         notes.append(tr("cli.body.section", code=s.code, name=s.name, level=level, where=where))
     if b.ponds != "register":

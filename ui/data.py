@@ -21,13 +21,18 @@ MAP_BUILDS = {"count": 0}
 
 
 def data_version() -> tuple:
-    """Modification times of every input file, and the latest register edit and boundary upload.
+    """Modification times of every input file, the latest register edit, boundary upload and placement.
 
     A new version reloads the cache.
     """
     folder = data_dir()
     files = [folder / "ponds.csv", config_path(), *sorted((folder / "boundaries").glob("*"))]
-    return (*((str(f), f.stat().st_mtime_ns) for f in files if f.exists()), ("db", store().register.stamp()))
+    db = store()
+    return (
+        *((str(f), f.stat().st_mtime_ns) for f in files if f.exists()),
+        ("db", db.register.stamp()),
+        ("placed", db.placements.stamp()),
+    )
 
 
 @st.cache_data(show_spinner=False)

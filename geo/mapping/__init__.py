@@ -38,7 +38,7 @@ from .palette import (
     ZONE_COLOURS,
 )
 from .ponds import FAN_RADIUS_M, display_positions, drawn_position, pond_at, pond_table, zone_text
-from .view import all_ponds_bounds, default_bounds, view_for
+from .view import all_ponds_bounds, default_bounds, points_bounds, view_for
 
 __all__ = [
     "ASSET_PREFIX",
@@ -54,6 +54,7 @@ __all__ = [
     "all_ponds_bounds",
     "build_map",
     "default_bounds",
+    "points_bounds",
     "display_positions",
     "drawn_position",
     "map_parts",

@@ -9,7 +9,7 @@ from i18n import t
 from .common import esc
 from .controls import MetricScale, add_controls
 from .large import is_large
-from .layers import BASEMAPS, add_ban_zone, add_basemap, add_cases, add_lake, add_nofish
+from .layers import BASEMAPS, add_ban_zone, add_basemap, add_cases, add_lake, add_nofish, add_placed
 from .legend import CSS
 from .ponds import add_ponds
 from .tools import add_outlines, add_tools
@@ -80,6 +80,8 @@ def build_map(
     add_lake(group("map.layer.lake"), ds, lang, gcj)
     add_ban_zone(group("map.layer.ban"), ds, lang, gcj)
     add_nofish(group("map.layer.nofish"), ds, lang, gcj)
+    if ds.placed is not None and len(ds.placed):
+        add_placed(group("map.layer.placed"), ds, lang, gcj)
     if ds.outlines is not None:
         add_outlines(group("map.layer.outlines"), ds, lang, gcj)
     add_ponds(group("map.layer.ponds"), ds, lang, statuses, gcj, large=large)

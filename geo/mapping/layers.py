@@ -9,7 +9,7 @@ from i18n import t
 from ..crs import GEOGRAPHIC
 from ..provenance import describe_provenance, section_problem_text
 from .common import esc, geojson, shifted
-from .palette import AREA_STYLES, CASE_STYLE, HIGHLIGHT_COLOUR, SECTION_STYLE, SECTION_WARN_STYLE
+from .palette import AREA_STYLES, CASE_STYLE, HIGHLIGHT_COLOUR, PLACED_STYLE, SECTION_STYLE, SECTION_WARN_STYLE
 
 __all__ = [
     "BASEMAPS",
@@ -18,6 +18,8 @@ __all__ = [
     "add_cases",
     "add_lake",
     "add_nofish",
+    "add_placed",
+    "placed_provenance",
     "selection_layer",
 ]
 
@@ -147,6 +149,51 @@ def add_nofish(group, ds, lang: str, gcj: bool) -> None:
         marker=folium.CircleMarker(radius=6, fill=True),
         style_function=lambda f: dict(SECTION_WARN_STYLE if f["properties"]["warn"] else SECTION_STYLE),
         tooltip=folium.GeoJsonTooltip(fields, aliases=[esc(t(k, lang)) for k in keys[: len(fields)]]),
+    ).add_to(group)
+
+
+def placed_provenance(row, lang: str) -> str:
+    """A placed section's provenance in one line: who, when, version, datum and the numbers as typed.
+
+    Examples
+    --------
+    >>> row = {"placed_by": "li", "placed_at": "2026-11-30T10:00:00", "version": 2, "datum": "gcj02",
+    ...        "entered": "lon=113.5; lat=29.5"}
+    >>> placed_provenance(row, "en")
+    'Placed by li, 2026-11-30 10:00 UTC (version 2); entered as GCJ-02 (converted): lon=113.5; lat=29.5'
+    """
+    return t(
+        "map.placed.provenance",
+        lang,
+        by=row["placed_by"],
+        at=str(row["placed_at"]).replace("T", " ")[:16],
+        version=int(row["version"]),
+        datum=t(f"map.placed.datum.{row['datum']}", lang),
+        entered=row["entered"],
+    )
+
+
+def add_placed(group, ds, lang: str, gcj: bool) -> None:
+    """Sections placed by an administrator (typed positions), with their body and provenance."""
+    from ..waterbodies import current_waterbodies
+
+    wb = current_waterbodies()
+    gdf = ds.placed
+    label = labeller(lang)
+    names = {b.code: b.label(lang) for b in wb}
+    sec = gdf.assign(
+        label=[label(f"{sid} {n}", True) for sid, n in zip(gdf.section_id, gdf.name, strict=True)],
+        body=[esc(names.get(b, b)) for b in gdf.water_body],
+        prov=[esc(placed_provenance(r, lang)) for r in gdf.to_dict("records")],
+        src=[esc(s) for s in gdf.source],
+    )[["label", "body", "prov", "src", "geometry"]]
+    keys = ("map.name", "body.selector", "prov.map.provenance", "map.source")
+    folium.GeoJson(
+        geojson(sec, gcj),
+        name="placed_sections",
+        marker=folium.CircleMarker(radius=6, fill=True),
+        style_function=lambda f: dict(PLACED_STYLE),
+        tooltip=folium.GeoJsonTooltip(["label", "body", "prov", "src"], aliases=[esc(t(k, lang)) for k in keys]),
     ).add_to(group)
 
 

@@ -8,6 +8,7 @@ __all__ = [
     "CASE_STYLE",
     "HIGHLIGHT_COLOUR",
     "POND_OUTLINE",
+    "PLACED_STYLE",
     "SECTION_STYLE",
     "SECTION_WARN_STYLE",
     "SHARED_COLOUR",
@@ -55,3 +56,5 @@ AREA_STYLES = {
 SECTION_STYLE = {"color": POND_OUTLINE, "weight": 2, "fillColor": ZONE_COLOURS["nofish"], "fillOpacity": 1}
 #: A section point off the lake outline or far inside it: a thick dashed suspect-red ring.
 SECTION_WARN_STYLE = SECTION_STYLE | {"color": SUSPECT_COLOUR, "weight": 4, "dashArray": "4 3"}
+#: A section placed by an administrator (typed position): the section's fill in a dashed ring.
+PLACED_STYLE = SECTION_STYLE | {"weight": 3, "dashArray": "3 2"}

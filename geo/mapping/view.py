@@ -9,7 +9,7 @@ import shapely
 
 from ..crs import GEOGRAPHIC, geometry_to_gcj02
 
-__all__ = ["all_ponds_bounds", "default_bounds", "view_for"]
+__all__ = ["all_ponds_bounds", "default_bounds", "points_bounds", "view_for"]
 
 
 def default_bounds(ds, gcj: bool = False) -> list[list[float]]:
@@ -68,3 +68,21 @@ def all_ponds_bounds(ds) -> list[list[float]]:
     """
     minx, miny, maxx, maxy = ds.register.to_crs(GEOGRAPHIC).total_bounds
     return [[float(miny), float(minx)], [float(maxy), float(maxx)]]
+
+
+def points_bounds(gdf, gcj: bool = False, pad_deg: float = 0.02) -> list[list[float]]:
+    """``[[south, west], [north, east]]`` around some points (a body's placed sections), padded.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> pts = gpd.GeoDataFrame(geometry=[shapely.Point(113.5, 29.5)], crs=GEOGRAPHIC)
+    >>> points_bounds(pts, pad_deg=0.01)
+    [[29.49, 113.49], [29.51, 113.51]]
+    """
+    minx, miny, maxx, maxy = gdf.to_crs(GEOGRAPHIC).total_bounds
+    minx, miny, maxx, maxy = minx - pad_deg, miny - pad_deg, maxx + pad_deg, maxy + pad_deg
+    if gcj:
+        sw, ne = geometry_to_gcj02([shapely.Point(minx, miny), shapely.Point(maxx, maxy)])
+        return [[sw.y, sw.x], [ne.y, ne.x]]
+    return [[round(float(miny), 9), round(float(minx), 9)], [round(float(maxy), 9), round(float(maxx), 9)]]

@@ -7,7 +7,8 @@ rectification task progress), ``store.field`` (patrols and tips),
 ``store.register`` (sites, register edits, boundary versions), ``store.accounts``
 (users, passwords, sessions, login), ``store.audit`` (the audit trail) and
 ``store.demo`` (demo data), ``store.not_sampled`` (points a lab marked not sampled) and
-``store.aliases`` (other names of sites, for the sample import).
+``store.aliases`` (other names of sites, for the sample import) and ``store.placements``
+(positions of sections the documents leave 位置待定).
 
 Every write takes the acting user as a keyword-only :class:`monitoring.auth.Actor`
 (``store.samples.add(sample, user=actor)``), runs in one transaction through the write
@@ -30,6 +31,7 @@ from .field import Field
 from .lakework import LakeWork
 from .ledger import Ledger
 from .not_sampled import NotSampled
+from .placements import Placements
 from .register import Register, RegisterEditError
 from .samples import SAMPLE_FIELDS, ImportResult, RowError, Samples
 from .tasks import Tasks
@@ -59,6 +61,7 @@ REPOSITORIES = {
     "demo": Demo,
     "not_sampled": NotSampled,
     "aliases": Aliases,
+    "placements": Placements,
 }
 
 
@@ -98,6 +101,7 @@ class Store:
     demo: Demo
     not_sampled: NotSampled
     aliases: Aliases
+    placements: Placements
 
     def __init__(
         self,

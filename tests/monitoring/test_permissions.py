@@ -45,6 +45,7 @@ READS = {
     "audit.log", "audit.count",
     "demo.present",
     "not_sampled.of_weeks", "not_sampled.reasons", "aliases.list_aliases", "aliases.pairs",
+    "placements.check", "placements.current", "placements.history", "placements.stamp",
 }  # fmt: skip
 # Act on the caller's own session or password; audited, but not role-checked (see test_auth.py).
 AUTH = {"accounts.login", "accounts.logout", "accounts.session_user", "accounts.change_password"}
@@ -113,6 +114,14 @@ class World:
             return "target"
         raise AssertionError("a wrong password was accepted")
 
+    def placeable(self):
+        """A section without a position (the water bodies file's) among the sites."""
+        if not self.s.register.list_sites().code.eq("YTCY").any():
+            from geo.waterbodies import load_waterbodies
+
+            self.s.register.load(*self.register, user=U, bodies=load_waterbodies())
+        return next(self.n)
+
     def sections(self):
         sec = self.register[1].copy()
         n = next(self.n)
@@ -142,6 +151,9 @@ MUTATIONS = {
                            lambda s, w, a, u: s.not_sampled.record(
                                [{"site_code": "4", "day": date(2022, 4, 1) + timedelta(days=a), "reason": "停产"}],
                                user=u)),
+    "placements.place": ("site.place", lambda w: w.placeable(),
+                         lambda s, w, a, u: s.placements.place("YTCY", f"{113.5 + a / 1000:.4f}", "29.45", user=u,
+                                                               datum="wgs84", source="GPS")),
     "aliases.add": ("site.alias", lambda w: next(w.n), lambda s, w, a, u: s.aliases.add("6", f"西岸{a}", user=u)),
     "aliases.remove": ("site.alias", lambda w: w.s.aliases.add("6", f"北岸{next(w.n)}", user=U),
                        lambda s, w, a, u: s.aliases.remove(a, user=u)),

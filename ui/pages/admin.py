@@ -11,7 +11,7 @@ from monitoring import clock
 from monitoring.auth import ROLES, AuthError, PermissionDenied
 from monitoring.clock import TZ
 from monitoring.store import RegisterEditError
-from ui import site_aliases
+from ui import placements, site_aliases
 from ui.auth import actor, denied
 from ui.coords import datum_radio, entered
 from ui.data import current_dataset, store
@@ -347,6 +347,8 @@ with tab_bounds:
         pick = st.selectbox(tr("admin.download_version"), versions.id.tolist(), key="bd_pick")
         content, name = db.register.boundary_file(int(pick))
         st.download_button(tr("admin.download"), content, file_name=name, key="bd_download")
+    st.divider()
+    placements.render(db, me, lambda message: done("boundaries", message))
 
 # --- demo data ---------------------------------------------------------------------------------
 with tab_demo:

@@ -5,12 +5,21 @@ import streamlit as st
 
 from geo.classify import ZONE_CLASSES
 from geo.crs import gcj02_to_wgs84
-from geo.mapping import BASEMAPS, all_ponds_bounds, drawn_position, pond_table, view_for, zone_text
+from geo.mapping import (
+    BASEMAPS,
+    all_ponds_bounds,
+    drawn_position,
+    placed_provenance,
+    points_bounds,
+    pond_table,
+    view_for,
+    zone_text,
+)
 from geo.provenance import section_problem_text
-from geo.waterbodies import current_waterbodies
 from i18n import describe_flag, describe_hypothesis
+from monitoring.bodies import bodies_in_use
 from ui.bodies import body_info, current_body
-from ui.data import data_version, dataset, open_case_sites, pond_map_parts, pond_statuses, tianditu_key
+from ui.data import data_version, dataset, open_case_sites, pond_map_parts, pond_statuses, store, tianditu_key
 from ui.drawing import current_versions, flash, panel_data, refused, save
 from ui.i18n import labeller, lang, tr
 from ui.map_component import pond_map
@@ -21,15 +30,23 @@ ds = dataset(version)
 LANG = lang()
 st.title(tr("page.map"))
 BODY = current_body()
-WB = current_waterbodies()
-if BODY is not None and WB[BODY].geometry is None:  # nothing of it can be drawn: say what is known
+WB = bodies_in_use(store())
+PLACED = ds.placed[ds.placed.water_body == BODY] if BODY is not None and ds.placed is not None else None
+if BODY is not None and WB[BODY].geometry is None:  # no outline: only its placed sections can be drawn
     body_info(BODY)
-    st.info(tr("map.body_not_drawn", body=plain(WB[BODY].label(LANG))))
-    st.stop()
+    if PLACED is None or PLACED.empty:
+        st.info(tr("map.body_not_drawn", body=plain(WB[BODY].label(LANG))))
+        st.stop()
+    st.info(tr("map.placed.body_only", body=plain(WB[BODY].label(LANG))))
 PENDING = [s for s in WB.pending_sections() if BODY in (None, s.body)]
 if PENDING:  # named sites whose positions are unknown: listed, never drawn
     names = [f"{s.code} {s.name}" if LANG == "zh" else f"{s.code} ({WB[s.body].label(LANG)})" for s in PENDING]
     st.caption(tr("map.pending", sites=tr("list.sep").join(plain(n) for n in names)))
+ALL_PLACED = ds.placed.to_dict("records") if ds.placed is not None else []
+SHOWN_PLACED = [r for r in ALL_PLACED if BODY in (None, r["water_body"])]
+if SHOWN_PLACED:  # typed positions, drawn with their provenance
+    lines = [f"{r['section_id']} {r['name']}: {placed_provenance(r, LANG)}; {r['source']}" for r in SHOWN_PLACED]
+    st.caption(tr("map.placed.list", sites=tr("list.sep").join(plain(n) for n in lines)))
 
 # --- sidebar: basemap --------------------------------------------------------
 basemap = keep(
@@ -97,6 +114,8 @@ with col_map:
         statuses=pond_statuses(),
         cases=open_case_sites(),
     )
+    if PLACED is not None and not PLACED.empty and WB[BODY].geometry is None:  # frame the body's placed sections
+        home = points_bounds(PLACED, gcj=basemap == "gaode")
     clicked = pond_map(
         map_key,
         parts,
