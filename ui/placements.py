@@ -9,7 +9,7 @@ from monitoring.auth import PermissionDenied
 from monitoring.bodies import bodies_in_use
 from ui.coords import datum_radio
 from ui.i18n import lang, tr
-from ui.widgets import error_text, plain
+from ui.widgets import error_text, keep, keyed, plain
 
 __all__ = ["render"]
 
@@ -49,8 +49,10 @@ def render(db, me, done) -> None:
         st.caption(tr("admin.place.none"))
         return
     by_code = {s.code: s for s in sections}
-    code = st.selectbox(
-        tr("admin.place.section"), list(by_code), format_func=lambda c: _label(wb, by_code[c]), key="pl_section"
+    labels = {c: _label(wb, s) for c, s in by_code.items()}  # bound now: the labels are in this run's language
+    code = keep(
+        "pl_section",
+        st.selectbox(tr("admin.place.section"), list(by_code), format_func=labels.get, key=keyed("pl_section")),
     )
     current = by_code[code].placement
     if current is not None:

@@ -28,7 +28,7 @@ Modules, by what they draw:
 from .build import ASSET_PREFIX, build_map
 from .embed import map_parts
 from .large import CANVAS_FROM
-from .layers import BASEMAPS, selection_layer
+from .layers import BASEMAPS, placed_provenance, selection_layer
 from .palette import (
     CASE_COLOUR,
     SHARED_COLOUR,
@@ -58,6 +58,7 @@ __all__ = [
     "display_positions",
     "drawn_position",
     "map_parts",
+    "placed_provenance",
     "pond_at",
     "pond_table",
     "selection_layer",
