@@ -36,7 +36,7 @@ def _label(wb, s) -> str:
         state = tr("body.pending")
     else:
         state = tr("admin.place.version", version=s.placement.version)
-    return f"{s.code} {s.name}（{body}）— {state}" if lang() == "zh" else f"{s.code} {s.name} ({body}) — {state}"
+    return f"{s.code} {s.name}（{body}）— {state}" if lang() == "zh" else f"{s.code} ({body}) — {state}"
 
 
 def render(db, me, done) -> None:

@@ -45,7 +45,11 @@ if PENDING:  # named sites whose positions are unknown: listed, never drawn
 ALL_PLACED = ds.placed.to_dict("records") if ds.placed is not None else []
 SHOWN_PLACED = [r for r in ALL_PLACED if BODY in (None, r["water_body"])]
 if SHOWN_PLACED:  # typed positions, drawn with their provenance
-    lines = [f"{r['section_id']} {r['name']}: {placed_provenance(r, LANG)}; {r['source']}" for r in SHOWN_PLACED]
+    lines = [
+        f"{r['section_id']} {r['name'] if LANG == 'zh' else '(' + WB[r['water_body']].label(LANG) + ')'}: "
+        f"{placed_provenance(r, LANG)}; {r['source']}"
+        for r in SHOWN_PLACED
+    ]
     st.caption(tr("map.placed.list", sites=tr("list.sep").join(plain(n) for n in lines)))
 
 # --- sidebar: basemap --------------------------------------------------------
