@@ -44,6 +44,7 @@ __all__ = ["TABLES", "BackupError", "backup", "check", "restore", "table_rows"]
 #: Tables in dependency order (parents first).
 TABLES = [
     "sites",
+    "section_placements",
     "site_aliases",
     "not_sampled",
     "samples",

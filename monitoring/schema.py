@@ -78,7 +78,7 @@ sites = Table(
     Column("water_body", String(16), nullable=False, server_default="yehu", index=True),
 )
 
-#: Positions of sections the documents leave 位置待定, placed by an administrator (migration 0012).
+#: Positions of sections the documents leave 位置待定, placed by an administrator (migration 0013).
 #: Versioned: a correction is the next version of the section; earlier versions are kept.
 section_placements = Table(
     "section_placements",

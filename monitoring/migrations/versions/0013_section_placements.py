@@ -1,14 +1,14 @@
 """Positions of sections the documents leave 位置待定, placed by an administrator, versioned.
 
-Revision ID: 0012_section_placements
-Revises: 0011_water_bodies
+Revision ID: 0013_section_placements
+Revises: 0012_task_progress
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0012_section_placements"
-down_revision = "0011_water_bodies"
+revision = "0013_section_placements"
+down_revision = "0012_task_progress"
 branch_labels = None
 depends_on = None
 
