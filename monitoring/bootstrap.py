@@ -151,4 +151,18 @@ def sync_gis(store: Store) -> bool:
         layers.setdefault("sections", sections)
     for kind in ("ponds", "admin"):
         layers.setdefault(kind, load_optional_boundary(kind, folder))
+    layers["sections"] = _with_placed(store, layers["sections"])
     return sync_layers(store.engine, layers, load_config()["zones"], store.steps)
+
+
+def _with_placed(store: Store, sections):
+    """The section layer with the placed sections whose body's rules give them a no-fishing zone."""
+    import dataclasses
+
+    from geo.dataset import zone_sections
+    from geo.placement import placed_layer
+
+    from .bodies import bodies_in_use
+
+    gdf = zone_sections(sections.gdf, placed_layer(bodies_in_use(store)))
+    return sections if gdf is sections.gdf else dataclasses.replace(sections, gdf=gdf)

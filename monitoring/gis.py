@@ -32,6 +32,7 @@ from geo.crs import GEOGRAPHIC
 __all__ = [
     "LAYERS",
     "READER_GRANTS",
+    "BODY_VIEWS",
     "VIEWS",
     "DATABASE_MAX_PONDS",
     "DATABASE_MIN_PONDS",
@@ -59,7 +60,19 @@ DATABASE_MAX_PONDS = 4_000
 #: Boundary kind (as uploaded) -> layer name in ``gis.features``.
 LAYERS = {"lake": "lake", "sections": "section", "ponds": "outline", "admin": "admin"}
 #: The read-only views a GIS user opens (schema ``gis``), each with one geometry column ``geom``.
-VIEWS = ("ponds", "pond_outlines", "lake", "sections", "ban_zone", "nofish_zones", "admin_areas", "sites")
+VIEWS = (
+    "ponds",
+    "pond_outlines",
+    "lake",
+    "sections",
+    "ban_zone",
+    "nofish_zones",
+    "admin_areas",
+    "sites",
+    "placed_sections",
+)
+#: The views that say which water body each feature belongs to (a ``water_body`` column).
+BODY_VIEWS = tuple(v for v in VIEWS if v != "admin_areas")
 #: What a read-only GIS user (QGIS) is granted: the ``gis`` layers, nothing of the application's tables
 #: (accounts, samples, the audit trail). ``{owner}`` is the role the app connects as (it creates the
 #: views); README's 运维 → PostGIS shows these statements for the database ``yehu``.
@@ -69,7 +82,8 @@ GRANT USAGE ON SCHEMA gis TO "{role}";
 GRANT SELECT ON ALL TABLES IN SCHEMA gis TO "{role}";
 ALTER DEFAULT PRIVILEGES FOR ROLE "{owner}" IN SCHEMA gis GRANT SELECT ON TABLES TO "{role}";
 """
-#: The migration that creates the ``gis`` schema (found by name: renumbering it changes nothing here).
+#: The migrations that create and change the ``gis`` schema (``*_postgis*``, found by name and run in
+#: order: renumbering them changes nothing here).
 _VERSIONS = Path(__file__).resolve().parent / "migrations" / "versions"
 
 
@@ -106,8 +120,9 @@ def enabled(conn: Connection) -> bool:
 def ensure(engine: Engine) -> bool:
     """Create the ``gis`` schema when PostGIS is there but the schema is not (idempotent).
 
-    The statements are migration ``0009_postgis``'s own, run again: a database migrated before
-    its PostGIS extension was created gets the layers the next time the app opens it.
+    The statements are the ``*_postgis*`` migrations' own (``0009_postgis``, then those that change
+    its views), run again in order: a database migrated before its PostGIS extension was created
+    gets the layers the next time the app opens it.
 
     Parameters
     ----------
@@ -134,12 +149,12 @@ def ensure(engine: Engine) -> bool:
         from alembic.migration import MigrationContext
         from alembic.operations import Operations
 
-        (path,) = _VERSIONS.glob("*_postgis.py")
-        spec = importlib.util.spec_from_file_location("yehu_migration_postgis", path)
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
         with Operations.context(MigrationContext.configure(conn)):
-            module.upgrade()
+            for path in sorted(_VERSIONS.glob("*_postgis*.py")):
+                spec = importlib.util.spec_from_file_location(f"yehu_migration_{path.stem}", path)
+                module = importlib.util.module_from_spec(spec)
+                spec.loader.exec_module(module)
+                module.upgrade()
     return True
 
 

@@ -67,6 +67,7 @@ class PlacementCheck:
     warnings: list
     current: Placement | None
     has_outline: bool
+    nofish: bool = False
 
 
 def _section(code: str):
@@ -158,8 +159,10 @@ class Placements(Repository):
         outline = outline if outline is not None else _outline(body)
         warnings = plausibility(pos.lon, pos.lat, load_config()["boundaries"].area, outline)
         current = self.current().get(code)
+        level = next(s.level for s in body.sections if s.code == code)
+        nofish = bool(level) and any(z.rule == "nofish" and level in z.levels for z in body.zones)
         return PlacementCheck(
-            code, body.code, pos.lon, pos.lat, pos.datum, pos.entered, warnings, current, outline is not None
+            code, body.code, pos.lon, pos.lat, pos.datum, pos.entered, warnings, current, outline is not None, nofish
         )
 
     def place(
@@ -248,6 +251,10 @@ class Placements(Repository):
                 self._audit(conn, actor, "site.place", "site", checked.code, before, after)
         except IntegrityError:  # another placement of this section took the version number first
             raise InputError("placement.race", field="site_code", value=checked.code) from None
+        if checked.nofish:  # its zone is in the PostGIS layers too (a no-op without them)
+            from ..bootstrap import sync_gis
+
+            sync_gis(self.store)
         return _placement(pd.Series(row))
 
     # --- reads -----------------------------------------------------------------

@@ -4,6 +4,7 @@ writes, a read-only role, and databases without PostGIS untouched."""
 import dataclasses
 import io
 import json
+import re
 import shutil
 import subprocess
 import uuid
@@ -23,6 +24,7 @@ from geo.synthetic import synthetic_dataset
 from monitoring.auth import CONSOLE
 from monitoring.bootstrap import current_dataset, open_store
 from monitoring.gis import (
+    BODY_VIEWS,
     READER_GRANTS,
     VIEWS,
     classifies_in_database,
@@ -83,6 +85,7 @@ def test_views_are_listed_by_gdal_with_their_crs(db_url):
         "nofish_zones": "Multi Polygon",
         "admin_areas": "Multi Polygon",
         "sites": "Point",
+        "placed_sections": "Point",
     }
     assert set(expected) == set(VIEWS)
     for view, geometry in expected.items():
@@ -95,6 +98,23 @@ def test_views_are_listed_by_gdal_with_their_crs(db_url):
     info = ogrinfo(db_url, "gis.ponds")
     for field in ("pond_id: Integer", "status: String", "zone_class: String", "shore_distance_m: Real"):
         assert field in info, info
+    for view in BODY_VIEWS:  # every layer says which water body its features belong to
+        assert "water_body: String" in ogrinfo(db_url, f"gis.{view}"), view
+    assert "water_body" not in ogrinfo(db_url, "gis.admin_areas")  # county and town areas: no one body's
+    store.placements.place("YTCY", "113.55", "29.45", user=CONSOLE, datum="gcj02", source="GPS 2026-11-20")
+    info = ogrinfo(db_url, "gis.placed_sections")
+    assert "Feature Count: 1\n" in info and 'ID["EPSG",4490]' in info
+    for field in ("section_id: String", "version: Integer", "datum: String", "entered: String", "placed_by: String"):
+        assert field in info, info
+    with store.engine.connect() as conn:
+        bodies = dict(conn.execute(text("SELECT code, water_body FROM gis.sites")).all())
+        placed = conn.execute(text("SELECT section_id, water_body, entered FROM gis.placed_sections")).one()
+        layer = conn.execute(text("SELECT section_id, water_body FROM gis.sections")).all()
+        ponds = set(conn.execute(text("SELECT water_body FROM gis.ponds")).scalars())
+        lake = conn.execute(text("SELECT water_body FROM gis.lake")).scalar()
+    assert bodies["YTCY"] == "yuantan" and bodies["S1"] == "yehu" and "TDXQ" not in bodies  # TDXQ: 位置待定
+    assert tuple(placed) == ("YTCY", "yuantan", "lon=113.55; lat=29.45")
+    assert [tuple(r) for r in layer] == [("S1", "yehu")] and ponds == {"yehu"} and lake == "yehu"
     store.engine.dispose()
 
 
@@ -232,6 +252,8 @@ def test_a_read_only_role_reads_the_views_and_nothing_else(db_url):
     try:
         with reader.connect() as conn:
             assert conn.execute(text("SELECT count(*) FROM gis.ponds")).scalar() == 17
+            assert conn.execute(text("SELECT count(*) FROM gis.ponds WHERE water_body = 'yehu'")).scalar() == 17
+            assert conn.execute(text("SELECT count(*) FROM gis.placed_sections")).scalar() == 0
             assert conn.execute(text("SELECT count(*) FROM gis.lake")).scalar() == 1
         for sql in ("SELECT count(*) FROM users", "SELECT count(*) FROM sites", "DELETE FROM gis.features"):
             with reader.connect() as conn, pytest.raises(Exception, match="permission denied"):
@@ -279,6 +301,53 @@ def test_postgis_created_after_migration_gets_the_layers_on_next_open(db_url):
     with store.engine.connect() as conn:
         assert enabled(conn)
         assert conn.execute(text("SELECT count(*) FROM gis.ponds")).scalar() == 17
+        assert conn.execute(text("SELECT count(*) FROM gis.ponds WHERE water_body = 'yehu'")).scalar() == 17
+        assert conn.execute(text("SELECT count(*) FROM gis.placed_sections")).scalar() == 0
         zones = json.loads(json.dumps(classify_in_database(conn).zone_class.tolist()))
     assert zones == current_dataset(store).classification.zone_class.astype(str).tolist()
+    store.engine.dispose()
+
+
+@postgis_only
+def test_a_placed_section_with_a_nofish_rule_is_zoned_in_the_database_as_in_process(db_url, data_copy, monkeypatch):
+    path = data_copy / "waterbodies.toml"
+    marker = '[[water_body.zone]]\nrule = "reserve_core"'
+    section = '[[water_body.section]]\ncode = "HGSK"\nname = "黄盖湖省控断面"\nlevel = "省控"\nsource = "测试"\n\n'
+    path.write_text(path.read_text(encoding="utf-8").replace(marker, section + marker, 1), encoding="utf-8")
+    monkeypatch.setenv("YEHU_DATA_DIR", str(data_copy))
+    store = open_store(db_url)
+    pond = current_dataset(store).register.set_index("pond_id").loc[1].geometry
+    store.placements.place("HGSK", pond.x, pond.y, user=CONSOLE, datum="wgs84", source="测试", confirm=True)
+    ds = current_dataset(store)
+    with store.engine.connect() as conn:
+        db = classify_in_database(conn)
+        zones = dict(conn.execute(text("SELECT section_id, water_body FROM gis.nofish_zones")).all())
+    assert zones == {"S1": "yehu", "HGSK": "huanggai"}
+    assert bool(db.set_index("pond_id").loc[1, "in_nofish_zone"])
+    assert_same_classification(db, ds.classification, POINT_SHORE_TOLERANCE_M)
+    store.engine.dispose()
+
+
+@postgis_only
+def test_the_water_body_views_migration_goes_down_and_up_again(db_url):
+    from alembic import command
+
+    from monitoring.db import _alembic_config
+
+    store = open_store(db_url)
+    columns = (
+        "SELECT count(*) FROM information_schema.columns WHERE table_schema = 'gis' AND column_name = 'water_body'"
+    )
+    with store.engine.connect() as conn:
+        assert conn.execute(text(columns)).scalar() == len(BODY_VIEWS)
+    (path,) = (ROOT / "monitoring" / "migrations" / "versions").glob("*_postgis_bodies.py")
+    below = re.search(r'^down_revision = "([^"]+)"', path.read_text(encoding="utf-8"), re.M)[1]
+    command.downgrade(_alembic_config(store.engine), below)  # read from the script: renumbering changes nothing
+    with store.engine.connect() as conn:
+        assert conn.execute(text(columns)).scalar() == 0
+        assert conn.execute(text("SELECT to_regclass('gis.placed_sections')")).scalar() is None
+        assert conn.execute(text("SELECT count(*) FROM gis.ponds")).scalar() == 17
+    command.upgrade(_alembic_config(store.engine), "head")
+    with store.engine.connect() as conn:
+        assert conn.execute(text(columns)).scalar() == len(BODY_VIEWS)
     store.engine.dispose()
