@@ -106,20 +106,30 @@ def _cell_candidates(cx, cy, ax, ay, dx, dy, inv_len2, half) -> np.ndarray:
     np.clip(t, 0, 1, out=t)
     vx -= t * dx
     vy -= t * dy
-    d = np.hypot(vx, vy)
+    d = vx * vx
+    d += vy * vy
+    np.sqrt(d, out=d)
     rows = np.arange(len(cx))
     j0 = d.argmin(axis=1)
     d0 = d[rows, j0]
+    # |u_e - u_e0| = sqrt(2 - 2 u_e·u_e0) for unit vectors; u = 0 where d = 0 (then d0 = 0 and
+    # the slack is 2h whatever the direction term).
+    inv_d = np.maximum(d, 1e-300)
+    np.divide(1.0, inv_d, out=inv_d)
+    u0x = (vx[rows, j0] * inv_d[rows, j0])[:, None]
+    u0y = (vy[rows, j0] * inv_d[rows, j0])[:, None]
+    vx *= u0x
+    vy *= u0y
+    vx += vy
+    vx *= inv_d
+    slack = np.subtract(1.0, vx, out=vx)
+    slack *= 2
+    np.maximum(slack, 0, out=slack)
+    np.sqrt(slack, out=slack)
+    slack *= half
     with np.errstate(divide="ignore", invalid="ignore"):
-        inv_d = np.where(d > 0, 1.0 / d, 0.0)
-        vx *= inv_d
-        vy *= inv_d
-        vx -= vx[rows, j0][:, None]
-        vy -= vy[rows, j0][:, None]
-        slack = np.hypot(vx, vy)
-        slack *= half
         slack += half * half / (2 * d0[:, None])
-    np.minimum(slack, 2 * half, out=slack)
+    np.fmin(slack, 2 * half, out=slack)  # fmin: 2h where the curvature term is undefined (h = d0 = 0)
     slack += 1e-3 + 1e-9 * d  # rounding margin: never drop an edge that could be nearest
     d -= d0[:, None]
     return d <= slack

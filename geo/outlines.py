@@ -9,10 +9,12 @@ GEOS in ``bench/bench_classify.py``.
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 import shapely
 
-from .classify import _cell_candidates, _min_d2, _segments
+from .classify import _cell_candidates, _segments
 from .parallel import run_parallel, thread_count
 
 __all__ = [
@@ -32,7 +34,12 @@ TREE_TARGETS = 64
 AREA_TOLERANCE = 0.20
 
 
-def outline_edges(polys, project=None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _simple(polys) -> bool:
+    """Every geometry a polygon without holes."""
+    return bool((shapely.get_type_id(polys) == 3).all() and not shapely.get_num_interior_rings(polys).any())
+
+
+def outline_edges(polys, project=None, simple: bool | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Edges of every polygon, grouped by polygon (holes and multipolygon parts included).
 
     Parameters
@@ -40,6 +47,8 @@ def outline_edges(polys, project=None) -> tuple[np.ndarray, np.ndarray, np.ndarr
     polys : numpy.ndarray of shapely.Polygon or shapely.MultiPolygon
     project : callable, optional
         Applied to the (n, 2) coordinate array first (a change of CRS).
+    simple : bool, optional
+        Whether every geometry is a polygon without holes, when known already.
 
     Returns
     -------
@@ -54,11 +63,26 @@ def outline_edges(polys, project=None) -> tuple[np.ndarray, np.ndarray, np.ndarr
     (8, [0, 0, 0, 0, 1, 1, 1, 1])
     """
     polys = np.asarray(polys, dtype=object)
-    if (shapely.get_type_id(polys) == 3).all() and not shapely.get_num_interior_rings(polys).any():
+    if _simple(polys) if simple is None else simple:
         # Simple polygons: one ring each, read without building ring objects.
+        sizes = shapely.get_num_coordinates(polys)
+        if len(polys) and (sizes == sizes[0]).all():
+            # All of one size (quadrilaterals, say): as an (n, m, 2) array, each ring's closing
+            # vertex left out (it repeats the first), so it is projected once.
+            m = int(sizes[0]) - 1
+            xy = shapely.get_coordinates(polys).reshape(len(polys), m + 1, 2)[:, :m].reshape(-1, 2)
+            start = project(xy) if project is not None else xy
+            end = np.roll(start.reshape(len(polys), m, 2), -1, axis=1).reshape(-1, 2)
+            return start, end, np.repeat(np.arange(len(polys)), m)
         xy, owner = shapely.get_coordinates(polys, return_index=True)
-        xy = project(xy) if project is not None else xy
         same = owner[:-1] == owner[1:]
+        if project is not None:  # each ring's closing vertex repeats its first: projected once
+            opening = np.r_[True, ~same]
+            closing = np.r_[~same, True]
+            out = np.empty_like(xy)
+            out[~closing] = project(xy[~closing])
+            out[closing] = out[opening]
+            xy = out
         return xy[:-1][same], xy[1:][same], owner[:-1][same]
     parts, part_owner = shapely.get_parts(polys, return_index=True)
     rings, ring_part = shapely.get_rings(parts, return_index=True)
@@ -94,11 +118,9 @@ class Outlines:
         self.polys = np.asarray(polys, dtype=object)
         self.n = len(self.polys)
         self._project = project
-        self.start, self.end, self.owner = outline_edges(self.polys, project)
+        self.simple = _simple(self.polys)
+        self.start, self.end, self.owner = outline_edges(self.polys, project, self.simple)
         self.first = np.r_[0, np.flatnonzero(np.diff(self.owner)) + 1]
-        self.simple = bool(
-            (shapely.get_type_id(self.polys) == 3).all() and not shapely.get_num_interior_rings(self.polys).any()
-        )
 
     def bounds(self) -> np.ndarray:
         """Bounding boxes (minx, miny, maxx, maxy), one row per polygon."""
@@ -156,17 +178,190 @@ def _group_min(values, owner, n) -> np.ndarray:
     return out
 
 
-def polygon_shore_distance(polys, lake_polygon, ponds_per_cell: int = 96, threads: int | None = None) -> np.ndarray:
+def _pair_d2(px, py, ax, ay, dx, dy, inv_len2) -> np.ndarray:
+    """Squared distances between points and segments, broadcast against each other (few temporaries)."""
+    apx = px - ax
+    apy = py - ay
+    t = apx * dx
+    t += apy * dy
+    t *= inv_len2
+    np.clip(t, 0, 1, out=t)
+    apx -= t * dx
+    apy -= t * dy
+    apx *= apx
+    apy *= apy
+    apx += apy
+    return apx
+
+
+def _padded(first, count, width) -> np.ndarray:
+    """Rows of indices ``first .. first + count - 1``, padded to ``width`` by repeating the last one."""
+    return first[:, None] + np.minimum(np.arange(width)[None, :], count[:, None] - 1)
+
+
+def _batches(a_count, b_count, limit: int = 1 << 16) -> list[np.ndarray]:
+    """Rows grouped into padded blocks (rows × max a × max b) of about ``limit`` elements.
+
+    Rows are binned by ``a_count`` and ``b_count`` (bins about 20 % wide), so that
+    little of a block is padding; rows with ``b_count`` 0 are left out.
+    """
+    keep = np.flatnonzero(b_count > 0)
+    a, b = a_count[keep], b_count[keep]
+    bins = np.round(np.log(np.maximum(a, 1)) * 5.5).astype(np.int64) * 1024
+    bins += np.round(np.log(b) * 5.5).astype(np.int64)
+    order = np.argsort(bins, kind="stable")
+    keep, a, b, bins = keep[order], a[order], b[order], bins[order]
+    out = []
+    runs = np.r_[0, np.flatnonzero(np.diff(bins)) + 1, len(keep)]
+    for r0, r1 in zip(runs[:-1], runs[1:], strict=True):
+        per_row = int(a[r0:r1].max()) * int(b[r0:r1].max())
+        step = max(1, limit // per_row)
+        out.extend(keep[i : min(i + step, r1)] for i in range(r0, r1, step))
+    return out
+
+
+def _grid(x, y, per_cell: int):
+    """Bucket points into square cells of about ``per_cell`` points.
+
+    Returns the sort order, the cell bounds in that order, each cell's column and
+    row, the cell side, the origin and the number of rows.
+    """
+    x0, y0 = x.min(), y.min()
+    w, h = max(x.max() - x0, 1e-6), max(y.max() - y0, 1e-6)
+    side = max(np.sqrt(w * h / max(1, len(x) // per_cell)), 1e-6)
+    nx, ny = int(w // side) + 1, int(h // side) + 1
+    cell = np.minimum(((x - x0) / side).astype(np.int64), nx - 1) * ny
+    cell += np.minimum(((y - y0) / side).astype(np.int64), ny - 1)
+    # A radix sort on small integers: cells become contiguous slices.
+    order = np.argsort(cell.astype(np.uint16 if nx * ny < 2**16 else np.int64), kind="stable")
+    sorted_cells = cell[order]
+    bnd = np.r_[0, np.flatnonzero(np.diff(sorted_cells)) + 1, len(x)]
+    cells = sorted_cells[bnd[:-1]]
+    return order, bnd, cells // ny, cells % ny, side, (x0, y0), ny
+
+
+def _candidate_edges(centre_x, centre_y, half, ix, iy, side, origin, edges, threads):
+    """The edges that can be nearest to some point of each cell (a disc of radius ``half`` around its centre).
+
+    Cells (column ``ix``, row ``iy`` of a grid of ``side`` from ``origin``) are grouped
+    2 × 2 into coarser cells, level after level, until a few dozen remain; those are
+    tested against all edges, and each finer level against its parent's candidates
+    only (:func:`geo.classify._cell_candidates` holds for any subset of the edges
+    that contains the nearest ones; a parent's disc holds its children's).
+
+    Returns
+    -------
+    (numpy.ndarray, numpy.ndarray, numpy.ndarray)
+        Per cell the number of its edges and the position of the first in the flat
+        list, and the list (ascending edge numbers within a cell).
+    """
+    ax, ay, dx, dy, inv_len2 = edges
+    half = np.broadcast_to(np.asarray(half, dtype=float), centre_x.shape)
+    pyramid, parents = [(centre_x, centre_y, half)], []
+    while len(ix) > 64:
+        ix, iy, side = ix // 2, iy // 2, side * 2
+        rows = iy.max() + 1
+        cells, parent = np.unique(ix * rows + iy, return_inverse=True)
+        ix, iy = cells // rows, cells % rows
+        cx, cy = origin[0] + (ix + 0.5) * side, origin[1] + (iy + 0.5) * side
+        child_x, child_y, child_half = pyramid[-1]
+        cell_half = np.zeros(len(cells))
+        np.maximum.at(cell_half, parent, np.hypot(child_x - cx[parent], child_y - cy[parent]) + child_half)
+        pyramid.append((cx, cy, cell_half * (1 + 1e-12)))
+        parents.append(parent)
+    cx, cy, cell_half = pyramid[-1]
+    cand = _cell_candidates(cx, cy, ax, ay, dx, dy, inv_len2, cell_half)
+    count, edge = cand.sum(axis=1), np.nonzero(cand)[1]
+    first = np.r_[0, np.cumsum(count)[:-1]]
+    for (cx, cy, cell_half), parent in zip(pyramid[-2::-1], parents[::-1], strict=True):
+        parent_lists = (count[parent], first[parent], edge)
+        parts = run_parallel(
+            partial(_refine, cx, cy, cell_half, parent_lists, edges),
+            _batches(np.ones(len(cx), dtype=np.int64), count[parent], 1 << 16),
+            threads,
+        )
+        count, first, edge = _flat_lists(len(cx), parts)
+    return count, first, edge
+
+
+def _refine(cx, cy, cell_half, parent_lists, edges, group):
+    """Candidates of the cells ``group`` among their parents' (padded to one width); see :func:`_candidate_edges`."""
+    ax, ay, dx, dy, inv_len2 = edges
+    p_count, p_first, p_edge = parent_lists
+    width = p_count[group].max()
+    e = p_edge[_padded(p_first[group], p_count[group], width)]
+    keep = _cell_candidates(cx[group], cy[group], ax[e], ay[e], dx[e], dy[e], inv_len2[e], cell_half[group])
+    keep &= np.arange(width)[None, :] < p_count[group][:, None]
+    return group, keep.sum(axis=1), e[keep]
+
+
+def _flat_lists(n, parts):
+    """Join per-group ``(rows, counts, items)`` into per-row counts, first positions and one item list."""
+    count, first, offset = np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64), 0
+    for rows, counts, _ in parts:
+        count[rows] = counts
+        first[rows] = offset + np.r_[0, np.cumsum(counts)[:-1]]
+        offset += counts.sum()
+    return count, first, np.concatenate([p[2] for p in parts]) if parts else np.zeros(0, dtype=np.int64)
+
+
+def _points_edges_d2(px, py, edges, points_per_cell: int = 12, threads: int = 1) -> np.ndarray:
+    """Exact squared distance from each point to the nearest of ``edges``, float64.
+
+    Points are bucketed into small grid cells, each computed against its
+    candidate edges (:func:`_candidate_edges`); cells with similar counts are
+    computed together as padded blocks, so that many small cells cost few array
+    operations.
+
+    Parameters
+    ----------
+    px, py : numpy.ndarray of float
+    edges : tuple of numpy.ndarray
+        ``(ax, ay, dx, dy, inv_len2)``: start, direction and 1 / squared length of each edge.
+    points_per_cell : int
+        Affects speed only.
+    threads : int
+
+    Returns
+    -------
+    numpy.ndarray of float
+    """
+    ax, ay, dx, dy, inv_len2 = edges
+    order, bnd, ix, iy, side, origin, ny = _grid(px, py, points_per_cell)
+    centre_x, centre_y = origin[0] + (ix + 0.5) * side, origin[1] + (iy + 0.5) * side
+    half = side * np.sqrt(0.5) * (1 + 1e-9)
+    k_count, k_first, k_edge = _candidate_edges(centre_x, centre_y, half, ix, iy, side, origin, edges, threads)
+    v_first, v_count = bnd[:-1], np.diff(bnd)
+    sx, sy = px[order], py[order]
+    d2 = np.empty(len(px))
+
+    def pairs(group):
+        v = _padded(v_first[group], v_count[group], v_count[group].max())
+        k = k_edge[_padded(k_first[group], k_count[group], k_count[group].max())]
+        a, b = v[:, None, :], k[:, :, None]  # vertices along the last axis: the longer one
+        d2[v] = _pair_d2(sx[a], sy[a], ax[b], ay[b], dx[b], dy[b], inv_len2[b]).min(axis=1)
+
+    run_parallel(pairs, _batches(v_count, k_count), threads)
+    out = np.empty(len(px))
+    out[order] = d2
+    return out
+
+
+def polygon_shore_distance(polys, lake_polygon, ponds_per_cell: int = 8, threads: int | None = None) -> np.ndarray:
     """Exact distance in metres from each polygon to the lake; 0 when they touch or overlap.
 
     Between two disjoint polygons the distance is reached between a vertex of
-    one and an edge of the other.  Polygons are bucketed by the centre of
-    their bounding box; for each grid cell only the lake edges that can be
-    nearest to some point of its polygons are used (see
-    :func:`geo.classify._cell_candidates`, with the cell enlarged to hold the
-    polygons whole), and both directions are computed: pond vertices to those
-    lake edges, and those edges' end points to the pond edges.  Arithmetic is
-    float64 relative to the lake's centre.
+    one and an edge of the other, so both directions are computed:
+
+    - pond vertices to lake edges, bucketed by vertex into small cells
+      (:func:`_points_edges_d2`);
+    - lake vertices to pond edges, bucketed by pond (the centre of its bounding
+      box); only convex lake vertices that end an edge which can be nearest to
+      some point of the cell's ponds (:func:`_candidate_edges`) are used.
+
+    Cells with similar counts are computed together as padded blocks.  Arithmetic
+    is float64 relative to the lake's centre.  Ponds that touch, cross, lie in or
+    surround the lake are then found with GEOS.
 
     Parameters
     ----------
@@ -201,71 +396,76 @@ def polygon_shore_distance(polys, lake_polygon, ponds_per_cell: int = 96, thread
     dx, dy = bx - ax, by - ay
     len2 = dx * dx + dy * dy
     inv_len2 = 1.0 / np.where(len2 == 0, 1.0, len2)
+    lake_edges = (ax, ay, dx, dy, inv_len2)
     convex, prev_edge = _convex_starts(lake_polygon)
+    next_edge = np.empty_like(prev_edge)
+    next_edge[prev_edge] = np.arange(len(prev_edge))
 
+    px, py = outl.start[:, 0] - lx, outl.start[:, 1] - ly
+    edx, edy = outl.end[:, 0] - outl.start[:, 0], outl.end[:, 1] - outl.start[:, 1]
+    elen2 = edx * edx + edy * edy
+    einv = 1.0 / np.where(elen2 == 0, 1.0, elen2)
+    workers = thread_count(len(px), threads)
+    # Pond vertices to the lake's edges, bucketed by vertex ...
+    d2 = _points_edges_d2(px, py, lake_edges, threads=workers)
+
+    # ... and the lake's vertices to the pond edges, bucketed by pond (the centre of its bounding box).
     bounds = outl.bounds()
     bounds[:, [0, 2]] -= lx
     bounds[:, [1, 3]] -= ly
     cx, cy = (bounds[:, 0] + bounds[:, 2]) / 2, (bounds[:, 1] + bounds[:, 3]) / 2
-    x0, y0 = cx.min(), cy.min()
-    w, h = max(cx.max() - x0, 1e-6), max(cy.max() - y0, 1e-6)
-    side = max(np.sqrt(w * h / max(1, n // ponds_per_cell)), 1e-6)
-    ny = int(h // side) + 1
-    cell = np.minimum(((cx - x0) / side).astype(np.int64), int(w // side)) * ny
-    cell += np.minimum(((cy - y0) / side).astype(np.int64), ny - 1)
-    order = np.argsort(cell, kind="stable")
-    sorted_cells = cell[order]
-
-    # The edges regrouped polygon by polygon in cell order.
+    order, bnd, ix, iy, side, origin, ny = _grid(cx, cy, ponds_per_cell)
+    centre_x, centre_y = origin[0] + (ix + 0.5) * side, origin[1] + (iy + 0.5) * side
+    # The edges regrouped pond by pond in cell order.
     counts = np.diff(np.r_[outl.first, len(outl.owner)])[order]
     pos = np.arange(counts.sum()) + np.repeat(outl.first[order] - np.r_[0, np.cumsum(counts)[:-1]], counts)
-    start, end = outl.start[pos] - (lx, ly), outl.end[pos] - (lx, ly)
-    owner = np.repeat(np.arange(n), counts)
-    edge_cell = sorted_cells[owner]
-    bnd = np.r_[0, np.flatnonzero(np.diff(edge_cell)) + 1, len(owner)]
-    cells = edge_cell[bnd[:-1]]
-    centre_x = x0 + (cells // ny + 0.5) * side
-    centre_y = y0 + (cells % ny + 0.5) * side
-    # Every point of a polygon lies within its farthest vertex from the cell centre.
-    reach = np.hypot(start[:, 0] - centre_x.repeat(np.diff(bnd)), start[:, 1] - centre_y.repeat(np.diff(bnd)))
-    half = np.maximum.reduceat(reach, bnd[:-1])
+    e_bnd = np.r_[0, np.cumsum(np.add.reduceat(counts, bnd[:-1]))]
+    # Every point of a pond lies within its farthest vertex from the cell's centre.
+    reach = np.hypot(px[pos] - np.repeat(centre_x, np.diff(e_bnd)), py[pos] - np.repeat(centre_y, np.diff(e_bnd)))
+    half = np.maximum.reduceat(reach, e_bnd[:-1]) * (1 + 1e-9)
+    k_count, k_first, k_edge = _candidate_edges(centre_x, centre_y, half, ix, iy, side, origin, lake_edges, workers)
+    # A lake vertex nearest to a pond is convex and ends a candidate edge or starts one; each
+    # vertex once (an edge's end is the next edge's start, listed already when that one is).
+    by_position = np.argsort(k_first, kind="stable")
+    rows = np.repeat(by_position, k_count[by_position])  # the cell of each listed edge
+    after = next_edge[k_edge]
+    listed = np.r_[(after[:-1] == k_edge[1:]) & (rows[:-1] == rows[1:]), False]
+    q_rows = np.r_[rows[convex[k_edge]], rows[~listed & convex[after]]]
+    q_vertex = np.r_[k_edge[convex[k_edge]], after[~listed & convex[after]]][np.argsort(q_rows, kind="stable")]
+    q_count = np.bincount(q_rows, minlength=len(ix))
+    q_first = np.r_[0, np.cumsum(q_count)[:-1]]
+    v_first, v_count = e_bnd[:-1], np.diff(e_bnd)
 
-    px, py = start[:, 0], start[:, 1]
-    edx, edy = end[:, 0] - px, end[:, 1] - py
-    elen2 = edx * edx + edy * edy
-    einv = 1.0 / np.where(elen2 == 0, 1.0, elen2)
-    d2 = np.empty(len(px))
-    chunk = max(1, min(64, 2_000_000 // max(len(ax), 1)))
+    def pairs(group):
+        v = pos[_padded(v_first[group], v_count[group], v_count[group].max())]
+        q = q_vertex[_padded(q_first[group], q_count[group], q_count[group].max())]
+        a, b = q[:, :, None], v[:, None, :]
+        near = _pair_d2(ax[a], ay[a], px[b], py[b], edx[b], edy[b], einv[b]).min(axis=1)
+        d2[v] = np.minimum(d2[v], near)
 
-    def work(span):
-        c0, c1 = span
-        cand = _cell_candidates(centre_x[c0:c1], centre_y[c0:c1], ax, ay, dx, dy, inv_len2, half[c0:c1])
-        # A lake vertex nearest to a pond is convex and ends a candidate edge or starts one.
-        cand_v = (cand | cand[:, prev_edge]) & convex
-        for i in range(c0, c1):
-            k = np.flatnonzero(cand[i - c0])
-            a, b = bnd[i], bnd[i + 1]
-            # Pond vertices to the candidate lake edges ...
-            v = _min_d2(px[a:b], py[a:b], ax[k], ay[k], dx[k], dy[k], inv_len2[k])
-            # ... and the candidate lake vertices to the pond edges.
-            q = np.flatnonzero(cand_v[i - c0])
-            if len(q):
-                np.minimum(v, _min_d2(ax[q], ay[q], px[a:b], py[a:b], edx[a:b], edy[a:b], einv[a:b], axis=0), out=v)
-            d2[a:b] = v
+    run_parallel(pairs, _batches(v_count, q_count), workers)
+    dist = np.sqrt(_group_min(d2, outl.owner, n))
 
-    spans = [(c, min(c + chunk, len(cells))) for c in range(0, len(cells), chunk)]
-    run_parallel(work, spans, thread_count(len(px), threads))
-    dist[order] = np.sqrt(_group_min(d2, owner, n))
-
-    # Touching or overlapping: an edge crossing the shore has an end point within half its
-    # length of it; a pond inside the lake or around it has its bounding box on the lake's.
-    long_edge = np.zeros(n)
-    long_edge[order] = np.maximum.reduceat(np.sqrt(elen2), np.r_[0, np.flatnonzero(np.diff(owner)) + 1])
-    box_hit = (bounds[:, 0] <= lmaxx - lx) & (bounds[:, 2] >= lminx - lx)
-    box_hit &= (bounds[:, 1] <= lmaxy - ly) & (bounds[:, 3] >= lminy - ly)
-    maybe = np.flatnonzero(box_hit | (dist <= long_edge))
+    # Touching or overlapping. An edge crossing the shore has an end point within half its
+    # length of it: those ponds are tested whole.
     shapely.prepare(lake_polygon)
-    dist[maybe[shapely.intersects(lake_polygon, outl.metric(maybe))]] = 0.0
+    near = dist <= np.maximum.reduceat(np.sqrt(elen2), outl.first)
+    hit = np.flatnonzero(near)
+    hit = hit[shapely.intersects(lake_polygon, outl.metric(hit))]
+    # Other ponds have no point on the shore: one inside the lake has its first vertex in it ...
+    box = ~near & (bounds[:, 0] <= lmaxx - lx) & (bounds[:, 2] >= lminx - lx)
+    box &= (bounds[:, 1] <= lmaxy - ly) & (bounds[:, 3] >= lminy - ly)
+    inside = np.flatnonzero(box)
+    first = outl.start[outl.first[inside]]
+    inside = inside[shapely.intersects_xy(lake_polygon, first[:, 0], first[:, 1])]
+    # ... and one around a part of the lake holds that part's bounding box.
+    around = np.zeros(n, dtype=bool)
+    for pminx, pminy, pmaxx, pmaxy in shapely.bounds(shapely.get_parts(lake_polygon)):
+        holds = (bounds[:, 0] <= pminx - lx) & (bounds[:, 2] >= pmaxx - lx)
+        around |= holds & (bounds[:, 1] <= pminy - ly) & (bounds[:, 3] >= pmaxy - ly)
+    around = np.flatnonzero(around & box)
+    around = around[shapely.intersects(lake_polygon, outl.metric(around))]
+    dist[np.r_[hit, inside, around]] = 0.0
     return dist
 
 
@@ -306,26 +506,35 @@ def polygon_point_distance(polys, tx, ty) -> tuple[np.ndarray, np.ndarray]:
     )
     centre_d = np.hypot(cx[:, None] - tx[None, :], cy[:, None] - ty[None, :])
     cand = centre_d - reach[:, None] <= (centre_d + reach[:, None]).min(axis=1)[:, None] + 1e-6
-    d2 = np.full((n, len(tx)), np.inf)
-    for j in range(len(tx)):
-        ponds = np.flatnonzero(cand[:, j])
-        edges = np.flatnonzero(cand[outl.owner, j])
-        # Relative to the target, for precision.
-        px, py = outl.start[edges, 0] - tx[j], outl.start[edges, 1] - ty[j]
-        edx, edy = outl.end[edges, 0] - outl.start[edges, 0], outl.end[edges, 1] - outl.start[edges, 1]
-        len2 = edx * edx + edy * edy
-        t = -(px * edx + py * edy) / np.where(len2 == 0, 1.0, len2)
-        np.clip(t, 0, 1, out=t)
-        px += t * edx
-        py += t * edy
-        e2 = px * px + py * py
-        first = np.r_[0, np.flatnonzero(np.diff(outl.owner[edges])) + 1]
-        d2[ponds, j] = np.minimum.reduceat(e2, first) if len(edges) else np.inf
-        b = bounds[ponds]
-        around = ponds[(b[:, 0] <= tx[j]) & (b[:, 2] >= tx[j]) & (b[:, 1] <= ty[j]) & (b[:, 3] >= ty[j])]
-        d2[around[shapely.intersects_xy(outl.metric(around), tx[j], ty[j])], j] = 0.0
-    idx = d2.argmin(axis=1)
-    return idx, np.sqrt(d2[np.arange(n), idx])
+    # Every (polygon, candidate target) pair, then every edge of that polygon against that target.
+    poly, target = np.nonzero(cand)  # by polygon, then target
+    counts = np.diff(np.r_[outl.first, len(outl.owner)])[poly]
+    pair_first = np.r_[0, np.cumsum(counts)[:-1]]
+    edges = np.arange(counts.sum()) + np.repeat(outl.first[poly] - pair_first, counts)
+    at = np.repeat(target, counts)
+    # Relative to the target, for precision.
+    px, py = outl.start[edges, 0] - tx[at], outl.start[edges, 1] - ty[at]
+    edx, edy = outl.end[edges, 0] - outl.start[edges, 0], outl.end[edges, 1] - outl.start[edges, 1]
+    len2 = edx * edx + edy * edy
+    t = -(px * edx + py * edy) / np.where(len2 == 0, 1.0, len2)
+    np.clip(t, 0, 1, out=t)
+    px += t * edx
+    py += t * edy
+    px *= px
+    py *= py
+    px += py
+    pair_d2 = np.minimum.reduceat(px, pair_first)
+    # A target inside (or on) a polygon: distance 0.
+    b = bounds[poly]
+    x, y = tx[target], ty[target]
+    box = np.flatnonzero((b[:, 0] <= x) & (b[:, 2] >= x) & (b[:, 1] <= y) & (b[:, 3] >= y))
+    if len(box):
+        pair_d2[box[shapely.intersects_xy(outl.metric(poly[box]), x[box], y[box])]] = 0.0
+    # The nearest target of each polygon, the lowest index among equally near ones.
+    first = np.r_[0, np.flatnonzero(np.diff(poly)) + 1]
+    best = np.minimum.reduceat(pair_d2, first)
+    nearest = np.where(pair_d2 == np.repeat(best, np.diff(np.r_[first, len(poly)])), target, len(tx))
+    return np.minimum.reduceat(nearest, first), np.sqrt(best)
 
 
 def _nearest_by_tree(outl, tx, ty) -> tuple[np.ndarray, np.ndarray]:

@@ -192,3 +192,28 @@ def test_cli_reports_edge_distance_and_area_check(data_copy):
     assert "名录 50 亩，大 50%" in check.stdout
     table = run("--data", str(data_copy), "classify").stdout
     assert "按轮廓" in table and "仅为位置" in table and "NaN" not in table
+
+
+def test_inside_around_and_crossing_a_lake_of_two_parts():
+    """Ponds in the water, around a part of the lake, across its shore, in a hole: 0 only where they meet it."""
+    rng = np.random.default_rng(11)
+    main = _lake(rng, holes=True)
+    islet = Point(X0 + 6000, Y0 + 6000).buffer(150)  # a second, small part of the lake
+    lake = shapely.MultiPolygon([main, islet])
+    polys = np.array(
+        [
+            box(X0 + 1000, Y0 - 100, X0 + 1100, Y0),  # in the water, far from the shore
+            # Around a whole part: round ponds, whose short edges are all far from the part.
+            Point(X0 + 6000, Y0 + 6000).buffer(500),
+            Point(X0 + 6000, Y0 + 6000).buffer(500).difference(islet.buffer(20)),  # around it, with a hole
+            Point(X0, Y0).buffer(3500),  # around the main part (and its hole)
+            box(X0 - 80, Y0 - 80, X0 + 80, Y0 + 80),  # in the main part's hole
+            box(X0 + 6100, Y0 + 5990, X0 + 6300, Y0 + 6010),  # across the small part's shore
+            box(X0 + 7000, Y0 + 7000, X0 + 7100, Y0 + 7100),  # outside both
+        ],
+        dtype=object,
+    )
+    got = polygon_shore_distance(polys, lake)
+    want = shapely.distance(polys, lake)
+    np.testing.assert_allclose(got, want, rtol=0, atol=1e-6)
+    assert (want == 0).tolist() == [True, True, False, True, False, True, False]
