@@ -446,7 +446,7 @@ def classify_ponds(
             "zone_class": zone_class(in_lake, in_ban, in_nofish),
             "geometry_provisional": geometry_prov | ~np.asarray(verified, dtype=bool),
             "coord_suspect": np.isin(ponds["pond_id"].to_numpy(), list(suspect_ids)),
-            "basis": pd.Categorical(np.where(has_outline, "outline", "position"), categories=BASES),
+            "basis": pd.Categorical.from_codes(np.where(has_outline, 0, 1), categories=BASES),
             "edge_distance_m": edge,
             "outline_area_m2": outline_area,
             "area_check": area_check(outline_area, area_mu * MU_M2),

@@ -121,15 +121,18 @@ class Outlines:
         self.simple = _simple(self.polys)
         self.start, self.end, self.owner = outline_edges(self.polys, project, self.simple)
         self.first = np.r_[0, np.flatnonzero(np.diff(self.owner)) + 1]
+        self._bounds = None
 
     def bounds(self) -> np.ndarray:
-        """Bounding boxes (minx, miny, maxx, maxy), one row per polygon."""
-        out = np.empty((self.n, 4))
-        out[:, 0] = np.minimum.reduceat(np.minimum(self.start[:, 0], self.end[:, 0]), self.first)
-        out[:, 1] = np.minimum.reduceat(np.minimum(self.start[:, 1], self.end[:, 1]), self.first)
-        out[:, 2] = np.maximum.reduceat(np.maximum(self.start[:, 0], self.end[:, 0]), self.first)
-        out[:, 3] = np.maximum.reduceat(np.maximum(self.start[:, 1], self.end[:, 1]), self.first)
-        return out
+        """Bounding boxes (minx, miny, maxx, maxy), one row per polygon (a new array on each call)."""
+        if self._bounds is None:
+            out = np.empty((self.n, 4))
+            out[:, 0] = np.minimum.reduceat(self.start[:, 0], self.first)
+            out[:, 1] = np.minimum.reduceat(self.start[:, 1], self.first)
+            out[:, 2] = np.maximum.reduceat(self.start[:, 0], self.first)
+            out[:, 3] = np.maximum.reduceat(self.start[:, 1], self.first)
+            self._bounds = out
+        return self._bounds.copy()
 
     def metric(self, idx) -> np.ndarray:
         """The polygons ``idx`` as geometries in the metric CRS."""
@@ -421,8 +424,8 @@ def polygon_shore_distance(polys, lake_polygon, ponds_per_cell: int = 8, threads
     pos = np.arange(counts.sum()) + np.repeat(outl.first[order] - np.r_[0, np.cumsum(counts)[:-1]], counts)
     e_bnd = np.r_[0, np.cumsum(np.add.reduceat(counts, bnd[:-1]))]
     # Every point of a pond lies within its farthest vertex from the cell's centre.
-    reach = np.hypot(px[pos] - np.repeat(centre_x, np.diff(e_bnd)), py[pos] - np.repeat(centre_y, np.diff(e_bnd)))
-    half = np.maximum.reduceat(reach, e_bnd[:-1]) * (1 + 1e-9)
+    rx, ry = px[pos] - np.repeat(centre_x, np.diff(e_bnd)), py[pos] - np.repeat(centre_y, np.diff(e_bnd))
+    half = np.sqrt(np.maximum.reduceat(rx * rx + ry * ry, e_bnd[:-1])) * (1 + 1e-9)
     k_count, k_first, k_edge = _candidate_edges(centre_x, centre_y, half, ix, iy, side, origin, lake_edges, workers)
     # A lake vertex nearest to a pond is convex and ends a candidate edge or starts one; each
     # vertex once (an edge's end is the next edge's start, listed already when that one is).
@@ -501,10 +504,9 @@ def polygon_point_distance(polys, tx, ty) -> tuple[np.ndarray, np.ndarray]:
         return _nearest_by_tree(outl, tx, ty)
     bounds = outl.bounds()
     cx, cy = (bounds[:, 0] + bounds[:, 2]) / 2, (bounds[:, 1] + bounds[:, 3]) / 2
-    reach = np.maximum.reduceat(
-        np.hypot(outl.start[:, 0] - cx[outl.owner], outl.start[:, 1] - cy[outl.owner]), outl.first
-    )
-    centre_d = np.hypot(cx[:, None] - tx[None, :], cy[:, None] - ty[None, :])
+    rx, ry = outl.start[:, 0] - cx[outl.owner], outl.start[:, 1] - cy[outl.owner]
+    reach = np.sqrt(np.maximum.reduceat(rx * rx + ry * ry, outl.first))
+    centre_d = np.sqrt((cx[:, None] - tx[None, :]) ** 2 + (cy[:, None] - ty[None, :]) ** 2)
     cand = centre_d - reach[:, None] <= (centre_d + reach[:, None]).min(axis=1)[:, None] + 1e-6
     # Every (polygon, candidate target) pair, then every edge of that polygon against that target.
     poly, target = np.nonzero(cand)  # by polygon, then target
