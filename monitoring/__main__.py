@@ -21,7 +21,7 @@ from i18n import LANGS, lang_first, t
 from i18n.cli import speak_argparse
 from i18n.errors import UserError
 
-from . import boundary_cli, clock, import_cli, site_cli
+from . import boundary_cli, clock, import_cli, site_cli, task_cli
 from .auth import ROLES, AuthError, PermissionDenied, console_actor
 from .bootstrap import current_dataset, open_store
 from .db import (
@@ -344,6 +344,7 @@ def _main(argv=None) -> int:
     )
     ex.add_argument("--water-body", **pr_body)
     ex.add_argument("out", type=Path)
+    task_cli.add_parsers(sub, h, pr_body)
     rp = sub.add_parser("report", help=h("report"))
     rp.add_argument("--week", required=True, help=h("week"))
     rp.add_argument("--water-body", **pr_body)
@@ -422,6 +423,8 @@ def _main(argv=None) -> int:
         return boundary_cli.run(store, args, console_actor())
     if args.cmd == "site":
         return site_cli.run_site(store, args, console_actor(), lang())
+    if args.cmd == "task":
+        return task_cli.run_task(store, args, console_actor(), lang(), body)
     if args.cmd == "weekly":
         try:
             _check_week(args.week)

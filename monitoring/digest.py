@@ -12,8 +12,10 @@ from datetime import date, timedelta
 from . import clock
 from .bodies import body_sites, body_summary
 from .lake_outputs import lake_digest
+from .lakework import DEFAULT_WATER_BODY
 from .progress import lake_status, progress
 from .samples import week_bounds
+from .task_outputs import task_digest
 from .trend import load_trend_config, site_trends
 
 __all__ = ["group_overdue", "weekly_digest"]
@@ -102,7 +104,9 @@ def weekly_digest(store, ds, week: str, today: date | None = None, body: str | N
         ``cases`` (open tracing cases), ``overdue_groups``, ``trend``,
         ``trend_weeks``, ``statuses`` (retirement status per pond), ``lake_work``
         (plans, the week's releases and the leading group as of that day, see
-        :func:`monitoring.lake_outputs.lake_digest`), ``body`` (the code or None) and
+        :func:`monitoring.lake_outputs.lake_digest`; the body's, Yehu's for every body),
+        ``task_work`` (the rectification tasks as of that day, see
+        :func:`monitoring.task_outputs.task_digest`), ``body`` (the code or None) and
         ``bodies`` (each body's class against its target and trend, see
         :func:`monitoring.bodies.body_summary`).
 
@@ -140,5 +144,6 @@ def weekly_digest(store, ds, week: str, today: date | None = None, body: str | N
         "trend_weeks": cfg.weeks,
         "trend_alpha": cfg.alpha,
         "statuses": store.ledger.statuses(),
-        "lake_work": lake_digest(store, day, start.date()),
+        "lake_work": lake_digest(store, day, start.date(), body or DEFAULT_WATER_BODY),
+        "task_work": task_digest(store, day, body),
     }

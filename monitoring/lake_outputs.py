@@ -60,10 +60,10 @@ def lake_digest(store, day: date, since: date | None = None, water_body: str = D
     week = [r for r in live if r["release_date"] <= day and (since is None or r["release_date"] >= since)]
     return {
         "day": day,
-        "plans": plan_states(plans, load_plan_kinds(), day),
+        "plans": plan_states(plans, load_plan_kinds(water_body=water_body), day),
         "releases": week,
         "totals": release_totals(live, day),
-        "release_rule": load_release_rule(),
+        "release_rule": load_release_rule(water_body=water_body),
         "group": store.lakework.group(water_body),
     }
 
@@ -250,6 +250,8 @@ def lake_section(pages, d: dict, lang: str) -> None:
         size=9,
     )
     g = d["group"]
+    if not g["members"]:
+        return
     people = tr("list.sep").join(
         f"{m['role']} {m['name'] or m['post']}"
         + (tr("lake.report.post", post=m["post"]) if m["name"] and m["post"] else "")

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from geo.config import load_config
+from geo.waterbodies import DEFAULT, current_waterbodies
 
 from .errors import MonitoringError, Words
 
@@ -32,7 +33,6 @@ __all__ = [
     "MU_M2",
     "PLAN_STATUSES",
     "QUANTITY_UNITS",
-    "WATER_BODIES",
     "LakeWorkError",
     "PlanKind",
     "area_m2",
@@ -46,11 +46,11 @@ __all__ = [
     "plan_states",
     "release_totals",
     "safe_name",
+    "water_bodies",
 ]
 
-#: Water bodies a row may belong to (only Yehu is offered for now).
-WATER_BODIES = ("yehu", "huanggai", "yuantan", "tandu")
-DEFAULT_WATER_BODY = "yehu"
+#: The body a row belongs to when none is named (the plans of 临政办发〔2022〕9号 are Yehu's).
+DEFAULT_WATER_BODY = DEFAULT
 PLAN_STATUSES = ("drafted", "approved")
 #: Units a release's quantity is given in: kg, 斤, 尾 (fish), 万尾, 株 (plants).
 QUANTITY_UNITS = ("kg", "jin", "tail", "wan_tail", "plant")
@@ -70,6 +70,17 @@ class LakeWorkError(MonitoringError):
     default_code = "lake.invalid"
 
 
+def water_bodies() -> list[str]:
+    """The codes a row may name: the bodies of ``data/waterbodies.toml``, in file order.
+
+    Examples
+    --------
+    >>> water_bodies()
+    ['yehu', 'huanggai', 'yuantan', 'tandu']
+    """
+    return current_waterbodies().codes
+
+
 @dataclass(frozen=True)
 class PlanKind:
     """A plan the documents ask for.
@@ -82,6 +93,8 @@ class PlanKind:
     responsible : str
     source : str
         Where the documents ask for it.
+    water_body : str
+        The body the documents ask it of (a key is unique within its body).
     """
 
     key: str
@@ -90,6 +103,7 @@ class PlanKind:
     deadline: date | None
     responsible: str
     source: str = ""
+    water_body: str = DEFAULT
 
     def words(self) -> Words:
         """The name in both languages, for messages."""
@@ -105,18 +119,34 @@ def _deadline(text, where: str):
         raise LakeWorkError("lake.config_deadline", where=where, text=str(text)) from None
 
 
-def load_plan_kinds(config: dict | None = None) -> list[PlanKind]:
-    """The plans of ``[[lake_plans]]``, in order.
+def load_plan_kinds(config: dict | None = None, water_body: str | None = DEFAULT) -> list[PlanKind]:
+    """The plans of ``[[lake_plans]]`` the documents ask of one water body (``None``: of every body), in order.
+
+    Raises
+    ------
+    LakeWorkError
+        ``lake.config_deadline``, or ``lake.config_water_body`` for a body the water bodies
+        file does not list.
 
     Examples
     --------
     >>> [(k.key, k.deadline) for k in load_plan_kinds()]
     [('sediment', None), ('ecology', None)]
+    >>> [(k.water_body, k.key) for k in load_plan_kinds(water_body="huanggai")]
+    [('huanggai', 'ecology')]
+    >>> load_plan_kinds(water_body="tandu")
+    []
     """
     config = config if config is not None else load_config()
+    codes = water_bodies()
     out = []
     for e in config.get("lake_plans", []):
         key = str(e["key"])
+        body = str(e.get("water_body") or DEFAULT)
+        if body not in codes:
+            raise LakeWorkError("lake.config_water_body", where=key, text=body)
+        if water_body is not None and body != water_body:
+            continue
         out.append(
             PlanKind(
                 key,
@@ -125,26 +155,38 @@ def load_plan_kinds(config: dict | None = None) -> list[PlanKind]:
                 _deadline(e.get("deadline"), key),
                 e.get("responsible", ""),
                 e.get("source", ""),
+                body,
             )
         )
     return out
 
 
-def load_release_rule(config: dict | None = None) -> dict:
-    """``[lake_releases]``: ``responsible``, ``deadline`` (date or None) and ``source``.
+def load_release_rule(config: dict | None = None, water_body: str = DEFAULT) -> dict:
+    """``[lake_releases]`` (Yehu's) or ``[lake_releases.<code>]``: who releases, by when, on what authority.
+
+    Returns
+    -------
+    dict
+        ``responsible``, ``deadline`` (date or None), ``source`` and ``asked`` (False when the
+        documents ask for no release in this body).
 
     Examples
     --------
     >>> r = load_release_rule()
-    >>> r["responsible"], r["deadline"]
-    ('市农业农村局', None)
+    >>> r["responsible"], r["deadline"], r["asked"]
+    ('市农业农村局', None, True)
+    >>> load_release_rule(water_body="tandu")["asked"]
+    False
     """
     config = config if config is not None else load_config()
     raw = config.get("lake_releases", {})
+    if water_body != DEFAULT:
+        raw = raw.get(water_body) if isinstance(raw.get(water_body), dict) else {}
     return {
         "responsible": raw.get("responsible", ""),
         "deadline": _deadline(raw.get("deadline"), "lake_releases"),
         "source": raw.get("source", ""),
+        "asked": bool(raw.get("source")),
     }
 
 
@@ -190,17 +232,21 @@ def check_members(members) -> list[dict]:
     return out
 
 
-def load_group_default(config: dict | None = None) -> dict:
-    """``[lake_group]``: ``name``, ``office_location``, ``source`` and ``members`` (checked).
+def load_group_default(config: dict | None = None, water_body: str = DEFAULT) -> dict:
+    """``[lake_group]`` (Yehu's): ``name``, ``office_location``, ``source`` and ``members`` (checked).
+
+    Another body has no group until an administrator saves one (the documents name none).
 
     Examples
     --------
     >>> g = load_group_default()
     >>> [(m["role"], m["name"]) for m in g["members"] if m["name"]]
     [('组长', '李开龙'), ('副组长', '戴季田'), ('办公室主任', '李海洋')]
+    >>> load_group_default(water_body="huanggai")["members"]
+    []
     """
     config = config if config is not None else load_config()
-    raw = config.get("lake_group", {})
+    raw = config.get("lake_group", {}) if water_body == DEFAULT else {}
     members = raw.get("members", [])
     return {
         "name": raw.get("name", ""),
@@ -307,9 +353,11 @@ def check_plan(live: list[dict], new: dict, kinds: list[PlanKind], today: date) 
     ...     print(exc.reason("en"))
     'Draw up the Yehu sediment treatment plan': approved on 2022-05-01, before it was drafted on 2022-06-01.
     """
-    if new.get("water_body") not in WATER_BODIES:
+    if new.get("water_body") not in water_bodies():
         raise LakeWorkError("lake.water_body", field="water_body", value=str(new.get("water_body")))
-    kind = next((k for k in kinds if k.key == new.get("kind")), None)
+    kind = next((k for k in kinds if k.key == new.get("kind") and k.water_body == new["water_body"]), None)
+    if kind is None and any(k.key == new.get("kind") for k in kinds):
+        raise LakeWorkError("lake.plan_not_for_body", field="plan", value=str(new.get("kind")))
     if kind is None:
         raise LakeWorkError("lake.unknown_plan", field="plan", value=str(new.get("kind")))
     status = new.get("status")
@@ -358,7 +406,7 @@ def check_release(new: dict, today: date) -> None:
     ...     print(exc.message("zh"))
     数量，“0”：数量应为大于 0 的数。
     """
-    if new.get("water_body") not in WATER_BODIES:
+    if new.get("water_body") not in water_bodies():
         raise LakeWorkError("lake.water_body", field="water_body", value=str(new.get("water_body")))
     _check_day(new.get("release_date"), "release_date", today)
     if not str(new.get("species") or "").strip():
@@ -401,8 +449,9 @@ def plan_states(plans: list[dict], kinds: list[PlanKind], day: date) -> list[dic
     ----------
     plans : list of dict
         Entries (``id``, ``kind``, ``status``, ``plan_date``, ``document_no``,
-        ``voided_at``, ``has_file``).
+        ``voided_at``, ``has_file``; ``water_body``, Yehu when absent).
     kinds : list of PlanKind
+        Each counts the entries of its own body.
     day : datetime.date
 
     Returns
@@ -427,7 +476,10 @@ def plan_states(plans: list[dict], kinds: list[PlanKind], day: date) -> list[dic
         live = [
             p
             for p in plans
-            if p["kind"] == k.key and not _voided(p) and _as_date(p["plan_date"]) <= day
+            if p["kind"] == k.key
+            and p.get("water_body", DEFAULT) == k.water_body
+            and not _voided(p)
+            and _as_date(p["plan_date"]) <= day
         ]  # fmt: skip
         by = {p["status"]: p for p in sorted(live, key=lambda p: p["id"])}
         status = "approved" if "approved" in by else "drafted" if "drafted" in by else "none"

@@ -26,6 +26,7 @@ from .compliance import unsampled_text
 from .lake_outputs import lake_sheets
 from .ledger import overdue, pond_status
 from .samples import iso_week, week_bounds
+from .task_outputs import task_sheets
 from .xlsx import Mark, form_sheet
 
 __all__ = ["ledger_workbook", "reporting_unit", "week_range"]
@@ -172,7 +173,8 @@ def ledger_workbook(store, ds, today=None, lang: str = "zh", weeks: list[str] | 
     Sheets: the pond ledger for printing, ponds (register, classification,
     status, steps), ledger events, samples, weekly compliance, tracing cases,
     patrols and tips, then the lake-level work (plans, plan entries, organism
-    releases, the leading group; :func:`monitoring.lake_outputs.lake_sheets`).
+    releases, the leading group; :func:`monitoring.lake_outputs.lake_sheets`) and the water
+    bodies' rectification tasks (:func:`monitoring.task_outputs.task_sheets`).
 
     Parameters
     ----------
@@ -326,6 +328,7 @@ def ledger_workbook(store, ds, today=None, lang: str = "zh", weeks: list[str] | 
         date_cols=[col("received")],
     )
     lake_sheets(wb, store, lang, today, unit_line, date_line)
+    task_sheets(wb, store, lang, today, unit_line, date_line)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

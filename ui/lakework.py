@@ -1,8 +1,13 @@
-"""The Retirement page's lake-level tab (湖体治理): plans, organism releases, the leading group."""
+"""The Retirement page's lake-level tab (湖体治理): plans, organism releases, tasks, the leading group.
+
+The tab follows the sidebar's water body: that body's rows, or every body's with a per-body
+breakdown (a 水体 column, and a 水体 choice in the forms).
+"""
 
 import pandas as pd
 import streamlit as st
 
+from geo.waterbodies import DEFAULT, current_waterbodies
 from monitoring import clock
 from monitoring.lakework import (
     AREA_UNITS,
@@ -16,14 +21,25 @@ from monitoring.lakework import (
 )
 from monitoring.textguard import TextRefused
 from ui.auth import actor, can, denied
+from ui.bodies import current_body
+from ui.bodytasks import breakdown, tasks_section
 from ui.i18n import labeller, lang, tr
 from ui.widgets import error_text, plain, unit_options
-
-BODY = "yehu"  # other water bodies come later; the tab shows Yehu only
 
 
 def _name(kind) -> str:
     return kind.name if lang() == "zh" else kind.name_en
+
+
+def body_name(code: str) -> str:
+    """A water body's name in the page's language (the code itself for one the file no longer lists)."""
+    wb = current_waterbodies()
+    return wb[code].label(lang()) if code in wb.codes else code
+
+
+def _with_body(columns: dict, codes, body) -> dict:
+    """Columns with a 水体 column first when the tab shows every body."""
+    return columns if body is not None else {tr("body.selector"): [body_name(c) for c in codes], **columns}
 
 
 def _day(v) -> str:
@@ -56,10 +72,11 @@ def _refused(exc) -> None:
     st.error(tr("refusal.not_saved", reason=error_text(exc)))
 
 
-def group_section(db) -> None:
-    """The leading group and its office; administrators may edit the list."""
-    g = db.lakework.group(BODY)
-    st.subheader(tr("lake.group"))
+def group_section(db, body) -> None:
+    """The leading group and its office (Yehu's when every body is shown); administrators may edit the list."""
+    code = body or DEFAULT
+    g = db.lakework.group(code)
+    st.subheader(tr("lake.group") if body is None else tr("lake.group_of", body=body_name(code)))
     if g["name"]:
         st.markdown(f"**{plain(g['name'])}**")
     st.caption(tr("lake.group_office", place=g["office_location"] or "—", source=g["source"] or "—"))
@@ -78,8 +95,10 @@ def group_section(db) -> None:
     )
     if g["version"]:
         st.caption(tr("lake.group_edited", by=g["edited_by"], at=_local(g["edited_at"]), version=g["version"]))
-    else:
+    elif g["members"]:
         st.caption(tr("lake.group_from_config"))
+    else:
+        st.caption(tr("lake.group_none"))
     if not can("lake.group"):
         return
     flash_gen = _flash("lake_group_saved")
@@ -103,7 +122,7 @@ def group_section(db) -> None:
                 "name": st.column_config.TextColumn(tr("lake.col.name")),
                 "post": st.column_config.TextColumn(tr("lake.col.post")),
             },
-            key=f"lake_group_editor_{lang()}_{flash_gen}",
+            key=f"lake_group_editor_{code}_{lang()}_{flash_gen}",
         )
         st.caption(tr("lake.group_edit_help"))
         if st.button(tr("lake.group_save"), key="lake_group_save", type="primary"):
@@ -117,23 +136,26 @@ def group_section(db) -> None:
                 for r in edited.to_dict("records")
             ]
             try:
-                version = db.lakework.set_group(rows, user=actor(), water_body=BODY)
+                version = db.lakework.set_group(rows, user=actor(), water_body=code)
                 _saved("lake_group_saved", tr("lake.group_saved", version=version))
             except (LakeWorkError, TextRefused) as exc:
                 _refused(exc)
 
 
-def plans_section(db, today) -> None:
-    """The plans the documents ask for: state, entries, files, the form and voids."""
-    kinds = load_plan_kinds()
-    plans = db.lakework.plans(BODY)
+def plans_section(db, today, body) -> None:
+    """The plans the documents ask of the body (or of every body): state, entries, files, the form and voids."""
+    kinds = load_plan_kinds(water_body=body)
+    plans = db.lakework.plans(body)
     st.subheader(tr("lake.plans"))
+    if not kinds:
+        st.caption(tr("lake.no_plan_asked"))
     states = plan_states(plans.to_dict("records"), kinds, today)
     rows, colours = [], []
     for s in states:
         k, e = s["kind"], s["entry"]
         rows.append(
-            {
+            ({} if body is not None else {tr("body.selector"): body_name(k.water_body)})
+            | {
                 tr("lake.col.plan"): _name(k),
                 tr("lake.col.unit"): k.responsible or "—",
                 tr("lake.col.deadline"): k.deadline.isoformat() if k.deadline else tr("lake.no_deadline"),
@@ -150,22 +172,20 @@ def plans_section(db, today) -> None:
     fills = {"done": "#bbf7d0", "overdue": "#fecaca", "pending": "#fef9c3", "ongoing": "#e0e7ff"}
     grid = pd.DataFrame(rows)
     state_col = tr("lake.col.state")
-    st.dataframe(
-        grid.style.apply(lambda col: [f"background-color: {fills[c]}" for c in colours], subset=[state_col]),
-        hide_index=True,
-        width="stretch",
-    )
-    if can("lake.plan"):
+    if rows:
+        st.dataframe(
+            grid.style.apply(lambda col: [f"background-color: {fills[c]}" for c in colours], subset=[state_col]),
+            hide_index=True,
+            width="stretch",
+        )
+    if can("lake.plan") and kinds:
         gen = _flash("lake_plan_saved")
         with st.form(f"lake_plan_form_{gen}"):
             st.markdown(f"**{tr('lake.plan_record')}**")
-            keys = [k.key for k in kinds]
-            kind = st.selectbox(
-                tr("lake.col.plan"),
-                keys,
-                format_func={k.key: _name(k) for k in kinds}.get,  # bound now: AppTest formats later
-                key=f"lake_kind_{gen}",
-            )
+            # One body: the plan's key; every body: "body/key" (a key is unique within its body).
+            keys = {(k.key if body is not None else f"{k.water_body}/{k.key}"): k for k in kinds}
+            names = {key: _name(k) for key, k in keys.items()}  # bound now: AppTest formats later
+            kind = st.selectbox(tr("lake.col.plan"), list(keys), format_func=names.get, key=f"lake_kind_{gen}")
             status = st.radio(
                 tr("lake.col.status"),
                 PLAN_STATUSES,
@@ -185,7 +205,7 @@ def plans_section(db, today) -> None:
         if submitted:
             try:
                 pid = db.lakework.add_plan(
-                    kind,
+                    keys[kind].key,
                     status,
                     when,
                     user=actor(),
@@ -193,7 +213,7 @@ def plans_section(db, today) -> None:
                     note=note,
                     file=upload.getvalue() if upload else None,
                     file_name=upload.name if upload else None,
-                    water_body=BODY,
+                    water_body=keys[kind].water_body,
                     today=today,
                 )
                 _saved("lake_plan_saved", tr("lake.plan_saved", id=pid))
@@ -202,20 +222,26 @@ def plans_section(db, today) -> None:
     if plans.empty:
         st.caption(tr("lake.no_plans"))
         return
-    names = {k.key: _name(k) for k in kinds}
+    names = {(k.water_body, k.key): _name(k) for k in load_plan_kinds(water_body=None)}
     st.dataframe(
         pd.DataFrame(
-            {
-                "#": plans.id,
-                tr("lake.col.plan"): [names.get(k, k) for k in plans.kind],
-                tr("lake.col.status"): [tr(f"lake.status.{s}") for s in plans.status],
-                tr("lake.col.date"): [_day(d) for d in plans.plan_date],
-                tr("lake.col.document_no"): plans.document_no,
-                tr("lake.col.file"): [n if h else "" for n, h in zip(plans.file_name, plans.has_file, strict=True)],
-                tr("retirement.note"): plans.note,
-                tr("samples.operator"): plans.recorded_by,
-                tr("lake.col.void"): _void_texts(plans),
-            }
+            _with_body(
+                {
+                    "#": plans.id,
+                    tr("lake.col.plan"): [
+                        names.get(wk, wk[1]) for wk in zip(plans.water_body, plans.kind, strict=True)
+                    ],
+                    tr("lake.col.status"): [tr(f"lake.status.{s}") for s in plans.status],
+                    tr("lake.col.date"): [_day(d) for d in plans.plan_date],
+                    tr("lake.col.document_no"): plans.document_no,
+                    tr("lake.col.file"): [n if h else "" for n, h in zip(plans.file_name, plans.has_file, strict=True)],
+                    tr("retirement.note"): plans.note,
+                    tr("samples.operator"): plans.recorded_by,
+                    tr("lake.col.void"): _void_texts(plans),
+                },
+                plans.water_body,
+                body,
+            )  # fmt: skip
         ),
         hide_index=True,
         width="stretch",
@@ -259,29 +285,37 @@ def _void_form(db, df, what: str) -> None:
             _refused(exc)
 
 
-def releases_section(db, today) -> None:
-    """Releases of phosphorus-absorbing organisms: totals, the form, the list and voids."""
-    rule = load_release_rule()
-    rel = db.lakework.releases(BODY)
+def releases_section(db, today, body) -> None:
+    """Releases into the body (or every body): the documents' rule, totals, the form, the list and voids."""
+    codes = [body] if body is not None else current_waterbodies().codes
+    rel = db.lakework.releases(body)
     st.subheader(tr("lake.releases"))
-    deadline = rule["deadline"].isoformat() if rule["deadline"] else tr("lake.no_deadline")
-    st.caption(tr("lake.release_rule", unit=rule["responsible"] or "—", deadline=deadline, source=rule["source"]))
     unit_label = labeller("lake.qunit")
-    totals = release_totals(rel.to_dict("records"), today)
-    if totals:
-        sep = tr("list.sep")
-        st.markdown(
-            tr(
-                "lake.release_totals",
-                totals=plain(
-                    sep.join(f"{t['species']} {t['quantity']:g} {unit_label(t['quantity_unit'])}" for t in totals)
-                ),
+    sep = tr("list.sep")
+    for code in codes:
+        rule = load_release_rule(water_body=code)
+        prefix = "" if body is not None else f"{body_name(code)} · "
+        if rule["asked"]:
+            deadline = rule["deadline"].isoformat() if rule["deadline"] else tr("lake.no_deadline")
+            st.caption(
+                prefix
+                + tr("lake.release_rule", unit=rule["responsible"] or "—", deadline=deadline, source=rule["source"])
             )
-        )
+        elif body is not None:
+            st.caption(tr("lake.release_not_asked"))
+        totals = release_totals(rel[rel.water_body == code].to_dict("records"), today) if len(rel) else []
+        if totals:
+            text = sep.join(f"{t['species']} {t['quantity']:g} {unit_label(t['quantity_unit'])}" for t in totals)
+            st.markdown(plain(prefix) + tr("lake.release_totals", totals=plain(text)))
+    rule = load_release_rule(water_body=body or DEFAULT)
     if can("lake.release"):
         gen = _flash("lake_release_saved")
         with st.form(f"lake_release_form_{gen}"):
             st.markdown(f"**{tr('lake.release_record')}**")
+            where = body
+            if body is None:
+                names = {c: body_name(c) for c in codes}
+                where = st.selectbox(tr("body.selector"), codes, format_func=names.get, key=f"lake_rel_body_{gen}")
             when = st.date_input(
                 tr("lake.release_date"), value=today, max_value=today, format="YYYY-MM-DD", key=f"lake_rel_date_{gen}"
             )
@@ -321,7 +355,7 @@ def releases_section(db, today) -> None:
                     area_unit=a_unit,
                     releasing_unit=who,
                     note=note,
-                    water_body=BODY,
+                    water_body=where,
                     today=today,
                 )
                 _saved("lake_release_saved", tr("lake.release_saved", id=rid))
@@ -333,22 +367,26 @@ def releases_section(db, today) -> None:
     area_label = labeller("lake.aunit")
     st.dataframe(
         pd.DataFrame(
-            {
-                "#": rel.id,
-                tr("lake.release_date"): [_day(d) for d in rel.release_date],
-                tr("lake.col.species"): rel.species,
-                tr("lake.col.quantity"): [
-                    f"{q:g} {unit_label(u)}" for q, u in zip(rel.quantity, rel.quantity_unit, strict=True)
-                ],
-                tr("lake.col.water_area"): [
-                    "" if pd.isna(a) else f"{a:g} {area_label(u)}"
-                    for a, u in zip(rel.water_area, rel.area_unit, strict=True)
-                ],
-                tr("lake.col.releasing_unit"): rel.releasing_unit,
-                tr("retirement.note"): rel.note,
-                tr("samples.operator"): rel.recorded_by,
-                tr("lake.col.void"): _void_texts(rel),
-            }
+            _with_body(
+                {
+                    "#": rel.id,
+                    tr("lake.release_date"): [_day(d) for d in rel.release_date],
+                    tr("lake.col.species"): rel.species,
+                    tr("lake.col.quantity"): [
+                        f"{q:g} {unit_label(u)}" for q, u in zip(rel.quantity, rel.quantity_unit, strict=True)
+                    ],
+                    tr("lake.col.water_area"): [
+                        "" if pd.isna(a) else f"{a:g} {area_label(u)}"
+                        for a, u in zip(rel.water_area, rel.area_unit, strict=True)
+                    ],
+                    tr("lake.col.releasing_unit"): rel.releasing_unit,
+                    tr("retirement.note"): rel.note,
+                    tr("samples.operator"): rel.recorded_by,
+                    tr("lake.col.void"): _void_texts(rel),
+                },
+                rel.water_body,
+                body,
+            )  # fmt: skip
         ),
         hide_index=True,
         width="stretch",
@@ -357,9 +395,13 @@ def releases_section(db, today) -> None:
 
 
 def lake_tab(db) -> None:
-    """The whole tab."""
+    """The whole tab, for the sidebar's water body (or every body, with a per-body breakdown)."""
     today = clock.today()
+    body = current_body()
     st.caption(tr("lake.intro"))
-    plans_section(db, today)
-    releases_section(db, today)
-    group_section(db)
+    if body is None:
+        breakdown(db, today)
+    plans_section(db, today, body)
+    releases_section(db, today, body)
+    tasks_section(db, today, body)
+    group_section(db, body)

@@ -11,7 +11,6 @@ from .. import clock
 from ..auth import Actor
 from ..lakework import (
     DEFAULT_WATER_BODY,
-    WATER_BODIES,
     LakeWorkError,
     check_members,
     check_plan,
@@ -20,6 +19,7 @@ from ..lakework import (
     load_group_default,
     load_plan_kinds,
     safe_name,
+    water_bodies,
 )
 from ..schema import lake_group_members, lake_plans, lake_releases
 from .base import Repository, now_utc
@@ -46,7 +46,7 @@ def _lock(conn, table) -> None:
 
 
 def _body(water_body: str) -> str:
-    if water_body not in WATER_BODIES:
+    if water_body not in water_bodies():
         raise LakeWorkError("lake.water_body", field="water_body", value=str(water_body))
     return water_body
 
@@ -73,7 +73,7 @@ class LakeWork(Repository):
         Parameters
         ----------
         kind : str
-            A key of ``[[lake_plans]]`` (``sediment``, ``ecology``).
+            A key of ``[[lake_plans]]`` asked of ``water_body`` (``sediment``, ``ecology``).
         status : {'drafted', 'approved'}
         plan_date : datetime.date
             The day it was drafted (or submitted) or approved.
@@ -107,7 +107,7 @@ class LakeWork(Repository):
                 )
             ).mappings()
             new = {"kind": kind, "status": status, "plan_date": plan_date, "water_body": water_body}
-            check_plan([dict(r) for r in live], new, load_plan_kinds(), today)
+            check_plan([dict(r) for r in live], new, load_plan_kinds(water_body=None), today)
             values = dict(
                 new,
                 document_no=document_no.strip(),
@@ -311,9 +311,9 @@ class LakeWork(Repository):
             ``members`` (``body``, ``role``, ``name``, ``post``), ``version`` (0 for the
             configuration's), ``edited_by`` and ``edited_at`` (None until edited).
         """
-        default = load_group_default()
+        default = load_group_default(water_body=_body(water_body))
         with self.engine.connect() as conn:
-            saved = self._members(conn, _body(water_body))
+            saved = self._members(conn, water_body)
         if saved is None:
             return default | {"version": 0, "edited_by": None, "edited_at": None}
         version, rows = saved

@@ -23,8 +23,16 @@ def _submit(app, form):
     return next(b for b in app.button if form in str(b.proto.id))
 
 
+def _body(app, code, lang="zh"):
+    """Choose a water body in the sidebar, as a user does before opening the page."""
+    if not len(app.sidebar.selectbox):
+        app.run()
+    app.sidebar.selectbox(key=f"water_body.{lang}").set_value(code).run()
+
+
 def test_an_administrator_records_plans_and_releases_and_voids_a_mistake(app):
     login_as(app, "赵六", "admin")
+    _body(app, "yehu")
     app.switch_page("ui/pages/retirement.py").run()
     assert not app.exception
     assert "湖体治理" in [t.label for t in app.tabs]
@@ -86,6 +94,7 @@ def test_an_administrator_records_plans_and_releases_and_voids_a_mistake(app):
 def test_the_plan_file_is_offered_for_download(app):
     the_store().lakework.add_plan("ecology", "approved", date(2022, 12, 1), user=actor("u"), file=PDF,
                                   file_name="修复方案.pdf", document_no="临政函〔2022〕99号")  # fmt: skip
+    _body(app, "yehu")
     app.switch_page("ui/pages/retirement.py").run()
     assert not app.exception
     assert _table(app, "进度")["状态"].tolist() == ["未起草", "已批复"]
@@ -117,6 +126,7 @@ def test_the_leading_group_is_shown_and_edited_by_administrators_only(app):
 
 def test_the_tab_in_english(app):
     app.sidebar.selectbox(key="lang").set_value("en").run()
+    _body(app, "yehu", "en")
     app.switch_page("ui/pages/retirement.py").run()
     assert not app.exception
     assert "Lake-level work" in [t.label for t in app.tabs]

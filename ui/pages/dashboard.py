@@ -11,6 +11,7 @@ from monitoring.progress import progress
 from monitoring.report import weekly_report
 from monitoring.trend import load_trend_config, p_text, site_trends
 from ui.bodies import body_info, current_body
+from ui.bodytasks import task_counts
 from ui.data import current_dataset, store
 from ui.i18n import lang, tr
 from ui.widgets import plain
@@ -65,6 +66,7 @@ st.dataframe(
 )
 if BODY is not None and BODY != DEFAULT:
     body_info(BODY)
+task_counts(db, clock.today(), BODY)
 
 
 def open_pond(pid: int):

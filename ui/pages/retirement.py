@@ -20,16 +20,19 @@ today = clock.today()
 st.title(tr("page.retirement"))
 me = actor()
 operator = me.name if me else ""
-read_only_note("ledger.record", "lake.plan", "lake.release", "patrol.add", "tip.add")
+read_only_note("ledger.record", "lake.plan", "lake.release", "task.progress", "patrol.add", "tip.add")
 
 reg = ds.register.set_index("pond_id")
 BODY = current_body()
 if BODY is not None:  # the sidebar's water body: its ponds only
     body = current_waterbodies()[BODY]
     reg = reg[[body.has_pond(p) for p in reg.index]]
-    if reg.empty:
+    if reg.empty:  # no ponds: the body's lake-level work and rectification tasks only
         body_info(BODY)
         st.info(tr("cli.body.no_ponds", body=plain(body.label(LANG))))
+        (only_lake,) = st.tabs([tr("lake.tab")])
+        with only_lake:
+            lake_tab(db)
         st.stop()
 ledger = db.ledger.done_steps()
 steps = db.steps
