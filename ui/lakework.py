@@ -111,7 +111,8 @@ def group_section(db, body) -> None:
                     "role": [m["role"] for m in g["members"]],
                     "name": [m["name"] for m in g["members"]],
                     "post": [m["post"] for m in g["members"]],
-                }
+                },
+                dtype=object,  # text columns even when the list is empty
             ),
             num_rows="dynamic",
             hide_index=True,

@@ -38,7 +38,8 @@ def test_xlsx_reads_back_equal_to_the_database(store, ds):
     )
     wb = openpyxl.load_workbook(io.BytesIO(ledger_workbook(store, ds, today=TODAY)))
     assert wb.sheetnames == ["台账（打印）", "鱼池", "退养记录", "水样", "每周达标", "溯源案件", "巡查", "举报",
-                             "湖体治理方案", "方案记录", "吸磷生物投放", "领导小组"]  # fmt: skip
+                             "湖体治理方案", "方案记录", "吸磷生物投放", "领导小组",
+                             "整改任务", "整改进展"]  # fmt: skip
     ponds = wb["鱼池"]
     rows = rows_of(ponds)
     assert [r["序号"] for r in rows] == list(range(1, 18))

@@ -48,8 +48,8 @@ def fill(store):
 def test_the_ledger_workbook_holds_the_lake_sheets_in_office_form(store, ds):
     fill(store)
     wb = openpyxl.load_workbook(io.BytesIO(ledger_workbook(store, ds, today=TODAY)))
-    assert wb.sheetnames[-4:] == ["湖体治理方案", "方案记录", "吸磷生物投放", "领导小组"]
-    for name in wb.sheetnames[-4:]:
+    assert wb.sheetnames[-6:-2] == ["湖体治理方案", "方案记录", "吸磷生物投放", "领导小组"]
+    for name in wb.sheetnames[-6:-2]:
         ws = wb[name]
         assert any(str(r).startswith("A1:") for r in ws.merged_cells.ranges)
         assert ws["A2"].value == "填报单位：临湘市自然资源局" and ws.print_title_rows == "$1:$3"
@@ -87,7 +87,7 @@ def test_a_configured_deadline_colours_the_plan_overdue(store, ds, tmp_path, mon
     cfg = tmp_path / "yehu.toml"
     text = config_path().read_text(encoding="utf-8")
     marker = (
-        'key = "ecology"\nname = "制定冶湖湖体水生态修复方案"\n'
+        'key = "ecology"\nwater_body = "yehu"\nname = "制定冶湖湖体水生态修复方案"\n'
         'name_en = "Draw up the Yehu aquatic ecological restoration plan"\ndeadline = ""'
     )
     assert marker in text

@@ -64,7 +64,12 @@ def data_values():
     group, rule = load_group_default(), load_release_rule()
     values |= {group["name"], group["office_location"], group["source"], rule["source"], rule["responsible"]}
     values |= {m[k] for m in group["members"] for k in ("role", "name", "post")}
-    values |= {k.source for k in load_plan_kinds()} | {k.responsible for k in load_plan_kinds()}
+    kinds = load_plan_kinds(water_body=None)
+    values |= {k.source for k in kinds} | {k.responsible for k in kinds}
+    values |= {load_release_rule(water_body=b)["source"] for b in ("huanggai",)}
+    from monitoring.bodytasks import current_tasks  # the rectification list's wording and units
+
+    values |= {x for t in current_tasks() for x in (t.source, t.unit, t.related, t.leader, t.deadline_note, t.text)}
     return sorted((v for v in values if v), key=len, reverse=True)
 
 
