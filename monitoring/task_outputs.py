@@ -45,15 +45,16 @@ def task_digest(store, day: date, body: str | None = None) -> dict:
     Returns
     -------
     dict
-        ``day``, ``body``, ``states`` (:func:`monitoring.bodytasks.task_states`, in the
-        list's order) and ``counts`` (:func:`monitoring.bodytasks.body_counts`, one per body
-        shown, in the water bodies file's order).
+        ``day``, ``body``, ``states`` (:func:`monitoring.bodytasks.task_states`, by body in
+        the water bodies file's order, then in the list's order) and ``counts``
+        (:func:`monitoring.bodytasks.body_counts`, one per body shown, in the file's order).
     """
     entries = store.tasks.progress(body).to_dict("records")
     for e in entries:
         e["progress_date"] = _d(e["progress_date"])
-    states = task_states(current_tasks(body), entries, day)
     codes = [body] if body is not None else current_waterbodies().codes
+    order = {c: i for i, c in enumerate(codes)}  # every body's tasks together, in the water bodies' order
+    states = task_states(sorted(current_tasks(body), key=lambda x: order.get(x.body, len(order))), entries, day)
     return {"day": day, "body": body, "states": states, "counts": body_counts(states, codes)}
 
 

@@ -399,7 +399,7 @@ def lake_tab(db) -> None:
     """The whole tab, for the sidebar's water body (or every body, with a per-body breakdown)."""
     today = clock.today()
     body = current_body()
-    st.caption(tr("lake.intro"))
+    st.caption(tr("lake.intro") if body == DEFAULT else tr("lake.intro_body"))
     if body is None:
         breakdown(db, today)
     plans_section(db, today, body)
