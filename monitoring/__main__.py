@@ -338,7 +338,7 @@ def _main(argv=None) -> int:
     ex.add_argument("--format", choices=["xlsx", "gpkg", "kml", "geojson"], required=True)
     ex.add_argument(
         "--layer",
-        choices=["ponds", "lake", "ban_zone", "nofish_zones", "sections"],
+        choices=["ponds", "lake", "ban_zone", "nofish_zones", "sections", "placed_sections"],
         default=None,
         help=h("layer"),
     )
@@ -499,17 +499,27 @@ def _main(argv=None) -> int:
             say("cli.export.refused", err=True, why=text_of(exc))
             return 1
         ds = current_dataset(store)
-        from .bodies import exportable
+        from .bodies import bodies_in_use, exportable
 
-        if not exportable(body):
-            say("cli.export.refused", err=True, why=t("cli.body.nothing_to_export", lang(), body=_label(body)))
-            return 1
+        bodies = bodies_in_use(store)
         if args.format == "xlsx":
-            data = ledger_workbook(store, ds, lang=lang())
+            data = ledger_workbook(store, ds, lang=lang(), body=body, bodies=bodies)
+        elif not exportable(body, bodies):
+            say("cli.export.refused", err=True, why=t("export.body.no_layers", lang(), body=_label(body)))
+            return 1
         else:
-            data = geo_export(
-                ds, args.format, store.ledger.statuses(), layer=args.layer if args.format == "geojson" else None
-            )
+            try:
+                data = geo_export(
+                    ds,
+                    args.format,
+                    store.ledger.statuses(),
+                    layer=args.layer if args.format == "geojson" else None,
+                    body=body,
+                    bodies=bodies,
+                )
+            except UserError as exc:
+                say("cli.export.refused", err=True, why=text_of(exc))
+                return 1
         args.out.write_bytes(data)
         say("cli.export.done", path=args.out, n=len(data))
         return 0

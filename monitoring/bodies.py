@@ -162,13 +162,17 @@ def body_sites(store, body: str) -> set[str]:
     return set(sites.code[sites.water_body == body])
 
 
-def exportable(code: str | None) -> bool:
-    """Whether the ledger and layer exports hold anything of a body (the register's ponds and an outline).
+def exportable(code: str | None, bodies=None) -> bool:
+    """Whether the layer exports hold anything of a body: ponds, an outline or a section placed later.
+
+    The 台账 always has something of every body (its sites, samples and tracing cases).
 
     Parameters
     ----------
     code : str or None
         None: every body.
+    bodies : geo.waterbodies.WaterBodies, optional
+        In use (:func:`bodies_in_use`); default the file's, without placements.
 
     Returns
     -------
@@ -181,5 +185,5 @@ def exportable(code: str | None) -> bool:
     """
     if code is None:
         return True
-    b = current_waterbodies()[code]
-    return b.ponds == "register" and b.geometry is not None
+    b = (bodies or current_waterbodies())[code]
+    return b.ponds == "register" or bool(b.ponds) or b.geometry is not None or any(s.placement for s in b.sections)

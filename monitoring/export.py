@@ -23,15 +23,28 @@ import pyarrow as pa
 import pyogrio
 
 from i18n import t
+from i18n.errors import UserError
 
 from .kml import kml_document
 from .ledger_book import ledger_workbook
 
-__all__ = ["GEO_FORMATS", "LAYERS", "geo_export", "geo_layers", "geojson_layer", "ledger_workbook", "pond_name"]
+__all__ = [
+    "BODY_LAYERS",
+    "GEO_FORMATS",
+    "LAYERS",
+    "body_layers",
+    "geo_export",
+    "geo_layers",
+    "geojson_layer",
+    "ledger_workbook",
+    "pond_name",
+]
 
 GEO_FORMATS = ("geojson", "gpkg", "kml")
 #: Layer names, in export order.
 LAYERS = ("ponds", "lake", "ban_zone", "nofish_zones", "sections")
+#: With the sections placed later, exported by water body (:func:`body_layers`) when there are any.
+BODY_LAYERS = (*LAYERS, "placed_sections")
 #: Decimal places of degrees in GeoJSON (1e-7 degree is about 1 cm).
 PRECISION = 7
 
@@ -136,6 +149,74 @@ def geo_layers(ds, statuses: dict | None = None) -> dict[str, gpd.GeoDataFrame]:
     }
 
 
+def _placed(ds) -> gpd.GeoDataFrame:
+    """The sections placed later, with their provenance, as an export layer."""
+    placed = ds.placed.copy()
+    placed.insert(0, "名称", [f"{c} {n}" for c, n in zip(placed.section_id, placed.name, strict=True)])
+    placed["nofish"] = placed["nofish"].astype(bool)
+    placed["暂定"] = _yes(placed["provisional"].astype(bool))
+    placed["datum"] = placed["datum"].astype(str)
+    placed["录入坐标系"] = [t(f"map.placed.datum.{d}") for d in placed["datum"]]
+    placed["version"] = placed["version"].astype(int)
+    return placed
+
+
+def body_layers(ds, bodies, statuses: dict | None = None, body: str | None = None) -> dict[str, gpd.GeoDataFrame]:
+    """The layers of one water body, or of every body with the body of each feature (``water_body``, ``水体``).
+
+    A pond belongs to the body that lists it; the lake outline, its ban zone and the section layer are
+    the outline of the default body (``yehu``), a section point and its no-fishing zone the body that
+    lists the section; sections placed later (``placed_sections``) their own body. A layer with no
+    feature of the body is left out (:data:`LAYERS` order kept).
+
+    Parameters
+    ----------
+    ds : geo.dataset.Dataset
+    bodies : geo.waterbodies.WaterBodies
+        In use (with the placements, :func:`monitoring.bodies.bodies_in_use`).
+    statuses : dict, optional
+    body : str, optional
+        One body's code; None: every body, each feature labelled with its body.
+
+    Returns
+    -------
+    dict of str to geopandas.GeoDataFrame
+        For Yehu alone, the same layers as :func:`geo_layers` (no column added).
+    """
+    from geo.waterbodies import DEFAULT
+
+    layers = geo_layers(ds, statuses)
+    if ds.placed is not None and len(ds.placed):
+        layers["placed_sections"] = _placed(ds)
+
+    def section_body(code):
+        b = bodies.body_of_section(str(code))
+        return b.code if b is not None else DEFAULT
+
+    owners = {
+        "ponds": lambda g: [bodies.pond_body(p) for p in g.pond_id],
+        "lake": lambda g: [DEFAULT] * len(g),
+        "ban_zone": lambda g: [DEFAULT] * len(g),
+        "nofish_zones": lambda g: [section_body(c) for c in g.section_id],
+        "sections": lambda g: [section_body(c) for c in g.section_id],
+        "placed_sections": lambda g: list(g.water_body),
+    }
+    names = {b.code: b.name for b in bodies}
+    out = {}
+    for name, gdf in layers.items():
+        owner = owners[name](gdf)
+        if body is not None:
+            gdf = gdf[[o == body for o in owner]]
+            if len(gdf):
+                out[name] = gdf
+            continue
+        gdf = gdf.copy()
+        gdf["water_body"] = owner
+        gdf["水体"] = [names.get(o, o) for o in owner]
+        out[name] = gdf
+    return out
+
+
 def _write(gdf: gpd.GeoDataFrame, path: Path, layer: str, driver: str, **opts) -> None:
     """Through GDAL, with Arrow so that dates stay dates."""
     pyogrio.write_dataframe(gdf, path, layer=layer, driver=driver, use_arrow=True, **opts)
@@ -161,20 +242,27 @@ def geojson_layer(gdf: gpd.GeoDataFrame, name: str) -> bytes:
         return path.read_bytes()
 
 
-def geo_export(ds, fmt: str, statuses: dict | None = None, layer: str | None = None) -> bytes:
+def geo_export(
+    ds, fmt: str, statuses: dict | None = None, layer: str | None = None, body: str | None = None, bodies=None
+) -> bytes:
     """Write the layers in one format.
 
     Parameters
     ----------
     ds : geo.dataset.Dataset
     fmt : {'geojson', 'gpkg', 'kml'}
-        GeoJSON: a zip of one ``yehu-<layer>.geojson`` per layer, or the one
+        GeoJSON: a zip of one ``<body>-<layer>.geojson`` per layer (``yehu-`` for every body), or the one
         layer named by ``layer``.  GeoPackage: one file, one table per layer.
         KML: one document, one folder per layer.
     statuses : dict, optional
         Retirement status per pond number.
     layer : str, optional
         GeoJSON only: just this layer, as a plain ``.geojson``.
+    body : str, optional
+        One water body's layers (:func:`body_layers`); needs ``bodies``.
+    bodies : geo.waterbodies.WaterBodies, optional
+        The bodies in use. Given: the layers by body (:func:`body_layers`: one body's, or every
+        body's with the body of each feature); not given: every feature as it is.
 
     Returns
     -------
@@ -184,12 +272,19 @@ def geo_export(ds, fmt: str, statuses: dict | None = None, layer: str | None = N
     ------
     ValueError
         For an unknown format or layer.
+    i18n.errors.UserError
+        ``export.layer_empty``: the layer asked for holds nothing (of the body); ``export.nothing``:
+        no layer holds anything of the body (see :func:`monitoring.bodies.exportable`).
     """
     if fmt not in GEO_FORMATS:
         raise ValueError(f"format must be one of {GEO_FORMATS}, got {fmt!r}")
-    if layer is not None and (fmt != "geojson" or layer not in LAYERS):
+    if layer is not None and (fmt != "geojson" or layer not in BODY_LAYERS):
         raise ValueError(f"layer must be one of {LAYERS} (GeoJSON only), got {layer!r}")
-    layers = geo_layers(ds, statuses)
+    layers = geo_layers(ds, statuses) if bodies is None else body_layers(ds, bodies, statuses, body)
+    if not layers:
+        raise UserError("export.nothing", field="water_body", value=body)
+    if layer is not None and layer not in layers:
+        raise UserError("export.layer_empty", field="layer", value=layer)
     if fmt == "kml":
         return kml_document(layers)
     if fmt == "geojson":
@@ -198,7 +293,7 @@ def geo_export(ds, fmt: str, statuses: dict | None = None, layer: str | None = N
         buf = io.BytesIO()
         with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
             for name, gdf in layers.items():
-                zf.writestr(f"yehu-{name}.geojson", geojson_layer(gdf, name))
+                zf.writestr(f"{body or 'yehu'}-{name}.geojson", geojson_layer(gdf, name))
         return buf.getvalue()
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "yehu.gpkg"

@@ -51,6 +51,7 @@ _FOLDERS = {
     "ban_zone": "export.kml.ban",
     "nofish_zones": "export.kml.nofish_folder",
     "sections": "export.kml.sections",
+    "placed_sections": "map.layer.placed",
 }
 
 
@@ -169,7 +170,7 @@ def _other_rows(name: str, gdf, lake_union):
         if name == "ban_zone" and lake_union is not None:
             geom = geom.difference(lake_union)  # a ring around the lake
         label = row.get("名称") or row.get("name") or row.get("section_id") or f"{name} {i + 1}"
-        if name == "sections" and row.get("section_id"):
+        if name in ("sections", "placed_sections") and row.get("section_id"):
             label = f"{row['section_id']} {row.get('name') or ''}".strip()
         pairs = [
             ("来源", row.get("source")),
@@ -180,7 +181,7 @@ def _other_rows(name: str, gdf, lake_union):
             ("说明", row.get("notes")),
         ]
         data = {_ASCII.get(k, k): v for k, v in row.items() if k not in ("provisional", "名称")}
-        yield label, name, _description(pairs), data, geom
+        yield label, "sections" if name == "placed_sections" else name, _description(pairs), data, geom
 
 
 def kml_document(layers: dict[str, gpd.GeoDataFrame]) -> bytes:

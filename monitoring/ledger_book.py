@@ -167,7 +167,9 @@ def _weekly(store, smp, lang, today, weeks=None):
     return out.reset_index(names=t("export.col.site", lang))
 
 
-def ledger_workbook(store, ds, today=None, lang: str = "zh", weeks: list[str] | None = None) -> bytes:
+def ledger_workbook(
+    store, ds, today=None, lang: str = "zh", weeks: list[str] | None = None, body: str | None = None, bodies=None
+) -> bytes:
     """The whole ledger as one XLSX workbook.
 
     Sheets: the pond ledger for printing, ponds (register, classification,
@@ -186,6 +188,11 @@ def ledger_workbook(store, ds, today=None, lang: str = "zh", weeks: list[str] | 
         Language of headers, codes and sheet names.
     weeks : list of str, optional
         Weeks of the weekly sheet; default every week from the first sample to the last.
+    body : str, optional
+        One water body's rows only (:mod:`monitoring.body_outputs`); needs ``bodies``. The lake-level
+        sheets are the default body's.
+    bodies : geo.waterbodies.WaterBodies, optional
+        The bodies in use. Given without ``body``: every row, and a last sheet with one line per body.
 
     Returns
     -------
@@ -202,12 +209,20 @@ def ledger_workbook(store, ds, today=None, lang: str = "zh", weeks: list[str] | 
     def sheet(key, heading_key, df, **kw):
         form_sheet(wb, t(f"export.sheet.{key}", lang), t(heading_key, lang), unit_line, date_line, df, **kw)
 
+    scope = None
+    if bodies is not None and body is not None:
+        from .body_outputs import body_scope
+
+        scope = body_scope(store, bodies, body)
     slim, full = _pond_rows(store, ds, today, lang)
+    if scope is not None:
+        slim, full = scope.pond_rows(slim, col("pond_id")), scope.pond_rows(full, col("pond_id"))
     step_cols = [s.name if lang == "zh" else s.name_en for s in store.steps]
     sheet("print", "export.title", slim, date_cols=step_cols, max_width=24)
     sheet("ponds", "export.title", full, date_cols=[col("verified_on"), *step_cols])
 
     ev = store.ledger.events()
+    ev = ev if scope is None else scope.pond_rows(ev, "pond_code")
     names = {s.key: (s.name if lang == "zh" else s.name_en) for s in store.steps}
     events = pd.DataFrame(
         {
@@ -229,6 +244,7 @@ def ledger_workbook(store, ds, today=None, lang: str = "zh", weeks: list[str] | 
     sheet("events", "export.heading.events", events, date_cols=[col("date")], datetime_cols=[col("recorded_at")])
 
     smp = store.samples.find(parameter=None)
+    smp = smp if scope is None else scope.site_rows(smp, "site_code")
     samples = pd.DataFrame(
         {
             col("sample_uid"): smp.sample_uid,
@@ -252,9 +268,12 @@ def ledger_workbook(store, ds, today=None, lang: str = "zh", weeks: list[str] | 
         }
     )
     sheet("samples", "export.heading.samples", samples, datetime_cols=[col("sampled_at")])
-    sheet("weekly", "export.heading.weekly", _weekly(store, smp, lang, today, weeks))
+    weekly = _weekly(store, smp, lang, today, weeks)
+    weekly = weekly if scope is None else scope.site_rows(weekly, t("export.col.site", lang))
+    sheet("weekly", "export.heading.weekly", weekly)
 
     cases = store.cases.find()
+    cases = cases if scope is None else scope.site_rows(cases, "site_code")
     sheet(
         "cases",
         "export.heading.cases",
@@ -278,6 +297,7 @@ def ledger_workbook(store, ds, today=None, lang: str = "zh", weeks: list[str] | 
         datetime_cols=[col("opened_at"), col("closed_at")],
     )
     pat = store.field.list_patrols()
+    pat = pat if scope is None else scope.patrol_rows(pat)
     sep = t("list.sep", lang)
     sheet(
         "patrols",
@@ -304,6 +324,7 @@ def ledger_workbook(store, ds, today=None, lang: str = "zh", weeks: list[str] | 
         date_cols=[col("patrol_date"), col("deadline")],
     )
     tp = store.field.list_tips()
+    tp = tp if scope is None else scope.tip_rows(tp)
     sheet(
         "tips",
         "export.heading.tips",
@@ -327,8 +348,13 @@ def ledger_workbook(store, ds, today=None, lang: str = "zh", weeks: list[str] | 
         ),
         date_cols=[col("received")],
     )
-    lake_sheets(wb, store, lang, today, unit_line, date_line)
-    task_sheets(wb, store, lang, today, unit_line, date_line)
+    if scope is None or scope.default:  # the lake-level work recorded is Yehu's
+        lake_sheets(wb, store, lang, today, unit_line, date_line)
+    task_sheets(wb, store, lang, today, unit_line, date_line, body=body if scope is not None else None)
+    if bodies is not None and body is None:  # every body: one line each
+        from .body_outputs import breakdown
+
+        sheet("bodies", "export.heading.bodies", breakdown(store, bodies, lang, today))
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -103,3 +103,53 @@ def test_geo_commands_see_the_placement(run):
     assert "后补位置的断面：1 个" in classify.stdout and "未对此断面设禁捕区" in classify.stdout
     yehu = run("geo", "check", "--water-body", "yehu").stdout
     assert "后补位置的断面" not in yehu  # another body's placement is not listed there
+
+
+def test_exports_by_water_body_in_both_languages(run, tmp_path):
+    from openpyxl import load_workbook
+
+    kml = tmp_path / "yt.kml"
+    refused = run("monitoring", "--lang", "en", "export", "--format", "kml", "--water-body", "yuantan", str(kml))
+    assert refused.returncode == 1 and "Yuantan River has no registered ponds, no known outline and no placed" in (
+        refused.stderr
+    )
+    assert not kml.exists()
+    xlsx = tmp_path / "yt.xlsx"
+    ok = run("monitoring", "export", "--format", "xlsx", "--water-body", "yuantan", str(xlsx))
+    assert ok.returncode == 0, ok.stderr
+    wb = load_workbook(xlsx)
+    assert "湖体治理方案" not in wb.sheetnames and [
+        r[2] for r in wb["水样"].iter_rows(min_row=4, values_only=True)
+    ] == ["YTCY"]
+    every = tmp_path / "all.xlsx"
+    assert run("monitoring", "--lang", "en", "export", "--format", "xlsx", str(every)).returncode == 0
+    assert load_workbook(every).sheetnames[-1] == "By water body"
+    assert run("monitoring", *PLACE, "--source", "GPS").returncode == 0
+    assert run("monitoring", "export", "--format", "kml", "--water-body", "yuantan", str(kml)).returncode == 0
+    assert "YTCY" in kml.read_text(encoding="utf-8")
+    layer = run(
+        "monitoring",
+        "--lang",
+        "en",
+        "export",
+        "--format",
+        "geojson",
+        "--layer",
+        "ponds",
+        "--water-body",
+        "yuantan",
+        str(tmp_path / "p.geojson"),
+    )
+    assert layer.returncode == 1 and "This layer holds nothing" in layer.stderr and "Traceback" not in layer.stderr
+    zh = run(
+        "monitoring",
+        "export",
+        "--format",
+        "geojson",
+        "--layer",
+        "ponds",
+        "--water-body",
+        "yuantan",
+        str(tmp_path / "p.geojson"),
+    )
+    assert zh.returncode == 1 and "该图层中没有内容" in zh.stderr

@@ -2,9 +2,9 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from geo.waterbodies import DEFAULT, current_waterbodies
+from geo.waterbodies import DEFAULT
 from monitoring import clock
-from monitoring.bodies import body_sites, body_summary, exportable
+from monitoring.bodies import bodies_in_use, body_sites, body_summary, exportable
 from monitoring.digest import group_overdue
 from monitoring.export import geo_export, ledger_workbook
 from monitoring.progress import progress
@@ -176,16 +176,19 @@ st.subheader(tr("dashboard.exports"))
 statuses = db.ledger.statuses()
 e1, e2, e3, e4, e5 = st.columns(5)
 stamp = clock.today().isoformat()
-EXPORTABLE = exportable(BODY)  # the ledger and layers hold nothing of a body without ponds or outline
+BODIES = bodies_in_use(db)
+EXPORTABLE = exportable(BODY, BODIES)  # the layers hold nothing of a body without ponds, outline or placed section
 if not EXPORTABLE:
-    e1.caption(tr("cli.body.nothing_to_export", body=plain(current_waterbodies()[BODY].label(LANG))))
+    e2.caption(tr("export.body.no_layers", body=plain(BODIES[BODY].label(LANG))))
+# Yehu's files keep their names; another body's say whose they are.
+LEDGER_NAME = "冶湖退养台账" if BODY in (None, DEFAULT) else f"{BODIES[BODY].name}台账"
+GEO_PREFIX = "yehu" if BODY in (None, DEFAULT) else BODY
 e1.download_button(
     tr("dashboard.xlsx"),
-    data=lambda: ledger_workbook(db, ds, lang=LANG),
-    file_name=f"冶湖退养台账-{stamp}.xlsx",
+    data=lambda: ledger_workbook(db, ds, lang=LANG, body=BODY, bodies=BODIES),
+    file_name=f"{LEDGER_NAME}-{stamp}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     on_click="ignore",
-    disabled=not EXPORTABLE,
 )
 weeks = list(reversed(clock.weeks_ending(clock.this_week(), 27)))
 week = e5.selectbox(tr("report.week"), weeks, index=1, key="report_week", help=tr("report.week_help"))
@@ -204,8 +207,8 @@ for col, fmt, mime, ext in (
 ):
     col.download_button(
         fmt.upper(),
-        data=lambda fmt=fmt: geo_export(ds, fmt, statuses),
-        file_name=f"yehu-{stamp}.{ext}",
+        data=lambda fmt=fmt: geo_export(ds, fmt, statuses, body=BODY, bodies=BODIES),
+        file_name=f"{GEO_PREFIX}-{stamp}.{ext}",
         mime=mime,
         on_click="ignore",
         disabled=not EXPORTABLE,
