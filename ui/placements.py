@@ -50,9 +50,14 @@ def render(db, me, done) -> None:
         return
     by_code = {s.code: s for s in sections}
     labels = {c: _label(wb, s) for c, s in by_code.items()}  # bound now: the labels are in this run's language
+    # A new key after each placement: the browser shows the new labels (and keeps the section chosen).
+    key = f"{keyed('pl_section')}.{db.placements.stamp() or 0}"
+    kept = st.session_state.get("_kept", {}).get("pl_section")
+    if key not in st.session_state and kept in by_code:
+        st.session_state[key] = kept
     code = keep(
         "pl_section",
-        st.selectbox(tr("admin.place.section"), list(by_code), format_func=labels.get, key=keyed("pl_section")),
+        st.selectbox(tr("admin.place.section"), list(by_code), format_func=labels.get, key=key),
     )
     current = by_code[code].placement
     if current is not None:

@@ -24,7 +24,7 @@ def test_admin_places_a_section_in_chinese_and_the_map_shows_it(fresh_app):
     at = fresh_app
     at.switch_page("ui/pages/admin.py").run()
     assert not at.exception
-    assert at.selectbox(key="pl_section.zh").value == "YTCY"
+    assert at.selectbox(key="pl_section.zh.0").value == "YTCY"
     _fill(at, "abc", "29.45", "gcj02", "长源断面 GPS")
     assert [e.value for e in at.error] == ["经度，“abc”：不是数字。"]
     _fill(at, "29.45", "113.55", "gcj02", "长源断面 GPS")
@@ -61,7 +61,7 @@ def test_english_form_warns_before_confirming_and_a_correction_is_a_new_version(
     at = fresh_app
     at.sidebar.selectbox(key="lang").set_value("en").run()
     at.switch_page("ui/pages/admin.py").run()
-    at.selectbox(key="pl_section.en").set_value("TDXQ")
+    at.selectbox(key="pl_section.en.0").set_value("TDXQ")
     _fill(at, "115.5", "29.4", "wgs84", "station letter 2026-7", lang="en")
     assert not at.error
     assert [w.value.replace("\\", "") for w in at.warning] == ["Outside the county's area (E112.9–114.1, N29–30.1)."]
@@ -72,7 +72,9 @@ def test_english_form_warns_before_confirming_and_a_correction_is_a_new_version(
     assert not at.warning and at.button(key="pl_confirm").label == "Confirm and save"
     at.button(key="pl_confirm").click().run()
     assert any(s.value == "Saved the position of TDXQ (version 1)." for s in at.success)
-    at.selectbox(key="pl_section.en").set_value("TDXQ")
+    picked = next(sb for sb in at.selectbox if str(sb.key).startswith("pl_section.en."))
+    assert picked.key != "pl_section.en.0" and picked.value == "TDXQ"  # a new key, the section kept
+    assert picked.options[1] == "TDXQ (Tandu River) — placed (version 1)"
     _fill(at, "113.50", "29.41", "wgs84", "re-survey", lang="en")
     at.button(key="pl_confirm").click().run()
     assert any(s.value == "Saved the position of TDXQ (version 2)." for s in at.success)
