@@ -85,8 +85,9 @@ DDL = [
 ]
 
 #: The views as 0009_postgis made them (for the downgrade: a column cannot be dropped by REPLACE).
-BEFORE = {
-    "ponds": """SELECT s.pond_id, s.name AS farm_name, s.town, s.provisional,
+BEFORE = [
+    "DROP VIEW IF EXISTS gis.ponds",
+    """CREATE VIEW gis.ponds AS SELECT s.pond_id, s.name AS farm_name, s.town, s.provisional,
                COALESCE(r.status, 'not_started') AS status,
                z.zone_class, z.basis, z.shore_distance_m, z.in_lake, z.in_ban_zone, z.in_nofish_zone,
                z.nearest_section, z.section_distance_m,
@@ -96,7 +97,8 @@ BEFORE = {
         LEFT JOIN gis.pond_zones z ON z.pond_id = s.pond_id
         LEFT JOIN gis.pond_status r ON r.pond_code = s.code
         WHERE s.kind = 'pond'""",
-    "pond_outlines": """SELECT f.id, f.key AS pond_id, f.provisional, f.source, f.version,
+    "DROP VIEW IF EXISTS gis.pond_outlines",
+    """CREATE VIEW gis.pond_outlines AS SELECT f.id, f.key AS pond_id, f.provisional, f.source, f.version,
                COALESCE(r.status, 'not_started') AS status, z.zone_class,
                f.geom::geometry(MultiPolygon, 4490) AS geom
         FROM gis.features f
@@ -104,22 +106,27 @@ BEFORE = {
         LEFT JOIN gis.pond_zones z ON z.pond_id = s.pond_id
         LEFT JOIN gis.pond_status r ON r.pond_code = s.code
         WHERE f.layer = 'outline'""",
-    "lake": """SELECT id, name, provisional, source, version, geom::geometry(MultiPolygon, 4490) AS geom
+    "DROP VIEW IF EXISTS gis.lake",
+    """CREATE VIEW gis.lake AS SELECT id, name, provisional, source, version, geom::geometry(MultiPolygon, 4490) AS geom
         FROM gis.features WHERE layer = 'lake'""",
-    "sections": """SELECT id, key AS section_id, name, provisional, source, version,
+    "DROP VIEW IF EXISTS gis.sections",
+    """CREATE VIEW gis.sections AS SELECT id, key AS section_id, name, provisional, source, version,
                geom::geometry(Point, 4490) AS geom
         FROM gis.features WHERE layer = 'section'""",
-    "ban_zone": """SELECT id, (props->>'distance_m')::double precision AS distance_m, provisional,
+    "DROP VIEW IF EXISTS gis.ban_zone",
+    """CREATE VIEW gis.ban_zone AS SELECT id, (props->>'distance_m')::double precision AS distance_m, provisional,
                geom::geometry(MultiPolygon, 4490) AS geom
         FROM gis.features WHERE layer = 'ban_zone'""",
-    "nofish_zones": """SELECT id, key AS section_id, props->>'shape' AS shape,
+    "DROP VIEW IF EXISTS gis.nofish_zones",
+    """CREATE VIEW gis.nofish_zones AS SELECT id, key AS section_id, props->>'shape' AS shape,
                (props->>'area_km2')::double precision AS area_km2,
                provisional, geom::geometry(MultiPolygon, 4490) AS geom
         FROM gis.features WHERE layer = 'nofish_zone'""",
-    "sites": """SELECT s.code, s.kind, s.name, s.pond_id, s.town, s.provisional, s.active,
+    "DROP VIEW IF EXISTS gis.sites",
+    """CREATE VIEW gis.sites AS SELECT s.code, s.kind, s.name, s.pond_id, s.town, s.provisional, s.active,
                p.geom::geometry(Point, 4490) AS geom
         FROM sites s JOIN gis.site_points p ON p.code = s.code""",
-}
+]
 
 
 def has_gis(bind) -> bool:
@@ -140,6 +147,5 @@ def downgrade():
     if not has_gis(op.get_bind()):
         return
     op.execute("DROP VIEW IF EXISTS gis.placed_sections")
-    for name, body in BEFORE.items():
-        op.execute(f"DROP VIEW IF EXISTS gis.{name}")
-        op.execute(f"CREATE VIEW gis.{name} AS {body}")
+    for statement in BEFORE:
+        op.execute(statement)
