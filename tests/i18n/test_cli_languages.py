@@ -22,6 +22,9 @@ def data_values():
         values |= set(reg[col])
     steps = Store("sqlite://").steps
     values |= {s.unit_for(town) for s in steps for town in set(reg.town)}
+    from monitoring.bodytasks import current_tasks  # task keys are codes, lead units are names
+
+    values |= {x for task in current_tasks() for x in (task.key, task.unit)}
     return sorted((v for v in values if v), key=len, reverse=True)
 
 
@@ -81,6 +84,7 @@ def env(tmp_path_factory):
         ("geo", ["classify"]),
         ("monitoring", ["weekly", "--week", "2022-W15"]),
         ("monitoring", ["progress"]),
+        ("monitoring", ["task", "list"]),
         ("monitoring", ["users", "list"]),
         ("monitoring", ["db", "current"]),
     ],
@@ -125,6 +129,7 @@ ARGPARSE_ENGLISH = re.compile(r"usage:|options:|positional arguments|error:|inva
         ("monitoring", ["weekly"]),  # a required option missing
         ("monitoring", ["frob"]),  # no such command
         ("monitoring", ["users"]),  # a command without its action
+        ("monitoring", ["task", "progress", "hg_signs", "--status", "finished"]),  # a status not offered
         ("geo", ["classify", "--bogus"]),  # an option nobody knows
         ("geo", ["classify", "--format"]),  # an option without its value
     ],
@@ -142,7 +147,14 @@ def test_argparse_refusals_in_the_users_language(module, args, lang):
 
 
 @pytest.mark.parametrize(
-    "module, args", [("geo", []), ("geo", ["classify"]), ("monitoring", []), ("monitoring", ["weekly"])]
+    "module, args",
+    [
+        ("geo", []),
+        ("geo", ["classify"]),
+        ("monitoring", []),
+        ("monitoring", ["weekly"]),
+        ("monitoring", ["task", "progress"]),
+    ],  # fmt: skip
 )
 def test_help_in_chinese_by_default(module, args):
     res = run(module, *args, "--help")
