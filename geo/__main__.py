@@ -17,7 +17,7 @@ from .cells import csv_bytes
 from .config import ConfigError
 from .dataset import load_dataset
 from .placement import placed_layer
-from .provenance import describe_provenance, section_problem_text
+from .provenance import layer_provenance, outline_provenance, section_problem_text
 from .register import MU_M2, RegisterError
 from .waterbodies import ALL, LEVELS, WaterBodyError, load_waterbodies
 
@@ -27,7 +27,7 @@ def _check(ds, lang: str) -> int:
     print(t("cli.register", lang, path="ponds.csv", n=len(reg), mu=float(reg.area_mu.sum())))
     for b in (ds.lake, ds.sections, *(x for x in (ds.outlines, ds.admin) if x is not None)):
         prov = (
-            describe_provenance(b.gdf.head(1), lang)[0]
+            layer_provenance(b.gdf, lang)
             if "provenance" in b.gdf.columns
             else t("cli.provisional", lang, source="; ".join(sorted(set(b.gdf.source))))
             if b.provisional
@@ -123,6 +123,10 @@ def _classify(ds, lang: str, fmt: str) -> int:
     c["area_m2"] = c["area_m2"].round(1)
     c["edge_distance_m"] = c["edge_distance_m"].round(1)
     c["outline_area_m2"] = c["outline_area_m2"].round(1)
+    # Each outline's own provenance (the version it came from), beside its edge distance.
+    outline = outline_provenance(ds.outlines.gdf if ds.outlines is not None else None, c["pond_id"].tolist())
+    for col, values in outline.items():
+        c[col] = values
     if fmt == "json":
         sys.stdout.write(c.to_json(orient="records", force_ascii=False, indent=1) + "\n")
         return 0
@@ -135,6 +139,9 @@ def _classify(ds, lang: str, fmt: str) -> int:
     shown["zone_class"] = [t(f"zone.{z}", lang) for z in shown["zone_class"]]
     shown["basis"] = [t(f"basis.{b}", lang) for b in shown["basis"]]
     shown["area_check"] = [t(f"area_check.{a}", lang) if a else "" for a in shown["area_check"]]
+    shown["outline_provenance"] = [
+        t(f"boundary.provenance.{p}", lang) if p else "" for p in shown["outline_provenance"]
+    ]
     for col in ("in_lake", "in_ban_zone", "in_nofish_zone", "geometry_provisional", "coord_suspect"):
         shown[col] = [t("value.yes" if v else "value.no", lang) for v in shown[col]]
     for col in ("edge_distance_m", "outline_area_m2"):

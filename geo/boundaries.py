@@ -414,8 +414,10 @@ def load_boundary(path, kind: str, *, name: str | None = None, layer: str | None
         warnings.append("some features have no readable 'provisional' value: marked provisional")
     out["provisional"] = [True if p is None else p for p in prov]
     out["notes"] = gdf["notes"].fillna("").astype(str).to_numpy() if "notes" in gdf.columns else ""
-    if "provenance" in gdf.columns:  # stated in the file (the project's own exports carry it)
+    if "provenance" in gdf.columns:  # stated in the file (the project's own exports and drawings carry it)
         out = stated_provenance(out, gdf["provenance"], warnings)
+        if "provenance" in out.columns and "prov_by" in gdf.columns:
+            out["prov_by"] = [v.strip() if isinstance(v, str) else "" for v in gdf["prov_by"]]
     if kind == "sections":
         ids = gdf["section_id"] if "section_id" in gdf.columns else pd.Series([None] * n)
         out.insert(0, "section_id", [str(v) if v else f"S{i + 1}" for i, v in enumerate(ids)])

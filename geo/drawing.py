@@ -26,6 +26,7 @@ from i18n.errors import UserError, describe_value
 
 from .crs import GEOGRAPHIC, gcj02_to_wgs84
 from .mapping.common import geojson
+from .provenance import MAP_SOURCE
 
 __all__ = [
     "DRAW_PROVENANCES",
@@ -45,8 +46,6 @@ EDIT_KINDS = ("lake", "sections", "ponds")
 #: What a drawing can state about itself: drawn on the map over the basemap, a GPS field
 #: survey, or a sketch to be checked (provisional).
 DRAW_PROVENANCES = ("drawn", "surveyed", "provisional")
-#: ``prov_source`` of a drawn version starts with this, followed by the basemap's name.
-MAP_SOURCE = "map:"
 #: The most features one drawing may hold, and the most vertices in all.
 MAX_FEATURES = 200
 MAX_VERTICES = 50_000
@@ -236,6 +235,8 @@ def _geometries(features, kind: str) -> list:
             raise DrawingError("draw.invalid", field="drawing", value=f"#{i}") from None
         if geom.is_empty or not np.isfinite(shapely.get_coordinates(geom)).all():
             raise DrawingError("draw.invalid", field="drawing", value=f"#{i}")
+        if kind != "sections" and not shapely.is_valid(geom):  # never repaired silently: redrawn by the user
+            raise DrawingError("draw.invalid_polygon", feature=i)
         geoms.append(geom)
     if sum(shapely.get_num_coordinates(geoms)) > MAX_VERTICES:
         raise DrawingError("draw.too_many", n=int(sum(shapely.get_num_coordinates(geoms))), limit=MAX_VERTICES)
@@ -283,8 +284,8 @@ def drawn_layer(payload, ds, basemap: str, gcj: bool, today: date, by: str = "")
     Raises
     ------
     DrawingError
-        Not a drawing, nothing drawn, a wrong geometry type, too many features,
-        an unknown pond or provenance.
+        Not a drawing, nothing drawn, a wrong geometry type, a polygon whose edges cross,
+        too many features, an unknown pond or provenance.
 
     Examples
     --------
@@ -325,6 +326,8 @@ def drawn_layer(payload, ds, basemap: str, gcj: bool, today: date, by: str = "")
         "date": today.isoformat(),
         "provisional": provenance == "provisional",
         "notes": "; ".join(x for x in (note, by) if x),
+        "provenance": provenance,
+        "prov_by": by,
     }
     if kind == "lake":
         rows = [{"name": LAKE_NAME, **stated} for _ in geoms]
@@ -346,8 +349,12 @@ def drawn_layer(payload, ds, basemap: str, gcj: bool, today: date, by: str = "")
         rows = [{"pond_id": pond, "name": f"{pond}", **stated}]
     new = gpd.GeoDataFrame(rows, geometry=geoms, crs=GEOGRAPHIC)
     if kind == "ponds" and ds.outlines is not None:
-        keep = ds.outlines.gdf[ds.outlines.gdf.pond_id != pond]
-        cols = ["pond_id", "name", "source", "date", "provisional", "notes", "geometry"]
+        # Every other pond's outline is carried over with the provenance of the version it came from.
+        keep = ds.outlines.gdf[ds.outlines.gdf.pond_id != pond].copy()
+        for col in ("provenance", "prov_by"):
+            if col not in keep.columns:
+                keep[col] = None
+        cols = ["pond_id", "name", "source", "date", "provisional", "notes", "provenance", "prov_by", "geometry"]
         new = gpd.GeoDataFrame(
             [*keep[cols].to_dict("records"), *new[cols].to_dict("records")], geometry="geometry", crs=GEOGRAPHIC
         ).sort_values("pond_id", kind="stable")

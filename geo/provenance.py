@@ -9,20 +9,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pandas as pd
 import shapely
 
 from .crs import to_metric
 
 __all__ = [
+    "MAP_SOURCE",
     "NEEDS_SOURCE",
     "PROVENANCES",
     "PROVISIONAL",
     "SHORE_LIMIT_M",
+    "UPLOAD_PROVENANCES",
     "SectionCheck",
     "apply_provenance",
     "check_sections",
     "describe_provenance",
+    "is_drawn_source",
     "is_provisional",
+    "layer_provenance",
+    "outline_provenance",
     "provenance_of",
     "section_problem_text",
     "stated_provenance",
@@ -33,6 +39,11 @@ __all__ = [
 #: names each); only those in :data:`PROVISIONAL` keep the 暂定 marks. ``drawn``: drawn on the
 #: map (:mod:`geo.drawing`), its source ``map:<basemap>``.
 PROVENANCES = ("surveyed", "digitised", "drawn", "provisional")
+#: What an uploaded file can state: a file cannot have been drawn on the map.
+UPLOAD_PROVENANCES = ("surveyed", "digitised", "provisional")
+#: ``prov_source`` of a version drawn on the map starts with this, followed by the basemap's name
+#: (reserved: an upload's source may not start with it).
+MAP_SOURCE = "map:"
 #: Provenances that leave a layer provisional (暂定).
 PROVISIONAL = ("provisional",)
 #: Provenances an upload must name a source for (who surveyed, which imagery).
@@ -41,15 +52,31 @@ NEEDS_SOURCE = ("surveyed", "digitised", "drawn")
 SHORE_LIMIT_M = 200.0
 
 
+def is_drawn_source(source) -> bool:
+    """Whether a version's ``prov_source`` says it was drawn on the map (:data:`MAP_SOURCE`).
+
+    >>> is_drawn_source("map:gaode; GPS team 2"), is_drawn_source("县测绘院 2026-12"), is_drawn_source(None)
+    (True, False, False)
+    """
+    return isinstance(source, str) and source.startswith(MAP_SOURCE)
+
+
 def apply_provenance(boundary, provenance: str, source: str = "", date: str = "", by: str = ""):
-    """A boundary whose features carry the provenance stated on the upload form.
+    """A boundary whose features carry the provenance stated for its version.
+
+    An uploaded file is stated as a whole: every feature gets it. A layer drawn on the map
+    (``source`` starts with :data:`MAP_SOURCE`) holds, beside what was drawn, the features
+    carried over from the version before (every other pond's outline), each stating in the
+    file the provenance of the version it came from: those keep theirs. Only features that
+    state none and whose source is this version's are stamped (a drawing's own features);
+    any other feature is left as its file says (never given this version's provenance).
 
     Parameters
     ----------
     boundary : geo.boundaries.Boundary
-    provenance : {'surveyed', 'digitised', 'provisional'}
+    provenance : {'surveyed', 'digitised', 'drawn', 'provisional'}
     source : str
-        E.g. the surveying office and its report number.
+        E.g. the surveying office and its report number; ``map:<basemap>`` for a drawing.
     date : str
         ISO date of the survey or digitisation.
     by : str
@@ -64,41 +91,78 @@ def apply_provenance(boundary, provenance: str, source: str = "", date: str = ""
     ------
     ValueError
         For another provenance.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely
+    >>> from geo.boundaries import Boundary
+    >>> gdf = gpd.GeoDataFrame({"pond_id": [1, 2], "source": ["测绘院", "map:none"], "provisional": [False, False],
+    ...     "provenance": ["surveyed", None]}, geometry=[shapely.box(0, 0, 1, 1)] * 2)
+    >>> drawn = apply_provenance(Boundary("ponds", "x", gdf), "drawn", "map:none", "2026-11-30", "ann")
+    >>> drawn.gdf[["provenance", "source", "prov_by"]].values.tolist()
+    [['surveyed', '测绘院', ''], ['drawn', 'map:none', 'ann']]
+    >>> apply_provenance(Boundary("ponds", "x", gdf), "digitised", "影像").gdf.provenance.tolist()
+    ['digitised', 'digitised']
     """
     from .boundaries import Boundary
 
     if provenance not in PROVENANCES:
         raise ValueError(f"provenance must be one of {PROVENANCES}, got {provenance!r}")
     gdf = boundary.gdf.copy()
-    gdf["provisional"] = is_provisional(provenance)
-    gdf["provenance"] = provenance
+    n = len(gdf)
+    if is_drawn_source(source):
+        stated = gdf["provenance"] if "provenance" in gdf.columns else [None] * n
+        own = gdf["source"] if "source" in gdf.columns else [source] * n
+        mine = [not _stated(p) and s == source for p, s in zip(stated, own, strict=True)]
+    else:
+        mine = [True] * n
+    mine = pd.Series(mine, index=gdf.index, dtype=bool)
+    for col in ("provenance", "prov_by"):
+        if col not in gdf.columns:
+            gdf[col] = None
+        gdf[col] = gdf[col].astype(object)
+    gdf.loc[mine, "provisional"] = is_provisional(provenance)
+    gdf.loc[mine, "provenance"] = provenance
     if source:
-        gdf["source"] = source
+        gdf.loc[mine, "source"] = source
     if date:
-        gdf["date"] = str(date)
-    gdf["prov_by"] = by or ""
+        gdf.loc[mine, "date"] = str(date)
+    gdf.loc[mine, "prov_by"] = by or ""
+    gdf["prov_by"] = [b if isinstance(b, str) else "" for b in gdf["prov_by"]]
+    gdf["provisional"] = gdf["provisional"].astype(bool)
     return Boundary(boundary.kind, boundary.path, gdf, list(boundary.warnings), boundary.layer)
+
+
+def _stated(value) -> bool:
+    return isinstance(value, str) and value in PROVENANCES
 
 
 def stated_provenance(out, values, warnings: list):
     """A layer's features with the provenance their file states (``provisional`` follows it).
 
     Used by :func:`geo.boundaries.load_boundary` for a file with a ``provenance`` column (the
-    project's own exports): kept when every feature names one of :data:`PROVENANCES`, otherwise
-    ignored with a warning.
+    project's own exports and drawings): kept when every feature names one of
+    :data:`PROVENANCES` or none (a feature stating none keeps its own ``provisional``);
+    any other value and the column is ignored with a warning.
 
     >>> import pandas as pd
     >>> w = []
     >>> stated_provenance(pd.DataFrame({"provisional": [True]}), ["surveyed"], w).to_dict("records"), w
     ([{'provisional': False, 'provenance': 'surveyed'}], [])
+    >>> stated_provenance(pd.DataFrame({"provisional": [True, False]}), [None, "drawn"], w).values.tolist()
+    [[True, None], [False, 'drawn']]
     """
-    values = [v.strip() if isinstance(v, str) else None for v in values]
-    if not all(v in PROVENANCES for v in values):
+    values = [v.strip() if isinstance(v, str) and v.strip() else None for v in values]
+    if not all(v is None or v in PROVENANCES for v in values):
         warnings.append(f"'provenance' values not one of {', '.join(PROVENANCES)}: ignored")
         return out
+    if all(v is None for v in values):
+        return out
     out = out.copy()
-    out["provisional"] = [is_provisional(v) for v in values]
-    out["provenance"] = values
+    out["provisional"] = [
+        p if v is None else is_provisional(v) for v, p in zip(values, out["provisional"], strict=True)
+    ]
+    out["provenance"] = pd.Series(values, index=out.index, dtype=object)
     return out
 
 
@@ -260,3 +324,64 @@ def section_problem_text(check: SectionCheck, lang: str = "zh", limit_m: float =
     return t(
         f"prov.section.{check.problem}", lang, sid=check.section_id, m=f"{check.distance_m:.0f}", limit=f"{limit_m:.0f}"
     )
+
+
+def outline_provenance(outlines, pond_ids) -> dict:
+    """Per pond, where its outline came from: each outline's own provenance (empty without one).
+
+    Parameters
+    ----------
+    outlines : geopandas.GeoDataFrame or None
+        Pond outlines (``pond_id``, ``source``, ``date``, ``provisional``; ``provenance`` and
+        ``prov_by`` when stated).
+    pond_ids : sequence of int
+
+    Returns
+    -------
+    dict of str to list of str
+        ``outline_provenance`` (one of :data:`PROVENANCES`, ``provisional`` for an outline marked
+        so without a statement, else empty), ``outline_source``, ``outline_date``, ``outline_by``.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely
+    >>> gdf = gpd.GeoDataFrame({"pond_id": [1, 2], "source": ["测绘院", "map:none"], "date": ["", "2026-11-30"],
+    ...     "provisional": [False, False], "provenance": ["surveyed", "drawn"]}, geometry=[shapely.box(0, 0, 1, 1)] * 2)
+    >>> outline_provenance(gdf, [2, 3, 1])["outline_provenance"]
+    ['drawn', '', 'surveyed']
+    """
+    cols = ("outline_provenance", "outline_source", "outline_date", "outline_by")
+    out = {c: [""] * len(pond_ids) for c in cols}
+    if outlines is None or not len(outlines):
+        return out
+    rows = outlines.drop_duplicates("pond_id").set_index("pond_id")
+
+    def text(r, col):
+        v = r.get(col)
+        return v.strip() if isinstance(v, str) else ""
+
+    for i, p in enumerate(pond_ids):
+        if p not in rows.index:
+            continue
+        r = rows.loc[p]
+        out["outline_provenance"][i] = text(r, "provenance") or ("provisional" if bool(r["provisional"]) else "")
+        out["outline_source"][i] = text(r, "source")
+        out["outline_date"][i] = text(r, "date")
+        out["outline_by"][i] = text(r, "prov_by")
+    return out
+
+
+def layer_provenance(gdf, lang: str = "zh") -> str:
+    """A layer's provenance as a reader sees it: each distinct feature's (:func:`describe_provenance`), joined.
+
+    A layer whose features came from several versions (pond outlines drawn one at a time beside
+    a surveyed upload) names each, never its first feature's alone. Plain text (escape it).
+
+    >>> import geopandas as gpd, shapely
+    >>> gdf = gpd.GeoDataFrame({"provisional": [False, False, False], "provenance": ["surveyed", "drawn", "surveyed"]},
+    ...     geometry=[shapely.box(0, 0, 1, 1)] * 3)
+    >>> layer_provenance(gdf, "en")
+    'surveyed; drawn on the map'
+    """
+    seen = dict.fromkeys(d for d in describe_provenance(gdf, lang) if d)
+    return ("；" if lang == "zh" else "; ").join(seen)

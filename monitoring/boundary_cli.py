@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from geo.boundaries import KINDS
-from geo.provenance import PROVENANCES, section_problem_text
+from geo.provenance import UPLOAD_PROVENANCES, section_problem_text
 from i18n import t
 from i18n.errors import UserError
 
@@ -23,7 +23,10 @@ def add_parsers(sub, h) -> None:
     up = actions.add_parser("upload", help=h("boundary_upload"))
     up.add_argument("file", type=Path)
     up.add_argument("--kind", choices=list(KINDS), required=True)
-    up.add_argument("--provenance", choices=PROVENANCES, required=True, help=h("boundary_provenance"))
+    # Not argparse choices: 'drawn' (drawn on the map) gets the store's own refusal, which says why.
+    up.add_argument(
+        "--provenance", required=True, metavar="{" + ",".join(UPLOAD_PROVENANCES) + "}", help=h("boundary_provenance")
+    )
     up.add_argument("--source", default="", help=h("boundary_source"))
     up.add_argument("--date", default="", help=h("boundary_date"))
     up.add_argument("--by", default="", help=h("boundary_by"))

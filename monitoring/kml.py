@@ -148,6 +148,8 @@ def _pond_rows(gdf):
             ("坐标状态", r.坐标状态),
             ("坐标存疑", r.坐标存疑),
         ]
+        if getattr(r, "outline_provenance", ""):  # each outline's own provenance, not its layer's newest
+            pairs.append(("鱼塘轮廓来源", f"{r.轮廓来源类型}（{r.outline_source}）"))
         data = {
             "pond_id": r.pond_id,
             "town": r.town,

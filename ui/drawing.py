@@ -62,6 +62,7 @@ def save(basemap: str) -> None:
             prov_source=d.prov_source,
             prov_date=today,
             prov_by=me.name,
+            drawing=True,
         )
     except (DrawingError, UserError) as exc:
         st.session_state[FLASH] = ("error", error_text(exc), exc.message(lang()))

@@ -15,6 +15,7 @@ from jinja2 import Template
 
 from i18n import t
 
+from ..provenance import describe_provenance
 from .common import esc, geojson
 
 __all__ = ["TOOL_KEYS", "TOOLS_PREFIX", "MapTools", "add_outlines", "add_tools"]
@@ -70,15 +71,18 @@ def add_outlines(group, ds, lang: str, gcj: bool) -> None:
     layer = known.assign(
         label=[esc(f"{p}") for p in known.pond_id],
         check=[esc(t(f"area_check.{a}", lang)) if a else "" for a in checks.area_check],
+        prov=[esc(p) for p in describe_provenance(known, lang)],  # each outline's own, not its layer's newest
         src=[esc(s) for s in known.source],
-    )[["label", "check", "src", "geometry"]]
+    )[["label", "check", "prov", "src", "geometry"]]
     folium.GeoJson(
         geojson(layer, gcj),
         name="outlines",
         style_function=lambda f: {"color": "#1d4ed8", "weight": 2, "fillOpacity": 0.05},
         tooltip=folium.GeoJsonTooltip(
-            ["label", "check", "src"],
-            aliases=[esc(t(k, lang)) for k in ("field.pond_id", "field.area_check", "map.source")],
+            ["label", "check", "prov", "src"],
+            aliases=[
+                esc(t(k, lang)) for k in ("field.pond_id", "field.area_check", "prov.map.provenance", "map.source")
+            ],
         ),
     ).add_to(group)
 

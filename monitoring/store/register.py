@@ -11,7 +11,7 @@ import pandas as pd
 from sqlalchemy import func, insert, select, update
 
 from geo.crs import GEOGRAPHIC
-from geo.provenance import NEEDS_SOURCE, PROVENANCES
+from geo.provenance import NEEDS_SOURCE, PROVENANCES, UPLOAD_PROVENANCES, is_drawn_source
 from i18n.errors import UserError
 
 from .. import clock
@@ -30,16 +30,19 @@ RegisterEditError = InputError
 BOUNDARY_KINDS = ("lake", "sections", "ponds", "admin")
 
 
-def _provenance_args(provenance, source, when, by) -> dict:
-    """The provenance columns of an upload, checked (``InputError`` naming the field)."""
-    if provenance is not None and provenance not in PROVENANCES:
-        raise InputError(
-            "input.unknown_choice",
-            field="provenance",
-            value=provenance,
-            choices=Choices("boundary.provenance", PROVENANCES),
-        )
+def _provenance_args(provenance, source, when, by, drawing: bool = False) -> dict:
+    """The provenance columns of an upload (never ``drawn`` nor a ``map:`` source) or a drawing, checked."""
     source, by = (source or "").strip(), (by or "").strip()
+    if drawing:
+        if provenance not in PROVENANCES or not is_drawn_source(source):
+            raise ValueError(f"a drawing states one of {PROVENANCES} and a 'map:' source")
+    elif provenance == "drawn":
+        raise InputError("boundary.drawn_not_uploaded", field="provenance", value=provenance)
+    elif provenance is not None and provenance not in UPLOAD_PROVENANCES:
+        choices = Choices("boundary.provenance", UPLOAD_PROVENANCES)
+        raise InputError("input.unknown_choice", field="provenance", value=provenance, choices=choices)
+    elif is_drawn_source(source):
+        raise InputError("boundary.source_reserved", field="prov_source", value=source)
     if provenance in NEEDS_SOURCE and not source:
         raise InputError("boundary.prov_source_missing", field="prov_source")
     if isinstance(when, str):
@@ -442,6 +445,7 @@ class Register(Repository):
         prov_date: date | str | None = None,
         prov_by: str = "",
         layer: str | None = None,
+        drawing: bool = False,
     ) -> int:
         """Store a new lake outline or section layer with its provenance; the previous version is kept.
 
@@ -458,8 +462,8 @@ class Register(Repository):
             Acting user (``boundary.upload``, admin).
         note : str, optional
         provenance : str, optional
-            One of :data:`geo.provenance.PROVENANCES` (``surveyed`` 实测, ``digitised`` 影像勾绘,
-            ``provisional`` 暂定). None: as the file's own ``provisional`` column says.
+            One of :data:`geo.provenance.UPLOAD_PROVENANCES` (``surveyed`` 实测, ``digitised`` 影像勾绘,
+            ``provisional`` 暂定; a drawing ``drawn`` too). None: as the file's ``provisional`` says.
         prov_source : str, optional
             Who produced the geometry (surveying office, report number, imagery); required
             for the provenances in :data:`geo.provenance.NEEDS_SOURCE`.
@@ -470,6 +474,9 @@ class Register(Repository):
         layer : str, optional
             The layer to take from a multi-layer file; default as :func:`geo.boundaries.choose_layer`
             picks. The layer taken is stored (``layer`` of :meth:`list_boundaries`).
+        drawing : bool, optional
+            A drawing from the map (:func:`geo.drawing.drawn_layer`, a ``map:`` source; what it carries
+            over keeps its own provenance). An upload (default) cannot state ``drawn`` nor ``map:``.
 
         Returns
         -------
@@ -485,7 +492,7 @@ class Register(Repository):
         from geo.provenance import apply_provenance
 
         self.store.accounts.authorize(user, "boundary.upload")  # refuse before parsing anything
-        stated = _provenance_args(provenance, prov_source, prov_date, prov_by)
+        stated = _provenance_args(provenance, prov_source, prov_date, prov_by, drawing)
         b = load_boundary_bytes(content, filename, kind, layer=(layer or "").strip() or None)
         values = dict(
             kind=kind,

@@ -64,3 +64,23 @@ def test_refusals_in_the_users_language_without_server_paths(env, survey, tmp_pa
     assert "须填写来源" in cases[0].stderr if lang == "zh" else "needs a source" in cases[0].stderr
     listed = run("monitoring", "boundary", "list", *opt, env=env).stdout
     assert ("尚无上传" if lang == "zh" else "No boundary version") in listed  # nothing was stored
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_an_upload_cannot_state_drawn_on_the_map(env, survey, lang):
+    opt = ["--lang", lang]
+    helped = run("monitoring", "boundary", "upload", "--help", *opt, env=env)
+    assert "{surveyed,digitised,provisional}" in helped.stdout and "drawn" not in helped.stdout
+    drawn = run("monitoring", "boundary", "upload", str(survey), "--kind", "lake", "--provenance", "drawn",
+                "--source", "影像", *opt, env=env)  # fmt: skip
+    reserved = run("monitoring", "boundary", "upload", str(survey), "--kind", "lake", "--provenance", "digitised",
+                   "--source", "map:gaode", *opt, env=env)  # fmt: skip
+    for res in (drawn, reserved):
+        assert res.returncode == 1 and "Traceback" not in res.stderr, res.stderr
+        assert_language(res.stderr, lang, " ".join(res.args[3:]))
+    assert ("不能注明来源类型“地图绘制”" if lang == "zh" else "cannot state the provenance 'drawn on the map'") in (
+        drawn.stderr
+    )
+    assert ("不能以“map:”开头" if lang == "zh" else "cannot start with 'map:'") in reserved.stderr
+    listed = run("monitoring", "boundary", "list", *opt, env=env).stdout
+    assert ("尚无上传" if lang == "zh" else "No boundary version") in listed

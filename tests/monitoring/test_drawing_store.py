@@ -37,6 +37,7 @@ def save(store, payload, basemap="tianditu_img", user=ADMIN):
         prov_source=d.prov_source,
         prov_date=TODAY,
         prov_by=user.name,
+        drawing=True,
     )
 
 

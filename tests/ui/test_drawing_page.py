@@ -32,6 +32,7 @@ def store_drawing(basemap="tianditu_img", note="影像勾绘 <b>x</b>"):
         prov_source=d.prov_source,
         prov_date=today,
         prov_by="u",
+        drawing=True,
     )
 
 

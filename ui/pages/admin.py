@@ -5,7 +5,7 @@ import streamlit as st
 
 from geo.boundaries import EXTENSIONS, KINDS, MAX_UPLOAD_BYTES
 from geo.cells import csv_bytes
-from geo.provenance import PROVENANCES, describe_provenance, section_problem_text
+from geo.provenance import UPLOAD_PROVENANCES, layer_provenance, section_problem_text
 from i18n.errors import UserError
 from monitoring import clock
 from monitoring.auth import ROLES, AuthError, PermissionDenied
@@ -261,7 +261,7 @@ with tab_bounds:
                 kind=tr(f"admin.layer.{layer.kind}"),
                 file=plain(layer.path.name),
                 n=len(layer.gdf),
-                state=plain(describe_provenance(layer.gdf.head(1), lang())[0] or tr("admin.not_provisional")),
+                state=plain(layer_provenance(layer.gdf, lang()) or tr("admin.not_provisional")),
             )
         )
     with st.form("upload_boundary", clear_on_submit=True):
@@ -275,7 +275,7 @@ with tab_bounds:
         b_file = st.file_uploader(tr("admin.file"), type=[e.lstrip(".") for e in EXTENSIONS], key="bd_file")
         b_prov = st.radio(
             tr("field.provenance"),
-            PROVENANCES,
+            UPLOAD_PROVENANCES,
             index=None,
             format_func=labeller("boundary.provenance"),
             horizontal=True,

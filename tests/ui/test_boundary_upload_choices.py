@@ -1,0 +1,48 @@
+"""The Admin page's boundary upload: an uploaded file cannot be 'drawn on the map', and a pond
+outline layer made of several versions names each outline's provenance (AppTest)."""
+
+from datetime import date
+
+import geopandas as gpd
+import shapely
+
+from geo.drawing import drawn_layer
+from monitoring.auth import Actor
+from monitoring.bootstrap import current_dataset
+from tests.ui.conftest import the_store
+
+
+def provenance_radio(at):
+    (radio,) = [r for r in at.radio if r.label == "来源类型"]
+    return radio
+
+
+def test_the_upload_form_offers_no_drawn_provenance(fresh_app):
+    at = fresh_app
+    at.switch_page("ui/pages/admin.py").run()
+    assert not at.exception
+    assert provenance_radio(at).options == ["实测", "影像勾绘", "暂定"]
+
+
+def test_a_pond_outline_layer_of_several_versions_names_each_provenance(fresh_app):
+    s, me = the_store(), Actor("u", "admin")
+    ds = current_dataset(s)
+    p = ds.register.set_index("pond_id").geometry
+    square = {k: shapely.box(p[k].x - 0.001, p[k].y - 0.001, p[k].x + 0.001, p[k].y + 0.001) for k in (1, 8)}
+    survey = gpd.GeoDataFrame({"pond_id": [8]}, geometry=[square[8]], crs=4490).to_json().encode()
+    s.register.upload_boundary(
+        "ponds", "survey.geojson", survey, user=me, provenance="surveyed", prov_source="测绘院", prov_date="2026-10-15"
+    )
+    feature = {"type": "Feature", "properties": {}, "geometry": shapely.geometry.mapping(square[1])}
+    payload = {"kind": "ponds", "pond": 1, "features": [feature], "provenance": "drawn"}
+    today = date(2026, 11, 30)
+    d = drawn_layer(payload, current_dataset(s), "none", False, today, "u")
+    s.register.upload_boundary(
+        d.kind, d.filename, d.content, user=me, provenance=d.provenance, prov_source=d.prov_source,
+        prov_date=today, prov_by="u", drawing=True,
+    )  # fmt: skip
+    at = fresh_app
+    at.switch_page("ui/pages/admin.py").run()
+    assert not at.exception
+    (line,) = [m.value.replace("\\", "") for m in at.markdown if m.value.startswith("当前鱼池轮廓")]
+    assert "2 个要素" in line and "实测（2026-10-15，填报：u）" in line and "地图绘制（2026-11-30，填报：u）" in line
