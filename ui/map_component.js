@@ -6,9 +6,12 @@
 // - "map" (data: {key, parts, home, leaflet, edit}) builds the map and reports clicks; with
 //   "edit" (only for accounts that may draw) it loads Leaflet-Geoman and the drawing panel, and
 //   reports a drawing once, when it is saved ("saved"); clicks made while drawing are not reported;
-// - "view" (data: {key, selected, view, refused}) moves the selection ring and the view without
+// - "view" (data: {key, selected, view, seq, refused}) moves the selection ring and the view without
 //   touching the map's payload, so a selection sends a few bytes, not the map again; "refused"
-//   is the reason a drawing was not stored (shown in the drawing panel).
+//   is the reason a drawing was not stored (shown in the drawing panel). The view is applied
+//   when "seq" changes (the page asked for a move); a map built again while the page stays
+//   open (a save, a new status, another language) keeps the user's centre and zoom instead of
+//   the default view, within the same coordinate frame ("frame": GCJ-02 on Gaode, else WGS84).
 
 const registry = (window.__yehuMaps = window.__yehuMaps || { maps: {}, waiting: {}, leaflet: null });
 
@@ -110,8 +113,16 @@ async function buildMap({ data, parentElement, setTriggerValue }) {
   host.appendChild(box);
   // folium's script builds the map in that <div>; every user text in it is escaped (geo.mapping).
   const map = new Function("L", data.parts.script + "\nreturn " + data.parts.name + ";")(window.L);
-  const entry = { key: data.key, map, box, home: data.home, trigger: setTriggerValue, ring: null, seq: null, editing };
+  const frame = data.frame || "wgs";
+  const entry = { key: data.key, map, box, home: data.home, frame, trigger: setTriggerValue, ring: null, seq: null, editing };
   host.__yehuMap = entry;
+  // The view the user is looking at, kept across a new build of the map (a save, a new status).
+  map.on("moveend", () => {
+    if (registry.maps[entry.key] === entry) {
+      const c = map.getCenter();
+      registry.view = { center: [c.lat, c.lng], zoom: map.getZoom(), frame };
+    }
+  });
   map.eachLayer((layer) => {
     const props = layer.feature && layer.feature.properties;
     if (props && props.pond_id !== undefined) {
@@ -143,8 +154,16 @@ async function applyView({ data }) {
     entry.ring = L.circleMarker([s.lat, s.lng], s.style).bindTooltip(s.tip).addTo(map);
   }
   if (data.seq !== entry.seq) {
+    const first = entry.seq === null;
     entry.seq = data.seq;
-    if (data.view) map.setView(data.view.center, data.view.zoom);
+    const kept = registry.view;
+    const asked = registry.seq !== data.seq; // a move the page asked for (a jump, show all, reset)
+    registry.seq = data.seq;
+    if (first && !asked && kept && kept.frame === entry.frame) {
+      // The map was built again while the user stayed on the page (e.g. a drawing saved):
+      // the user's centre and zoom, not the default view.
+      map.setView(kept.center, kept.zoom, { animate: false });
+    } else if (data.view) map.setView(data.view.center, data.view.zoom);
     else if (entry.home) map.fitBounds(entry.home);
   }
 }

@@ -40,6 +40,7 @@ def pond_map(
     edit: dict | None = None,
     on_save=None,
     refused: str | None = None,
+    frame: str = "wgs",
 ):
     """Mount the map and its view; returns the click of this run (or None).
 
@@ -66,9 +67,13 @@ def pond_map(
         ``st.session_state["pond_map"]["saved"]``.
     refused : str, optional
         Why the last drawing was not stored (shown in the drawing panel, as plain text).
+    frame : {'wgs', 'gcj'}
+        The map's coordinates (``gcj``: the Gaode basemap). A map built again in the same
+        frame keeps the user's centre and zoom (a save, a new status); in another, the view
+        the page asks for, else the default.
     """
     leaflet = {"js": parts["js"], "css": parts["css_links"]}
-    data = {"key": key, "parts": parts, "home": home, "leaflet": leaflet}
+    data = {"key": key, "parts": parts, "home": home, "leaflet": leaflet, "frame": frame}
     if edit is not None:
         data["edit"] = edit
     result = _map(

@@ -131,6 +131,7 @@ with col_map:
         edit=panel_data(version, basemap),
         on_save=lambda: save(basemap),
         refused=refused(),
+        frame="gcj" if basemap == "gaode" else "wgs",
     )
     flash()
     if clicked:
