@@ -123,6 +123,18 @@ async function buildMap({ data, parentElement, setTriggerValue }) {
       registry.view = { center: [c.lat, c.lng], zoom: map.getZoom(), frame };
     }
   });
+  // Leaflet focuses the map on a press (its keyboard controls) and then restores the window's
+  // scroll, but the page scrolls in Streamlit's own container: that focus could scroll the map
+  // under the pointer between press and release, and the click then missed the pond. Focused
+  // here first, without scrolling, Leaflet leaves it be.
+  const container = map.getContainer();
+  box.addEventListener(
+    "mousedown",
+    () => {
+      if (document.activeElement !== container) container.focus({ preventScroll: true });
+    },
+    true,
+  );
   map.eachLayer((layer) => {
     const props = layer.feature && layer.feature.properties;
     if (props && props.pond_id !== undefined) {
