@@ -123,10 +123,9 @@ def _classify(ds, lang: str, fmt: str) -> int:
     c["area_m2"] = c["area_m2"].round(1)
     c["edge_distance_m"] = c["edge_distance_m"].round(1)
     c["outline_area_m2"] = c["outline_area_m2"].round(1)
-    # Each outline's own provenance (the version it came from), beside its edge distance.
-    outline = outline_provenance(ds.outlines.gdf if ds.outlines is not None else None, c["pond_id"].tolist())
-    for col, values in outline.items():
-        c[col] = values
+    if ds.outlines is not None:  # each outline's own provenance (the version it came from)
+        for col, values in outline_provenance(ds.outlines.gdf, c["pond_id"].tolist()).items():
+            c[col] = values
     if fmt == "json":
         sys.stdout.write(c.to_json(orient="records", force_ascii=False, indent=1) + "\n")
         return 0
@@ -139,9 +138,10 @@ def _classify(ds, lang: str, fmt: str) -> int:
     shown["zone_class"] = [t(f"zone.{z}", lang) for z in shown["zone_class"]]
     shown["basis"] = [t(f"basis.{b}", lang) for b in shown["basis"]]
     shown["area_check"] = [t(f"area_check.{a}", lang) if a else "" for a in shown["area_check"]]
-    shown["outline_provenance"] = [
-        t(f"boundary.provenance.{p}", lang) if p else "" for p in shown["outline_provenance"]
-    ]
+    if "outline_provenance" in shown.columns:
+        shown["outline_provenance"] = [
+            t(f"boundary.provenance.{p}", lang) if p else "" for p in shown["outline_provenance"]
+        ]
     for col in ("in_lake", "in_ban_zone", "in_nofish_zone", "geometry_provisional", "coord_suspect"):
         shown[col] = [t("value.yes" if v else "value.no", lang) for v in shown[col]]
     for col in ("edge_distance_m", "outline_area_m2"):

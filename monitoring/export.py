@@ -135,14 +135,15 @@ def geo_layers(ds, statuses: dict | None = None) -> dict[str, gpd.GeoDataFrame]:
     for col in ("seed_coord_text", "seed_area_mu", "verified_by"):
         if col in reg.columns:
             ponds[col] = reg[col].values
-    outline = outline_provenance(ds.outlines.gdf if ds.outlines is not None else None, ponds.pond_id.tolist())
-    ponds["outline_provenance"] = outline["outline_provenance"]
-    ponds["轮廓来源类型"] = [t(f"boundary.provenance.{p}") if p else "" for p in outline["outline_provenance"]]
-    ponds["outline_source"] = outline["outline_source"]
-    ponds["outline_date"] = _dates(outline["outline_date"]).values
-    ponds["outline_by"] = outline["outline_by"]
     if "verified_on" in reg.columns:
         ponds["verified_on"] = _dates(reg.verified_on).values
+    if ds.outlines is not None:  # where each pond's outline came from (its own version, not the layer's newest)
+        outline = outline_provenance(ds.outlines.gdf, ponds.pond_id.tolist())
+        ponds["outline_provenance"] = outline["outline_provenance"]
+        ponds["轮廓来源类型"] = [t(f"boundary.provenance.{p}") if p else "" for p in outline["outline_provenance"]]
+        ponds["outline_source"] = outline["outline_source"]
+        ponds["outline_date"] = _dates(outline["outline_date"]).values
+        ponds["outline_by"] = outline["outline_by"]
     ban = _provenance(ds.ban_zone)
     ban.insert(0, "名称", t("export.kml.ban"))
     nofish = _provenance(ds.nofish_zones)

@@ -106,7 +106,7 @@ def test_redrawing_a_pond_gives_that_pond_the_new_provenance_only(store):
     assert got[8] == DRAWN and got[9] == SURVEYED
 
 
-def test_the_classification_and_exports_name_each_outline_s_own_provenance(store):
+def test_the_exports_name_each_outline_s_own_provenance(store):
     from monitoring.export import geo_layers
 
     surveyed_upload(store)
