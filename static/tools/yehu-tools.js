@@ -59,13 +59,40 @@
     return "E" + lon.toFixed(6) + " N" + lat.toFixed(6);
   }
 
-  function button(bar, text, title, cls, onClick) {
+  // Icons drawn as inline SVG: symbol and emoji fonts (⛶, 📏) are missing on many office
+  // machines, where the characters would show as empty boxes.
+  var ICONS = {
+    fullscreen: "M3 8V3h5M12 3h5v5M17 12v5h-5M8 17H3v-5",
+    measure: "M2.5 13.5l11-11 4 4-11 11zM6 10l1.5 1.5M8.5 7.5l1.5 1.5M11 5l1.5 1.5",
+    locate: "M10 2v3M10 15v3M2 10h3M15 10h3M10 5.5a4.5 4.5 0 1 0 0.01 0z",
+    export: "M10 3v9M6 8l4 4 4-4M4 16h12",
+  };
+
+  function icon(name) {
+    var ns = "http://www.w3.org/2000/svg";
+    var svg = document.createElementNS(ns, "svg");
+    svg.setAttribute("viewBox", "0 0 20 20");
+    svg.setAttribute("width", "18");
+    svg.setAttribute("height", "18");
+    svg.setAttribute("aria-hidden", "true");
+    var path = document.createElementNS(ns, "path");
+    path.setAttribute("d", ICONS[name]);
+    path.setAttribute("fill", "none");
+    path.setAttribute("stroke", "currentColor");
+    path.setAttribute("stroke-width", "1.8");
+    path.setAttribute("stroke-linecap", "round");
+    path.setAttribute("stroke-linejoin", "round");
+    svg.appendChild(path);
+    return svg;
+  }
+
+  function button(bar, name, title, cls, onClick) {
     var a = L.DomUtil.create("a", "yehu-tool " + cls, bar);
     a.href = "#";
     a.setAttribute("role", "button");
     a.title = title;
     a.setAttribute("aria-label", title);
-    a.textContent = text;
+    a.appendChild(icon(name));
     L.DomEvent.on(a, "click", function (e) {
       L.DomEvent.preventDefault(e);
       L.DomEvent.stopPropagation(e);
@@ -81,10 +108,10 @@
       onAdd: function () {
         var bar = L.DomUtil.create("div", "leaflet-bar yehu-tools");
         L.DomEvent.disableClickPropagation(bar);
-        button(bar, "⛶", t.fullscreen, "yehu-fullscreen", toggleFullscreen);
-        button(bar, "📏", t.measure, "yehu-measure", toggleMeasure);
-        button(bar, "◎", t.locate, "yehu-locate", locate);
-        button(bar, "⤓", t.export, "yehu-export", exportPng);
+        button(bar, "fullscreen", t.fullscreen, "yehu-fullscreen", toggleFullscreen);
+        button(bar, "measure", t.measure, "yehu-measure", toggleMeasure);
+        button(bar, "locate", t.locate, "yehu-locate", locate);
+        button(bar, "export", t.export, "yehu-export", exportPng);
         return bar;
       },
     });

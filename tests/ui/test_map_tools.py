@@ -19,6 +19,10 @@ def test_map_tools(tmp_path):
         frame = map_frame(page)
         titles = [frame.locator(".yehu-tools a").nth(i).get_attribute("title") for i in range(4)]
         assert titles == ["全屏", "测量", "定位", "导出图片（PNG）"]
+        # Each tool is an SVG icon, not a symbol or emoji character that office machines may lack.
+        for i in range(4):
+            tool = frame.locator(".yehu-tools a").nth(i)
+            assert tool.locator("svg path").count() == 1 and tool.inner_text().strip() == ""
 
         box = frame.locator(".leaflet-container").bounding_box()
         # Cursor coordinates, CGCS2000 (no Gaode basemap: no GCJ-02 reading).
