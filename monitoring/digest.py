@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from . import clock
 from .bodies import body_sites, body_summary
 from .lake_outputs import lake_digest
-from .lakework import DEFAULT_WATER_BODY
+from .lakework import DEFAULT_WATER_BODY, lake_bodies
 from .progress import lake_status, progress
 from .samples import week_bounds
 from .task_outputs import task_digest
@@ -105,6 +105,8 @@ def weekly_digest(store, ds, week: str, today: date | None = None, body: str | N
         ``trend_weeks``, ``statuses`` (retirement status per pond), ``lake_work``
         (plans, the week's releases and the leading group as of that day, see
         :func:`monitoring.lake_outputs.lake_digest`; the body's, Yehu's for every body),
+        ``lake_work_bodies`` (for every body: ``(code, lake_digest)`` of each body the
+        documents ask lake-level plans of; empty for one body),
         ``task_work`` (the rectification tasks as of that day, see
         :func:`monitoring.task_outputs.task_digest`), ``body`` (the code or None) and
         ``bodies`` (each body's class against its target and trend, see
@@ -145,5 +147,8 @@ def weekly_digest(store, ds, week: str, today: date | None = None, body: str | N
         "trend_alpha": cfg.alpha,
         "statuses": store.ledger.statuses(),
         "lake_work": lake_digest(store, day, start.date(), body or DEFAULT_WATER_BODY),
+        "lake_work_bodies": []
+        if body is not None
+        else [(code, lake_digest(store, day, start.date(), code)) for code in lake_bodies()],
         "task_work": task_digest(store, day, body),
     }

@@ -186,10 +186,16 @@ def _qty(v) -> str:
     return f"{float(v):g}"
 
 
-def lake_section(pages, d: dict, lang: str) -> None:
-    """The weekly report's section on lake-level work (``pages`` is the report's page flow)."""
+def lake_section(pages, d: dict, lang: str, body: str | None = None) -> None:
+    """The weekly report's section on lake-level work (``pages`` is the report's page flow).
+
+    ``body``: the water body's name, in the heading, when the report covers several.
+    """
     tr = lambda key, **kw: t(key, lang, **kw)  # noqa: E731
-    pages.heading(tr("lake.report.h", day=d["day"].isoformat()))
+    if body is None:
+        pages.heading(tr("lake.report.h", day=d["day"].isoformat()))
+    else:
+        pages.heading(tr("lake.report.h_body", body=body, day=d["day"].isoformat()))
     colours = {"done": "#cdebc8", "overdue": "#f9d29d"}
     states = [s["state"] for s in d["plans"]]
     pages.table(

@@ -40,6 +40,7 @@ __all__ = [
     "check_plan",
     "check_release",
     "file_type",
+    "lake_bodies",
     "load_group_default",
     "load_plan_kinds",
     "load_release_rule",
@@ -79,6 +80,18 @@ def water_bodies() -> list[str]:
     ['yehu', 'huanggai', 'yuantan', 'tandu']
     """
     return current_waterbodies().codes
+
+
+def lake_bodies(config: dict | None = None) -> list[str]:
+    """The bodies the documents ask lake-level plans of, in the water bodies file's order.
+
+    Examples
+    --------
+    >>> lake_bodies()
+    ['yehu', 'huanggai']
+    """
+    asked = {k.water_body for k in load_plan_kinds(config, water_body=None)}
+    return [code for code in water_bodies() if code in asked]
 
 
 @dataclass(frozen=True)

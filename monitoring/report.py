@@ -34,7 +34,7 @@ from .compliance import unsampled_text  # noqa: E402
 from .digest import weekly_digest  # noqa: E402
 from .lake_outputs import lake_section  # noqa: E402
 from .ledger_book import reporting_unit  # noqa: E402
-from .task_outputs import task_section  # noqa: E402
+from .task_outputs import body_label, task_section  # noqa: E402
 from .trend import p_text  # noqa: E402
 
 __all__ = ["FONT_FILES", "weekly_report"]
@@ -513,7 +513,11 @@ def weekly_report(store, ds, week: str, lang: str = "zh", today=None, body: str 
         else:
             pages.text(tr("dashboard.none_overdue"), size=9)
         # 7. Lake-level work: plans, the week's releases, the leading group; rectification tasks.
-        lake_section(pages, d["lake_work"], lang)
+        if d.get("lake_work_bodies"):  # every body: each one's plans, releases and group
+            for code, work in d["lake_work_bodies"]:
+                lake_section(pages, work, lang, body=body_label(code, lang))
+        else:
+            lake_section(pages, d["lake_work"], lang)
         task_section(pages, d["task_work"], lang)
         pages.close()
     return buf.getvalue()

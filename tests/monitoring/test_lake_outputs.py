@@ -127,13 +127,35 @@ def test_the_weekly_report_has_a_lake_work_section(store, ds, tmp_path):
                "500 kg", "mu", "组长 张三"],
     }.items():  # fmt: skip
         pdf = tmp_path / f"{lang}.pdf"
-        pdf.write_bytes(weekly_report(store, ds, "2023-W01", lang=lang, today=TODAY))
+        pdf.write_bytes(weekly_report(store, ds, "2023-W01", lang=lang, today=TODAY, body="yehu"))
         text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
         flat = " ".join(text.split())
         for needle in needles:
             assert needle in flat or needle in text, (lang, needle)
     # A week without releases says so.
     pdf = tmp_path / "w10.pdf"
-    pdf.write_bytes(weekly_report(store, ds, "2022-W40", today=TODAY))
+    pdf.write_bytes(weekly_report(store, ds, "2022-W40", today=TODAY, body="yehu"))
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "本周没有吸磷生物投放记录" in text and "湖体治理（截至 2022-10-09）" in text
+
+
+def test_the_report_for_every_body_has_each_bodys_lake_work(store, ds, tmp_path):
+    """Every water body (the default): one lake-level section per body the documents ask plans of."""
+    require(bool(shutil.which("pdftotext")), "poppler-utils is not installed")
+    fill(store)
+    for lang, needles, absent in (
+        ("zh", ["七、湖体治理：冶湖（截至 2023-01-08）", "制订《冶湖底泥治理方案》", "河蚌",
+                "七、湖体治理：黄盖湖（截至 2023-01-08）", "制定黄盖湖湖体水生态修复方案"], "湖体治理：源潭河"),
+        ("en", ["7. Lake-level work: Yehu (as of 2023-01-08)", "Draw up the Yehu sediment treatment plan",
+                "7. Lake-level work: Huanggai Lake (as of 2023-01-08)"], "Lake-level work: Yuantan"),
+    ):  # fmt: skip
+        pdf = tmp_path / f"all-{lang}.pdf"
+        pdf.write_bytes(weekly_report(store, ds, "2023-W01", lang=lang, today=TODAY))
+        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+        flat = " ".join(text.split())
+        for needle in needles:
+            assert needle in flat or needle in text, (lang, needle)
+        assert absent not in flat  # a river has no lake-level plans: no section
+        # Huanggai's section lists only Huanggai's plan: Yehu's sediment plan is not repeated under it.
+        huanggai = flat.split(needles[3])[1] if lang == "zh" else flat.split(needles[2])[1]
+        assert ("冶湖底泥" not in huanggai) if lang == "zh" else ("sediment" not in huanggai)
