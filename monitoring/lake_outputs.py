@@ -75,8 +75,10 @@ def _void_text(row, lang) -> str:
     return t("lake.voided", lang, by=by, at=str(row["voided_at"])[:10], reason=row.get("void_reason") or "")
 
 
-def lake_sheets(wb, store, lang: str, today: date, unit_line: str, date_line: str) -> None:
-    """Append the lake-level sheets to the ledger workbook.
+def lake_sheets(
+    wb, store, lang: str, today: date, unit_line: str, date_line: str, water_body: str = DEFAULT_WATER_BODY
+) -> None:
+    """Append one water body's lake-level sheets to the ledger workbook.
 
     Sheets: the plans' state (overdue coloured when a deadline is configured),
     every plan entry (voided ones kept and marked), the releases and the
@@ -90,11 +92,12 @@ def lake_sheets(wb, store, lang: str, today: date, unit_line: str, date_line: st
     today : datetime.date
     unit_line, date_line : str
         Row 2 of every sheet.
+    water_body : str
     """
     col = lambda k: t(f"lake.col.{k}", lang)  # noqa: E731
-    kinds = load_plan_kinds()
+    kinds = load_plan_kinds(water_body=water_body)
     names = {k.key: (k.name if lang == "zh" else k.name_en) for k in kinds}
-    d = lake_digest(store, today)
+    d = lake_digest(store, today, water_body=water_body)
     fills = {"done": "good", "overdue": "late"}
 
     def progress(s):
@@ -129,7 +132,7 @@ def lake_sheets(wb, store, lang: str, today: date, unit_line: str, date_line: st
     )
     sheet("plans", state, date_cols=date_cols)
 
-    plans = store.lakework.plans()
+    plans = store.lakework.plans(water_body)
     entries = pd.DataFrame(
         {
             "#": plans.id,
@@ -146,7 +149,7 @@ def lake_sheets(wb, store, lang: str, today: date, unit_line: str, date_line: st
     )
     sheet("entries", entries, date_cols=[col("date")], datetime_cols=[t("export.col.recorded_at", lang)])
 
-    rel = store.lakework.releases()
+    rel = store.lakework.releases(water_body)
     releases = pd.DataFrame(
         {
             "#": rel.id,

@@ -24,6 +24,7 @@ from i18n import t
 from . import clock
 from .compliance import unsampled_text
 from .lake_outputs import lake_sheets
+from .lakework import lake_bodies
 from .ledger import overdue, pond_status
 from .samples import iso_week, week_bounds
 from .task_outputs import task_sheets
@@ -190,7 +191,7 @@ def ledger_workbook(
         Weeks of the weekly sheet; default every week from the first sample to the last.
     body : str, optional
         One water body's rows only (:mod:`monitoring.body_outputs`); needs ``bodies``. The lake-level
-        sheets are the default body's.
+        sheets are that body's when the documents ask it for plans (Yehu's for every body).
     bodies : geo.waterbodies.WaterBodies, optional
         The bodies in use. Given without ``body``: every row, and a last sheet with one line per body.
 
@@ -348,8 +349,10 @@ def ledger_workbook(
         ),
         date_cols=[col("received")],
     )
-    if scope is None or scope.default:  # the lake-level work recorded is Yehu's
+    if scope is None or scope.default:  # every body: Yehu's lake-level work, as before
         lake_sheets(wb, store, lang, today, unit_line, date_line)
+    elif body in lake_bodies():  # another body the documents ask lake-level plans of: its own
+        lake_sheets(wb, store, lang, today, unit_line, date_line, water_body=body)
     task_sheets(wb, store, lang, today, unit_line, date_line, body=body if scope is not None else None)
     if bodies is not None and body is None:  # every body: one line each
         from .body_outputs import breakdown

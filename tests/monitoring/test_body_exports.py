@@ -193,3 +193,26 @@ def capture() -> None:  # pragma: no cover - run by hand, on the code before a c
 
 if __name__ == "__main__" and sys.argv[1:] == ["capture"]:
     capture()
+
+
+def test_huanggai_s_ledger_holds_its_own_lake_level_work(placed_store):
+    """A body the documents ask lake-level plans of gets its own plan sheets; a river gets none."""
+    from datetime import date
+
+    from monitoring.auth import CONSOLE
+    from monitoring.bodies import bodies_in_use
+    from monitoring.bootstrap import current_dataset
+    from monitoring.export import ledger_workbook
+
+    s = placed_store
+    s.lakework.add_plan(
+        kind="ecology", status="drafted", plan_date=date(2022, 6, 1), document_no="临林〔2022〕7号",
+        water_body="huanggai", user=CONSOLE,
+    )  # fmt: skip
+    ds, bodies = current_dataset(s), bodies_in_use(s)
+    data = ledger_workbook(s, ds, today=TODAY, body="huanggai", bodies=bodies)
+    plans = _sheet(data, "湖体治理方案")
+    assert list(plans["方案"]) == ["制定黄盖湖湖体水生态修复方案"]  # Yehu's sediment plan is not Huanggai's
+    assert list(_sheet(data, "方案记录")["文号"]) == ["临林〔2022〕7号"]
+    yehu = ledger_workbook(s, ds, today=TODAY, body="yehu", bodies=bodies)
+    assert "临林〔2022〕7号" not in set(_sheet(yehu, "方案记录")["文号"].dropna())
