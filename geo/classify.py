@@ -54,13 +54,10 @@ def _segments(polygon) -> tuple[np.ndarray, np.ndarray]:
     return np.concatenate(starts), np.concatenate(ends)
 
 
-def _min_d2(px, py, ax, ay, dx, dy, inv_len2, axis: int = 1) -> np.ndarray:
-    """Squared distance from each point to the nearest of the segments (few temporaries).
-
-    With ``axis=0``: from each segment to the nearest of the points.
-    """
-    apx = px[:, None] - ax
-    apy = py[:, None] - ay
+def _pair_d2(px, py, ax, ay, dx, dy, inv_len2) -> np.ndarray:
+    """Squared distances between points and segments, broadcast against each other (few temporaries)."""
+    apx = px - ax
+    apy = py - ay
     t = apx * dx
     t += apy * dy
     t *= inv_len2
@@ -70,7 +67,15 @@ def _min_d2(px, py, ax, ay, dx, dy, inv_len2, axis: int = 1) -> np.ndarray:
     apx *= apx
     apy *= apy
     apx += apy
-    return apx.min(axis=axis)
+    return apx
+
+
+def _min_d2(px, py, ax, ay, dx, dy, inv_len2, axis: int = 1) -> np.ndarray:
+    """Squared distance from each point to the nearest of the segments.
+
+    With ``axis=0``: from each segment to the nearest of the points.
+    """
+    return _pair_d2(px[:, None], py[:, None], ax, ay, dx, dy, inv_len2).min(axis=axis)
 
 
 def _cell_candidates(cx, cy, ax, ay, dx, dy, inv_len2, half) -> np.ndarray:

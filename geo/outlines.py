@@ -14,7 +14,7 @@ from functools import partial
 import numpy as np
 import shapely
 
-from .classify import _cell_candidates, _segments
+from .classify import _cell_candidates, _pair_d2, _segments
 from .parallel import run_parallel, thread_count
 
 __all__ = [
@@ -179,22 +179,6 @@ def _group_min(values, owner, n) -> np.ndarray:
         starts = np.r_[0, np.flatnonzero(np.diff(owner)) + 1]
         out[owner[starts]] = np.minimum.reduceat(values, starts)
     return out
-
-
-def _pair_d2(px, py, ax, ay, dx, dy, inv_len2) -> np.ndarray:
-    """Squared distances between points and segments, broadcast against each other (few temporaries)."""
-    apx = px - ax
-    apy = py - ay
-    t = apx * dx
-    t += apy * dy
-    t *= inv_len2
-    np.clip(t, 0, 1, out=t)
-    apx -= t * dx
-    apy -= t * dy
-    apx *= apx
-    apy *= apy
-    apx += apy
-    return apx
 
 
 def _padded(first, count, width) -> np.ndarray:
