@@ -20,8 +20,8 @@ from .xlsx import Mark, form_sheet
 __all__ = ["lake_digest", "lake_section", "lake_sheets"]
 
 
-def _d(v):
-    """A date (or None) from a date, a Timestamp or ISO text."""
+def as_date(v):
+    """A date (or None) from a date, a Timestamp or ISO text (as a stored row gives it)."""
     if v is None or (not isinstance(v, str) and pd.isna(v)):
         return None
     if isinstance(v, pd.Timestamp):
@@ -52,10 +52,10 @@ def lake_digest(store, day: date, since: date | None = None, water_body: str = D
     """
     plans = store.lakework.plans(water_body).to_dict("records")
     for p in plans:
-        p["plan_date"] = _d(p["plan_date"])
+        p["plan_date"] = as_date(p["plan_date"])
     rel = store.lakework.releases(water_body).to_dict("records")
     for r in rel:
-        r["release_date"] = _d(r["release_date"])
+        r["release_date"] = as_date(r["release_date"])
     live = [r for r in rel if not isinstance(r["voided_by"], str) or not r["voided_by"]]
     week = [r for r in live if r["release_date"] <= day and (since is None or r["release_date"] >= since)]
     return {
@@ -138,7 +138,7 @@ def lake_sheets(
             "#": plans.id,
             col("plan"): plans.kind.map(lambda k: names.get(k, k)),
             col("status"): plans.status.map(lambda s: t(f"lake.status.{s}", lang)),
-            col("date"): plans.plan_date.map(_d),
+            col("date"): plans.plan_date.map(as_date),
             col("document_no"): plans.document_no,
             col("file"): [n if h else "" for n, h in zip(plans.file_name, plans.has_file, strict=True)],
             t("retirement.note", lang): plans.note,
@@ -153,7 +153,7 @@ def lake_sheets(
     releases = pd.DataFrame(
         {
             "#": rel.id,
-            t("lake.release_date", lang): rel.release_date.map(_d),
+            t("lake.release_date", lang): rel.release_date.map(as_date),
             col("species"): rel.species,
             col("quantity"): rel.quantity,
             col("quantity_unit"): rel.quantity_unit.map(lambda u: t(f"lake.qunit.{u}", lang)),

@@ -17,19 +17,10 @@ from geo.waterbodies import current_waterbodies
 from i18n import t
 
 from .bodytasks import body_counts, current_tasks, task_states
+from .lake_outputs import as_date
 from .xlsx import Mark, form_sheet
 
 __all__ = ["task_digest", "task_section", "task_sheets"]
-
-
-def _d(v):
-    if v is None or (not isinstance(v, str) and pd.isna(v)):
-        return None
-    if isinstance(v, pd.Timestamp):
-        return v.date()
-    if isinstance(v, date):
-        return v
-    return date.fromisoformat(str(v)[:10])
 
 
 def task_digest(store, day: date, body: str | None = None) -> dict:
@@ -51,7 +42,7 @@ def task_digest(store, day: date, body: str | None = None) -> dict:
     """
     entries = store.tasks.progress(body).to_dict("records")
     for e in entries:
-        e["progress_date"] = _d(e["progress_date"])
+        e["progress_date"] = as_date(e["progress_date"])
     codes = [body] if body is not None else current_waterbodies().codes
     order = {c: i for i, c in enumerate(codes)}  # every body's tasks together, in the water bodies' order
     states = task_states(sorted(current_tasks(body), key=lambda x: order.get(x.body, len(order))), entries, day)
@@ -132,7 +123,7 @@ def task_sheets(wb, store, lang: str, today: date, unit_line: str, date_line: st
             col("body"): rows.water_body.map(lambda c: body_label(c, lang)),
             col("task"): rows.task_key.map(lambda k: names.get(k, k)),
             col("status"): rows.status.map(lambda s: t(f"task.status.{s}", lang)),
-            col("date"): rows.progress_date.map(_d),
+            col("date"): rows.progress_date.map(as_date),
             col("reporting_unit"): rows.unit,
             col("note"): rows.note,
             col("file"): [n if h else "" for n, h in zip(rows.file_name, rows.has_file, strict=True)],

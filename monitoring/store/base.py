@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime
 
 import numpy as np
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 
 from ..auth import Actor, PermissionDenied, check_permission
 from ..clock import now_utc
@@ -23,6 +23,30 @@ _PHOTO_MAGIC = {b"\xff\xd8\xff": "image/jpeg", b"\x89PNG\r\n\x1a\n": "image/png"
 def utc(dt: datetime) -> datetime:
     """An aware time as naive UTC (how times are stored)."""
     return dt.astimezone(UTC).replace(tzinfo=None)
+
+
+def void_entry(conn, actor: Actor, table, entry_id: int, reason: str, error, prefix: str) -> tuple[dict, dict]:
+    """Mark one entry of ``table`` void with a reason, in the caller's transaction (writers locked out).
+
+    The entry stays, with who voided it, when and why.  Refusals are ``error`` with the codes
+    ``<prefix>.no_entry``, ``<prefix>.already_void`` and ``<prefix>.void_reason``.
+
+    Returns
+    -------
+    (dict, dict)
+        The void columns before and after, for the audit row.
+    """
+    cols = (table.c.voided_at, table.c.voided_by, table.c.void_reason)
+    row = conn.execute(select(*cols).where(table.c.id == int(entry_id))).mappings().first()
+    if row is None:
+        raise error(f"{prefix}.no_entry", id=entry_id)
+    if row["voided_at"] is not None:
+        raise error(f"{prefix}.already_void", id=entry_id, by=row["voided_by"] or "")
+    if not (reason or "").strip():
+        raise error(f"{prefix}.void_reason", field="reason", value="")
+    change = {"voided_at": now_utc(), "voided_by": actor.name, "void_reason": reason.strip()}
+    conn.execute(update(table).where(table.c.id == int(entry_id)).values(**change))
+    return dict(row), change
 
 
 def _jsonable(value):

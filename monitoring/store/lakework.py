@@ -22,7 +22,7 @@ from ..lakework import (
     water_bodies,
 )
 from ..schema import lake_group_members, lake_plans, lake_releases
-from .base import Repository, now_utc
+from .base import Repository, now_utc, void_entry
 
 #: The PostgreSQL table locks, spelled out (no SQL is built by string formatting).
 _PG_LOCKS = {
@@ -193,16 +193,7 @@ class LakeWork(Repository):
     def _void(conn, actor, table, entry_id: int, reason: str):
         """Mark one entry void in the caller's transaction: returns (before, change) for the audit row."""
         _lock(conn, table)
-        row = conn.execute(select(table).where(table.c.id == int(entry_id))).mappings().first()
-        if row is None:
-            raise LakeWorkError("lake.no_entry", id=entry_id)
-        if row["voided_at"] is not None:
-            raise LakeWorkError("lake.already_void", id=entry_id, by=row["voided_by"] or "")
-        if not (reason or "").strip():
-            raise LakeWorkError("lake.void_reason", field="reason", value="")
-        change = {"voided_at": now_utc(), "voided_by": actor.name, "void_reason": reason.strip()}
-        conn.execute(update(table).where(table.c.id == int(entry_id)).values(**change))
-        return {k: row[k] for k in change}, change
+        return void_entry(conn, actor, table, entry_id, reason, LakeWorkError, "lake")
 
     def void_plan(self, plan_id: int, reason: str, *, user: Actor) -> None:
         """Void a mistaken plan entry with a reason; it stays in the ledger, marked void.

@@ -12,7 +12,7 @@ from ..auth import Actor
 from ..bodytasks import TaskError, check_progress, current_tasks
 from ..lakework import file_type, safe_name
 from ..schema import task_progress
-from .base import Repository, now_utc
+from .base import Repository, now_utc, void_entry
 
 _PG_LOCK = "LOCK TABLE task_progress IN SHARE ROW EXCLUSIVE MODE"
 
@@ -126,17 +126,7 @@ class Tasks(Repository):
         """
         with self._write(user, "task.progress_void") as (conn, actor):
             _lock(conn)
-            t = task_progress
-            row = conn.execute(select(t.c.voided_at, t.c.voided_by).where(t.c.id == int(entry_id))).first()
-            if row is None:
-                raise TaskError("task.no_entry", id=entry_id)
-            if row.voided_at is not None:
-                raise TaskError("task.already_void", id=entry_id, by=row.voided_by or "")
-            if not (reason or "").strip():
-                raise TaskError("task.void_reason", field="reason", value="")
-            change = {"voided_at": now_utc(), "voided_by": actor.name, "void_reason": reason.strip()}
-            conn.execute(update(t).where(t.c.id == int(entry_id)).values(**change))
-            before = {"voided_at": None, "voided_by": None, "void_reason": ""}
+            before, change = void_entry(conn, actor, task_progress, entry_id, reason, TaskError, "task")
             self._audit(conn, actor, "task.progress_void", "task_progress", entry_id, before, change)
 
     def progress(self, water_body: str | None = None) -> pd.DataFrame:
