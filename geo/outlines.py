@@ -9,13 +9,10 @@ GEOS in ``bench/bench_classify.py``.
 
 from __future__ import annotations
 
-from functools import partial
-
 import numpy as np
 import shapely
 
 from .classify import _cell_candidates, _pair_d2, _segments
-from .parallel import run_parallel, thread_count
 
 __all__ = [
     "AREA_TOLERANCE",
@@ -121,7 +118,10 @@ class Outlines:
         self.simple = _simple(self.polys)
         self.start, self.end, self.owner = outline_edges(self.polys, project, self.simple)
         self.first = np.r_[0, np.flatnonzero(np.diff(self.owner)) + 1]
-        self._bounds = None
+        #: A point near the polygons (the first vertex, to the kilometre): computed coordinates
+        #: are relative to it, so that they stay small and precise.
+        self.origin = np.floor(self.start[0] / 1000) * 1000 if len(self.start) else np.zeros(2)
+        self._bounds = self._centres = self._groups = None
 
     def bounds(self) -> np.ndarray:
         """Bounding boxes (minx, miny, maxx, maxy), one row per polygon (a new array on each call)."""
@@ -133,6 +133,53 @@ class Outlines:
             out[:, 3] = np.maximum.reduceat(self.start[:, 1], self.first)
             self._bounds = out
         return self._bounds.copy()
+
+    def centres(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Centre of each bounding box (relative to :attr:`origin`) and the distance to the farthest vertex.
+
+        Every point of a polygon lies within that distance of its centre.  Read-only arrays.
+        """
+        if self._centres is None:
+            b = self.bounds()
+            cx, cy = (b[:, 0] + b[:, 2]) / 2 - self.origin[0], (b[:, 1] + b[:, 3]) / 2 - self.origin[1]
+            ox = self.start[:, 0] - self.origin[0] - cx[self.owner]
+            oy = self.start[:, 1] - self.origin[1] - cy[self.owner]
+            reach = np.sqrt(np.maximum.reduceat(ox * ox + oy * oy, self.first))
+            for a in (cx, cy, reach):
+                a.flags.writeable = False
+            self._centres = cx, cy, reach
+        return self._centres
+
+    def groups(self) -> list[tuple[np.ndarray, np.ndarray]]:
+        """The polygons grouped by edge count, each group's edges as one array.
+
+        Edge counts are rounded up to four sizes per doubling (a polygon's last edge
+        repeated, which changes no distance), so a few groups hold every polygon.
+
+        Returns
+        -------
+        list of (numpy.ndarray, numpy.ndarray)
+            Per group the polygons' numbers (neighbours next to each other: by cells of
+            :data:`PONDS_PER_CELL`) and a (5, m, polygons) array: per
+            edge its start x and y (relative to :attr:`origin`), direction x and y and
+            1 / squared length (1 for a zero-length edge).  Long rows: the arithmetic over
+            a group runs along the polygons, not along a polygon's few edges.
+        """
+        if self._groups is None:
+            counts = np.diff(np.r_[self.first, len(self.owner)])
+            step = np.maximum(1, 2 ** (np.floor(np.log2(counts)).astype(np.int64) - 2))
+            size = -(-counts // step) * step
+            sx, sy = self.start[:, 0] - self.origin[0], self.start[:, 1] - self.origin[1]
+            ex, ey = self.end[:, 0] - self.start[:, 0], self.end[:, 1] - self.start[:, 1]
+            len2 = ex * ex + ey * ey
+            inv = 1.0 / np.where(len2 == 0, 1.0, len2)
+            self._groups = []
+            near_first = _grid(*self.centres()[:2], PONDS_PER_CELL)[0]  # neighbours side by side
+            for m in np.unique(size):
+                polys = near_first[size[near_first] == m]
+                idx = self.first[polys] + np.minimum(np.arange(m)[:, None], counts[polys] - 1)
+                self._groups.append((polys, np.stack([sx[idx], sy[idx], ex[idx], ey[idx], inv[idx]])))
+        return self._groups
 
     def metric(self, idx) -> np.ndarray:
         """The polygons ``idx`` as geometries in the metric CRS."""
@@ -170,15 +217,6 @@ def _convex_starts(polygon) -> tuple[np.ndarray, np.ndarray]:
         prev_edge.append(n + np.roll(np.arange(len(d)), 1))
         n += len(d)
     return np.concatenate(flags), np.concatenate(prev_edge)
-
-
-def _group_min(values, owner, n) -> np.ndarray:
-    """Minimum of ``values`` per owner (owners non-decreasing); inf for owners with none."""
-    out = np.full(n, np.inf)
-    if len(values):
-        starts = np.r_[0, np.flatnonzero(np.diff(owner)) + 1]
-        out[owner[starts]] = np.minimum.reduceat(values, starts)
-    return out
 
 
 def _padded(first, count, width) -> np.ndarray:
@@ -227,7 +265,7 @@ def _grid(x, y, per_cell: int):
     return order, bnd, cells // ny, cells % ny, side, (x0, y0), ny
 
 
-def _candidate_edges(centre_x, centre_y, half, ix, iy, side, origin, edges, threads):
+def _candidate_edges(centre_x, centre_y, half, ix, iy, side, origin, edges):
     """The edges that can be nearest to some point of each cell (a disc of radius ``half`` around its centre).
 
     Cells (column ``ix``, row ``iy`` of a grid of ``side`` from ``origin``) are grouped
@@ -262,11 +300,10 @@ def _candidate_edges(centre_x, centre_y, half, ix, iy, side, origin, edges, thre
     first = np.r_[0, np.cumsum(count)[:-1]]
     for (cx, cy, cell_half), parent in zip(pyramid[-2::-1], parents[::-1], strict=True):
         parent_lists = (count[parent], first[parent], edge)
-        parts = run_parallel(
-            partial(_refine, cx, cy, cell_half, parent_lists, edges),
-            _batches(np.ones(len(cx), dtype=np.int64), count[parent], 1 << 16),
-            threads,
-        )
+        parts = [
+            _refine(cx, cy, cell_half, parent_lists, edges, group)
+            for group in _batches(np.ones(len(cx), dtype=np.int64), count[parent], 1 << 16)
+        ]
         count, first, edge = _flat_lists(len(cx), parts)
     return count, first, edge
 
@@ -292,63 +329,59 @@ def _flat_lists(n, parts):
     return count, first, np.concatenate([p[2] for p in parts]) if parts else np.zeros(0, dtype=np.int64)
 
 
-def _points_edges_d2(px, py, edges, points_per_cell: int = 12, threads: int = 1) -> np.ndarray:
-    """Exact squared distance from each point to the nearest of ``edges``, float64.
+#: Ponds per block of the pair computations: their temporaries stay in a core's cache.
+CHUNK = 512
 
-    Points are bucketed into small grid cells, each computed against its
-    candidate edges (:func:`_candidate_edges`); cells with similar counts are
-    computed together as padded blocks, so that many small cells cost few array
-    operations.
+#: Ponds per grid cell (on average) when ponds are bucketed by position.
+PONDS_PER_CELL = 8
 
-    Parameters
-    ----------
-    px, py : numpy.ndarray of float
-    edges : tuple of numpy.ndarray
-        ``(ax, ay, dx, dy, inv_len2)``: start, direction and 1 / squared length of each edge.
-    points_per_cell : int
-        Affects speed only.
-    threads : int
 
-    Returns
-    -------
-    numpy.ndarray of float
+def _lake_vertex_lists(k_count, k_first, k_edge, convex, next_edge):
+    """Per cell the convex lake vertices that end or start one of its candidate edges, each once.
+
+    A lake vertex nearest to a pond is convex (see :func:`_convex_starts`) and ends a
+    candidate edge or starts one; an edge's end is the next edge's start, so a vertex
+    is listed once even when both its edges are candidates.  Vertices are numbered as
+    the edge they start.  Returns per cell the count and first position, and the list.
     """
-    ax, ay, dx, dy, inv_len2 = edges
-    order, bnd, ix, iy, side, origin, ny = _grid(px, py, points_per_cell)
-    centre_x, centre_y = origin[0] + (ix + 0.5) * side, origin[1] + (iy + 0.5) * side
-    half = side * np.sqrt(0.5) * (1 + 1e-9)
-    k_count, k_first, k_edge = _candidate_edges(centre_x, centre_y, half, ix, iy, side, origin, edges, threads)
-    v_first, v_count = bnd[:-1], np.diff(bnd)
-    sx, sy = px[order], py[order]
-    d2 = np.empty(len(px))
-
-    def pairs(group):
-        v = _padded(v_first[group], v_count[group], v_count[group].max())
-        k = k_edge[_padded(k_first[group], k_count[group], k_count[group].max())]
-        a, b = v[:, None, :], k[:, :, None]  # vertices along the last axis: the longer one
-        d2[v] = _pair_d2(sx[a], sy[a], ax[b], ay[b], dx[b], dy[b], inv_len2[b]).min(axis=1)
-
-    run_parallel(pairs, _batches(v_count, k_count), threads)
-    out = np.empty(len(px))
-    out[order] = d2
-    return out
+    by_position = np.argsort(k_first, kind="stable")
+    rows = np.repeat(by_position, k_count[by_position])  # the cell of each listed edge
+    after = next_edge[k_edge]
+    listed = np.r_[(after[:-1] == k_edge[1:]) & (rows[:-1] == rows[1:]), False]
+    q_rows = np.r_[rows[convex[k_edge]], rows[~listed & convex[after]]]
+    q_vertex = np.r_[k_edge[convex[k_edge]], after[~listed & convex[after]]][np.argsort(q_rows, kind="stable")]
+    q_count = np.bincount(q_rows, minlength=len(k_count))
+    return q_count, np.r_[0, np.cumsum(q_count)[:-1]], q_vertex
 
 
-def polygon_shore_distance(polys, lake_polygon, ponds_per_cell: int = 8, threads: int | None = None) -> np.ndarray:
+def _expand(count, first, items, rows):
+    """The lists of ``rows`` (given as counts, first positions and one item list) one after the other.
+
+    Returns each item's position in ``rows`` order (as a run start per row) and the items.
+    """
+    c = count[rows]
+    end = np.cumsum(c)
+    return end - c, items[np.repeat(first[rows] - (end - c), c) + np.arange(end[-1] if len(end) else 0)]
+
+
+def polygon_shore_distance(polys, lake_polygon, ponds_per_cell: int = PONDS_PER_CELL) -> np.ndarray:
     """Exact distance in metres from each polygon to the lake; 0 when they touch or overlap.
 
     Between two disjoint polygons the distance is reached between a vertex of
     one and an edge of the other, so both directions are computed:
 
-    - pond vertices to lake edges, bucketed by vertex into small cells
-      (:func:`_points_edges_d2`);
-    - lake vertices to pond edges, bucketed by pond (the centre of its bounding
-      box); only convex lake vertices that end an edge which can be nearest to
-      some point of the cell's ponds (:func:`_candidate_edges`) are used.
+    - each pond's vertices to the lake edges that can be nearest to some point of
+      its cell (:func:`_candidate_edges`; ponds are bucketed by the centres of
+      their bounding boxes);
+    - the convex lake vertices that end or start such an edge to the pond's edges,
+      only for the vertices whose normal cone the pond reaches (a lake vertex
+      nearest to a point lies in it) and that lie within the first direction's
+      distance of the pond: typically three of a cell's dozen.
 
-    Cells with similar counts are computed together as padded blocks.  Arithmetic
-    is float64 relative to the lake's centre.  Ponds that touch, cross, lie in or
-    surround the lake are then found with GEOS.
+    Ponds are computed in blocks of :data:`CHUNK`, each pond's edges along the
+    short axis (:meth:`Outlines.groups`).  Arithmetic is float64 relative to
+    :attr:`Outlines.origin`.  Ponds that touch, cross, lie in or surround the lake
+    are then found with GEOS.
 
     Parameters
     ----------
@@ -358,8 +391,6 @@ def polygon_shore_distance(polys, lake_polygon, ponds_per_cell: int = 8, threads
         In the same CRS.
     ponds_per_cell : int
         Average bucket size; affects speed only.
-    threads : int, optional
-        See :func:`geo.parallel.thread_count` (counted in edges).
 
     Returns
     -------
@@ -376,80 +407,90 @@ def polygon_shore_distance(polys, lake_polygon, ponds_per_cell: int = 8, threads
     dist = np.zeros(n)
     if not n:
         return dist
-    lminx, lminy, lmaxx, lmaxy = shapely.bounds(lake_polygon)
-    lx, ly = (lminx + lmaxx) / 2, (lminy + lmaxy) / 2
+    ox, oy = outl.origin
     (ax, ay), (bx, by) = (c.T for c in _segments(lake_polygon))
-    ax, ay, bx, by = ax - lx, ay - ly, bx - lx, by - ly
+    ax, ay, bx, by = ax - ox, ay - oy, bx - ox, by - oy
     dx, dy = bx - ax, by - ay
     len2 = dx * dx + dy * dy
     inv_len2 = 1.0 / np.where(len2 == 0, 1.0, len2)
     lake_edges = (ax, ay, dx, dy, inv_len2)
+    lake_rows = np.stack(lake_edges)
     convex, prev_edge = _convex_starts(lake_polygon)
     next_edge = np.empty_like(prev_edge)
     next_edge[prev_edge] = np.arange(len(prev_edge))
+    length = np.sqrt(len2)
+    ux, uy = dx / np.where(length == 0, 1.0, length), dy / np.where(length == 0, 1.0, length)
+    # Per lake vertex: its position and the unit directions of the edges before and after it.
+    vertex_rows = np.stack([ax, ay, ux[prev_edge], uy[prev_edge], ux, uy])
 
-    px, py = outl.start[:, 0] - lx, outl.start[:, 1] - ly
-    edx, edy = outl.end[:, 0] - outl.start[:, 0], outl.end[:, 1] - outl.start[:, 1]
-    elen2 = edx * edx + edy * edy
-    einv = 1.0 / np.where(elen2 == 0, 1.0, elen2)
-    workers = thread_count(len(px), threads)
-    # Pond vertices to the lake's edges, bucketed by vertex ...
-    d2 = _points_edges_d2(px, py, lake_edges, threads=workers)
-
-    # ... and the lake's vertices to the pond edges, bucketed by pond (the centre of its bounding box).
-    bounds = outl.bounds()
-    bounds[:, [0, 2]] -= lx
-    bounds[:, [1, 3]] -= ly
-    cx, cy = (bounds[:, 0] + bounds[:, 2]) / 2, (bounds[:, 1] + bounds[:, 3]) / 2
-    order, bnd, ix, iy, side, origin, ny = _grid(cx, cy, ponds_per_cell)
+    cx, cy, reach = outl.centres()
+    order, bnd, ix, iy, side, origin, _ = _grid(cx, cy, ponds_per_cell)
     centre_x, centre_y = origin[0] + (ix + 0.5) * side, origin[1] + (iy + 0.5) * side
-    # The edges regrouped pond by pond in cell order.
-    counts = np.diff(np.r_[outl.first, len(outl.owner)])[order]
-    pos = np.arange(counts.sum()) + np.repeat(outl.first[order] - np.r_[0, np.cumsum(counts)[:-1]], counts)
-    e_bnd = np.r_[0, np.cumsum(np.add.reduceat(counts, bnd[:-1]))]
-    # Every point of a pond lies within its farthest vertex from the cell's centre.
-    rx, ry = px[pos] - np.repeat(centre_x, np.diff(e_bnd)), py[pos] - np.repeat(centre_y, np.diff(e_bnd))
-    half = np.sqrt(np.maximum.reduceat(rx * rx + ry * ry, e_bnd[:-1])) * (1 + 1e-9)
-    k_count, k_first, k_edge = _candidate_edges(centre_x, centre_y, half, ix, iy, side, origin, lake_edges, workers)
-    # A lake vertex nearest to a pond is convex and ends a candidate edge or starts one; each
-    # vertex once (an edge's end is the next edge's start, listed already when that one is).
-    by_position = np.argsort(k_first, kind="stable")
-    rows = np.repeat(by_position, k_count[by_position])  # the cell of each listed edge
-    after = next_edge[k_edge]
-    listed = np.r_[(after[:-1] == k_edge[1:]) & (rows[:-1] == rows[1:]), False]
-    q_rows = np.r_[rows[convex[k_edge]], rows[~listed & convex[after]]]
-    q_vertex = np.r_[k_edge[convex[k_edge]], after[~listed & convex[after]]][np.argsort(q_rows, kind="stable")]
-    q_count = np.bincount(q_rows, minlength=len(ix))
-    q_first = np.r_[0, np.cumsum(q_count)[:-1]]
-    v_first, v_count = e_bnd[:-1], np.diff(e_bnd)
+    cell_of = np.empty(n, dtype=np.int64)
+    cell_of[order] = np.repeat(np.arange(len(ix)), np.diff(bnd))
+    # Every point of a pond lies within its reach of its centre, so within this of its cell's.
+    half = np.zeros(len(ix))
+    np.maximum.at(half, cell_of, np.hypot(cx - centre_x[cell_of], cy - centre_y[cell_of]) + reach)
+    half *= 1 + 1e-9
+    edges_of = _candidate_edges(centre_x, centre_y, half, ix, iy, side, origin, lake_edges)
+    vertices_of = _lake_vertex_lists(*edges_of, convex, next_edge)
+    tolerance = reach * (1 + 1e-9) + 1e-6  # rounding margin: never drop a vertex that could be nearest
+    d2 = np.empty(n)
 
-    def pairs(group):
-        v = pos[_padded(v_first[group], v_count[group], v_count[group].max())]
-        q = q_vertex[_padded(q_first[group], q_count[group], q_count[group].max())]
-        a, b = q[:, :, None], v[:, None, :]
-        near = _pair_d2(ax[a], ay[a], px[b], py[b], edx[b], edy[b], einv[b]).min(axis=1)
-        d2[v] = np.minimum(d2[v], near)
+    def block(layout, cols, ponds):
+        """Squared distances of ``ponds`` (columns ``cols`` of ``layout``) to the lake's boundary."""
+        cell = cell_of[ponds]
+        # Pond vertices to the cell's candidate edges.
+        lead, edge = _expand(*edges_of, cell)
+        at = np.repeat(cols, np.diff(np.r_[lead, len(edge)]))
+        e = np.take(lake_rows, edge, axis=1)
+        vx, vy = np.take(layout[0], at, axis=1), np.take(layout[1], at, axis=1)
+        best = np.minimum.reduceat(_pair_d2(vx, vy, e[0], e[1], e[2], e[3], e[4]).min(axis=0), lead)
+        # Lake vertices to the pond edges, for the vertices whose normal cone the pond reaches
+        # and that are nearer its centre than its vertex distance plus its reach.
+        lead, vertex = _expand(*vertices_of, cell)
+        if len(vertex):
+            row = np.repeat(np.arange(len(ponds)), np.diff(np.r_[lead, len(vertex)]))
+            v = np.take(vertex_rows, vertex, axis=1)
+            p = ponds[row]
+            wx, wy = cx[p] - v[0], cy[p] - v[1]
+            r = tolerance[p]
+            keep = wx * v[2] + wy * v[3] >= -r
+            keep &= wx * v[4] + wy * v[5] <= r
+            r += np.sqrt(best[row])
+            keep &= wx * wx + wy * wy <= r * r
+            row, vertex = row[keep], vertex[keep]
+            if len(row):
+                g = np.take(layout, cols[row], axis=2)
+                near = _pair_d2(ax[vertex], ay[vertex], g[0], g[1], g[2], g[3], g[4]).min(axis=0)
+                lead = np.r_[0, np.flatnonzero(row[1:] != row[:-1]) + 1]
+                best[row[lead]] = np.minimum(best[row[lead]], np.minimum.reduceat(near, lead))
+        d2[ponds] = best
 
-    run_parallel(pairs, _batches(v_count, q_count), workers)
-    dist = np.sqrt(_group_min(d2, outl.owner, n))
+    for members, layout in outl.groups():
+        for s in range(0, len(members), CHUNK):
+            block(layout, np.arange(s, min(s + CHUNK, len(members))), members[s : s + CHUNK])
+    dist = np.sqrt(d2)
 
     # Touching or overlapping. An edge crossing the shore has an end point within half its
     # length of it: those ponds are tested whole.
     shapely.prepare(lake_polygon)
-    near = dist <= np.maximum.reduceat(np.sqrt(elen2), outl.first)
+    edge_len = np.hypot(*(outl.end - outl.start).T)
+    near = dist <= np.maximum.reduceat(edge_len, outl.first)
     hit = np.flatnonzero(near)
     hit = hit[shapely.intersects(lake_polygon, outl.metric(hit))]
     # Other ponds have no point on the shore: one inside the lake has its first vertex in it ...
-    box = ~near & (bounds[:, 0] <= lmaxx - lx) & (bounds[:, 2] >= lminx - lx)
-    box &= (bounds[:, 1] <= lmaxy - ly) & (bounds[:, 3] >= lminy - ly)
+    bounds = outl.bounds()
+    lminx, lminy, lmaxx, lmaxy = shapely.bounds(lake_polygon)
+    box = ~near & (bounds[:, 0] <= lmaxx) & (bounds[:, 2] >= lminx) & (bounds[:, 1] <= lmaxy) & (bounds[:, 3] >= lminy)
     inside = np.flatnonzero(box)
     first = outl.start[outl.first[inside]]
     inside = inside[shapely.intersects_xy(lake_polygon, first[:, 0], first[:, 1])]
     # ... and one around a part of the lake holds that part's bounding box.
     around = np.zeros(n, dtype=bool)
     for pminx, pminy, pmaxx, pmaxy in shapely.bounds(shapely.get_parts(lake_polygon)):
-        holds = (bounds[:, 0] <= pminx - lx) & (bounds[:, 2] >= pmaxx - lx)
-        around |= holds & (bounds[:, 1] <= pminy - ly) & (bounds[:, 3] >= pmaxy - ly)
+        holds = (bounds[:, 0] <= pminx) & (bounds[:, 2] >= pmaxx)
+        around |= holds & (bounds[:, 1] <= pminy) & (bounds[:, 3] >= pmaxy)
     around = np.flatnonzero(around & box)
     around = around[shapely.intersects(lake_polygon, outl.metric(around))]
     dist[np.r_[hit, inside, around]] = 0.0
@@ -486,41 +527,34 @@ def polygon_point_distance(polys, tx, ty) -> tuple[np.ndarray, np.ndarray]:
     tx, ty = np.asarray(tx, dtype=float), np.asarray(ty, dtype=float)
     if len(tx) > TREE_TARGETS and n:
         return _nearest_by_tree(outl, tx, ty)
+    nearest, out = np.zeros(n, dtype=np.int64), np.zeros(n)
+    cx, cy, reach = outl.centres()
+    rx, ry = tx - outl.origin[0], ty - outl.origin[1]
     bounds = outl.bounds()
-    cx, cy = (bounds[:, 0] + bounds[:, 2]) / 2, (bounds[:, 1] + bounds[:, 3]) / 2
-    rx, ry = outl.start[:, 0] - cx[outl.owner], outl.start[:, 1] - cy[outl.owner]
-    reach = np.sqrt(np.maximum.reduceat(rx * rx + ry * ry, outl.first))
-    centre_d = np.sqrt((cx[:, None] - tx[None, :]) ** 2 + (cy[:, None] - ty[None, :]) ** 2)
-    cand = centre_d - reach[:, None] <= (centre_d + reach[:, None]).min(axis=1)[:, None] + 1e-6
-    # Every (polygon, candidate target) pair, then every edge of that polygon against that target.
-    poly, target = np.nonzero(cand)  # by polygon, then target
-    counts = np.diff(np.r_[outl.first, len(outl.owner)])[poly]
-    pair_first = np.r_[0, np.cumsum(counts)[:-1]]
-    edges = np.arange(counts.sum()) + np.repeat(outl.first[poly] - pair_first, counts)
-    at = np.repeat(target, counts)
-    # Relative to the target, for precision.
-    px, py = outl.start[edges, 0] - tx[at], outl.start[edges, 1] - ty[at]
-    edx, edy = outl.end[edges, 0] - outl.start[edges, 0], outl.end[edges, 1] - outl.start[edges, 1]
-    len2 = edx * edx + edy * edy
-    t = -(px * edx + py * edy) / np.where(len2 == 0, 1.0, len2)
-    np.clip(t, 0, 1, out=t)
-    px += t * edx
-    py += t * edy
-    px *= px
-    py *= py
-    px += py
-    pair_d2 = np.minimum.reduceat(px, pair_first)
-    # A target inside (or on) a polygon: distance 0.
-    b = bounds[poly]
-    x, y = tx[target], ty[target]
-    box = np.flatnonzero((b[:, 0] <= x) & (b[:, 2] >= x) & (b[:, 1] <= y) & (b[:, 3] >= y))
-    if len(box):
-        pair_d2[box[shapely.intersects_xy(outl.metric(poly[box]), x[box], y[box])]] = 0.0
-    # The nearest target of each polygon, the lowest index among equally near ones.
-    first = np.r_[0, np.flatnonzero(np.diff(poly)) + 1]
-    best = np.minimum.reduceat(pair_d2, first)
-    nearest = np.where(pair_d2 == np.repeat(best, np.diff(np.r_[first, len(poly)])), target, len(tx))
-    return np.minimum.reduceat(nearest, first), np.sqrt(best)
+    for members, layout in outl.groups():
+        # Targets by rows, polygons along them.
+        centre_d = np.hypot(rx[:, None] - cx[members], ry[:, None] - cy[members])
+        r = reach[members]
+        cand = centre_d - r <= (centre_d + r).min(axis=0) + 1e-6
+        col, target = np.nonzero(cand.T)  # by polygon, then target
+        pair_d2 = np.empty(len(col))
+        for s in range(0, len(col), CHUNK * 8):
+            c, t = col[s : s + CHUNK * 8], target[s : s + CHUNK * 8]
+            g = np.take(layout, c, axis=2)
+            pair_d2[s : s + len(c)] = _pair_d2(rx[t], ry[t], g[0], g[1], g[2], g[3], g[4]).min(axis=0)
+        # A target inside (or on) a polygon: distance 0.
+        poly, x, y = members[col], tx[target], ty[target]
+        b = bounds[poly]
+        box = np.flatnonzero((b[:, 0] <= x) & (b[:, 2] >= x) & (b[:, 1] <= y) & (b[:, 3] >= y))
+        if len(box):
+            pair_d2[box[shapely.intersects_xy(outl.metric(poly[box]), x[box], y[box])]] = 0.0
+        # The nearest target of each polygon, the lowest index among equally near ones.
+        first = np.r_[0, np.flatnonzero(np.diff(col)) + 1]
+        best = np.minimum.reduceat(pair_d2, first)
+        lowest = np.where(pair_d2 == np.repeat(best, np.diff(np.r_[first, len(col)])), target, len(tx))
+        nearest[members] = np.minimum.reduceat(lowest, first)
+        out[members] = np.sqrt(best)
+    return nearest, out
 
 
 def _nearest_by_tree(outl, tx, ty) -> tuple[np.ndarray, np.ndarray]:
