@@ -480,5 +480,5 @@ def _outline_positions(ponds, outlines):
     if not keep.any():
         return np.zeros(0, dtype=np.int64), None
     crs = outlines.crs
-    project = None if crs.to_epsg() == 4547 else (lambda xy: np.column_stack(project_xy(xy[:, 0], xy[:, 1], crs)))
+    project = None if crs.to_epsg() == 4547 else (lambda x, y: project_xy(x, y, crs))
     return at[keep], Outlines(geoms[keep], project)

@@ -43,7 +43,7 @@ def outline_edges(polys, project=None, simple: bool | None = None) -> tuple[np.n
     ----------
     polys : numpy.ndarray of shapely.Polygon or shapely.MultiPolygon
     project : callable, optional
-        Applied to the (n, 2) coordinate array first (a change of CRS).
+        ``project(x, y) -> (x, y)`` on coordinate arrays, applied first (a change of CRS).
     simple : bool, optional
         Whether every geometry is a polygon without holes, when known already.
 
@@ -60,37 +60,91 @@ def outline_edges(polys, project=None, simple: bool | None = None) -> tuple[np.n
     (8, [0, 0, 0, 0, 1, 1, 1, 1])
     """
     polys = np.asarray(polys, dtype=object)
+
+    def projected(xy):
+        return xy if project is None else np.column_stack(project(xy[:, 0], xy[:, 1]))
+
     if _simple(polys) if simple is None else simple:
         # Simple polygons: one ring each, read without building ring objects.
-        sizes = shapely.get_num_coordinates(polys)
-        if len(polys) and (sizes == sizes[0]).all():
-            # All of one size (quadrilaterals, say): as an (n, m, 2) array, each ring's closing
-            # vertex left out (it repeats the first), so it is projected once.
-            m = int(sizes[0]) - 1
-            xy = shapely.get_coordinates(polys).reshape(len(polys), m + 1, 2)[:, :m].reshape(-1, 2)
-            start = project(xy) if project is not None else xy
-            end = np.roll(start.reshape(len(polys), m, 2), -1, axis=1).reshape(-1, 2)
-            return start, end, np.repeat(np.arange(len(polys)), m)
         xy, owner = shapely.get_coordinates(polys, return_index=True)
         same = owner[:-1] == owner[1:]
         if project is not None:  # each ring's closing vertex repeats its first: projected once
             opening = np.r_[True, ~same]
             closing = np.r_[~same, True]
             out = np.empty_like(xy)
-            out[~closing] = project(xy[~closing])
+            out[~closing] = projected(xy[~closing])
             out[closing] = out[opening]
             xy = out
         return xy[:-1][same], xy[1:][same], owner[:-1][same]
     parts, part_owner = shapely.get_parts(polys, return_index=True)
     rings, ring_part = shapely.get_rings(parts, return_index=True)
     xy, ring_idx = shapely.get_coordinates(rings, return_index=True)
-    xy = project(xy) if project is not None else xy
+    xy = projected(xy)
     same = ring_idx[:-1] == ring_idx[1:]
     return xy[:-1][same], xy[1:][same], part_owner[ring_part[ring_idx[:-1][same]]]
 
 
+def _padded_counts(counts) -> np.ndarray:
+    """Edge counts rounded up to four sizes per doubling (4, 5, 6, 7, 8, 10, 12, 14, 16, 20, ...)."""
+    counts = np.maximum(counts, 1)
+    step = np.maximum(1, 2 ** (np.floor(np.log2(counts)).astype(np.int64) - 2))
+    return -(-counts // step) * step
+
+
+def _layouts(polys, project, simple):
+    """The origin and the groups of :meth:`Outlines.groups`."""
+    n = len(polys)
+    sizes = shapely.get_num_coordinates(polys) if simple else None
+    if simple and n and (sizes == sizes[0]).all() and sizes[0] >= 4:
+        # All of one size (quadrilaterals, say): read as an (n, m + 1, 2) array, each ring's
+        # closing vertex left out (it repeats the first), so it is projected once.
+        m = int(sizes[0]) - 1
+        xy = shapely.get_coordinates(polys).reshape(n, m + 1, 2)
+        members = _grid(xy[:, 0, 0], xy[:, 0, 1], PONDS_PER_CELL)[0]  # neighbours side by side
+        x, y = (np.ascontiguousarray(xy[members, :m, k].T).ravel() for k in (0, 1))
+        if project is not None:
+            x, y = project(x, y)
+        x, y = np.asarray(x).reshape(m, n), np.asarray(y).reshape(m, n)
+        origin = np.floor(np.array([x[0, 0], y[0, 0]]) / 1000) * 1000
+        layout = np.empty((5, m, n))
+        np.subtract(x, origin[0], out=layout[0])
+        np.subtract(y, origin[1], out=layout[1])
+        for k in (0, 1):
+            np.subtract(layout[k, 1:], layout[k, :-1], out=layout[k + 2, :-1])
+            np.subtract(layout[k, 0], layout[k, -1], out=layout[k + 2, -1])
+        _inverse_len2(layout)
+        return origin, [(members, layout)]
+    start, end, owner = outline_edges(polys, project, simple)
+    origin = np.floor(start[0] / 1000) * 1000 if len(start) else np.zeros(2)
+    first = np.r_[0, np.flatnonzero(np.diff(owner)) + 1]
+    counts = np.diff(np.r_[first, len(owner)])
+    size = _padded_counts(counts)
+    near_first = _grid(start[first, 0], start[first, 1], PONDS_PER_CELL)[0]
+    groups = []
+    for m in np.unique(size):
+        members = near_first[size[near_first] == m]
+        j = np.arange(m)[:, None]
+        pad = j >= counts[members]
+        idx = first[members] + np.where(pad, 0, j)  # padding: a zero-length edge at the first vertex
+        layout = np.empty((5, m, len(members)))
+        layout[0], layout[1] = start[idx, 0] - origin[0], start[idx, 1] - origin[1]
+        layout[2], layout[3] = end[idx, 0] - start[idx, 0], end[idx, 1] - start[idx, 1]
+        layout[2:4, pad] = 0.0
+        _inverse_len2(layout)
+        groups.append((members, layout))
+    return origin, groups
+
+
+def _inverse_len2(layout):
+    """Fill row 4 of an edge layout: 1 / squared length of each edge, 1 for a zero-length edge."""
+    np.multiply(layout[2], layout[2], out=layout[4])
+    layout[4] += layout[3] * layout[3]
+    layout[4][layout[4] == 0] = 1.0
+    np.divide(1.0, layout[4], out=layout[4])
+
+
 class Outlines:
-    """Polygons as edge arrays in a metric CRS, grouped by polygon.
+    """Polygons as edge arrays in a metric CRS, grouped by edge count.
 
     Built once from the stored (geographic) polygons by projecting their
     coordinate arrays: no projected geometry is built except for the few
@@ -101,8 +155,8 @@ class Outlines:
     polys : numpy.ndarray of shapely.Polygon or shapely.MultiPolygon
         None of them empty.
     project : callable, optional
-        Maps an (n, 2) array of coordinates to the metric CRS; None when
-        ``polys`` are metric already.
+        ``project(x, y) -> (x, y)`` on coordinate arrays, to the metric CRS; None
+        when ``polys`` are metric already.
 
     Examples
     --------
@@ -116,85 +170,84 @@ class Outlines:
         self.n = len(self.polys)
         self._project = project
         self.simple = _simple(self.polys)
-        self.start, self.end, self.owner = outline_edges(self.polys, project, self.simple)
-        self.first = np.r_[0, np.flatnonzero(np.diff(self.owner)) + 1]
-        #: A point near the polygons (the first vertex, to the kilometre): computed coordinates
-        #: are relative to it, so that they stay small and precise.
-        self.origin = np.floor(self.start[0] / 1000) * 1000 if len(self.start) else np.zeros(2)
-        self._bounds = self._centres = self._groups = None
-
-    def bounds(self) -> np.ndarray:
-        """Bounding boxes (minx, miny, maxx, maxy), one row per polygon (a new array on each call)."""
-        if self._bounds is None:
-            out = np.empty((self.n, 4))
-            out[:, 0] = np.minimum.reduceat(self.start[:, 0], self.first)
-            out[:, 1] = np.minimum.reduceat(self.start[:, 1], self.first)
-            out[:, 2] = np.maximum.reduceat(self.start[:, 0], self.first)
-            out[:, 3] = np.maximum.reduceat(self.start[:, 1], self.first)
-            self._bounds = out
-        return self._bounds.copy()
-
-    def centres(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Centre of each bounding box (relative to :attr:`origin`) and the distance to the farthest vertex.
-
-        Every point of a polygon lies within that distance of its centre.  Read-only arrays.
-        """
-        if self._centres is None:
-            b = self.bounds()
-            cx, cy = (b[:, 0] + b[:, 2]) / 2 - self.origin[0], (b[:, 1] + b[:, 3]) / 2 - self.origin[1]
-            ox = self.start[:, 0] - self.origin[0] - cx[self.owner]
-            oy = self.start[:, 1] - self.origin[1] - cy[self.owner]
-            reach = np.sqrt(np.maximum.reduceat(ox * ox + oy * oy, self.first))
-            for a in (cx, cy, reach):
-                a.flags.writeable = False
-            self._centres = cx, cy, reach
-        return self._centres
+        #: A point near the polygons (the first vertex, to the kilometre): the layouts'
+        #: coordinates are relative to it, so that they stay small and precise.
+        self.origin, self._groups = _layouts(self.polys, project, self.simple)
+        self._summary = None
 
     def groups(self) -> list[tuple[np.ndarray, np.ndarray]]:
         """The polygons grouped by edge count, each group's edges as one array.
 
-        Edge counts are rounded up to four sizes per doubling (a polygon's last edge
-        repeated, which changes no distance), so a few groups hold every polygon.
+        Edge counts are rounded up to four sizes per doubling; a polygon with fewer
+        edges is padded with zero-length edges at its first vertex (which change no
+        distance, bound or area).
 
         Returns
         -------
         list of (numpy.ndarray, numpy.ndarray)
             Per group the polygons' numbers (neighbours next to each other: by cells of
-            :data:`PONDS_PER_CELL`) and a (5, m, polygons) array: per
-            edge its start x and y (relative to :attr:`origin`), direction x and y and
-            1 / squared length (1 for a zero-length edge).  Long rows: the arithmetic over
-            a group runs along the polygons, not along a polygon's few edges.
+            :data:`PONDS_PER_CELL`) and a (5, m, polygons) array: per edge its start x
+            and y (relative to :attr:`origin`), direction x and y and 1 / squared length
+            (1 for a zero-length edge).  Long rows: the arithmetic over a group runs
+            along the polygons, not along a polygon's few edges.
         """
-        if self._groups is None:
-            counts = np.diff(np.r_[self.first, len(self.owner)])
-            step = np.maximum(1, 2 ** (np.floor(np.log2(counts)).astype(np.int64) - 2))
-            size = -(-counts // step) * step
-            sx, sy = self.start[:, 0] - self.origin[0], self.start[:, 1] - self.origin[1]
-            ex, ey = self.end[:, 0] - self.start[:, 0], self.end[:, 1] - self.start[:, 1]
-            len2 = ex * ex + ey * ey
-            inv = 1.0 / np.where(len2 == 0, 1.0, len2)
-            self._groups = []
-            near_first = _grid(*self.centres()[:2], PONDS_PER_CELL)[0]  # neighbours side by side
-            for m in np.unique(size):
-                polys = near_first[size[near_first] == m]
-                idx = self.first[polys] + np.minimum(np.arange(m)[:, None], counts[polys] - 1)
-                self._groups.append((polys, np.stack([sx[idx], sy[idx], ex[idx], ey[idx], inv[idx]])))
         return self._groups
+
+    def _per_polygon(self) -> dict:
+        """Bounds, centres, reach, first vertex, longest edge and (simple polygons) area, from the layouts."""
+        if self._summary is None:
+            out = {k: np.empty(self.n) for k in ("minx", "miny", "maxx", "maxy", "reach", "fx", "fy", "longest")}
+            out["area"] = np.empty(self.n) if self.simple else None
+            for members, (x, y, dx, dy, _) in self._groups:
+                lo_x, lo_y, hi_x, hi_y = x.min(axis=0), y.min(axis=0), x.max(axis=0), y.max(axis=0)
+                cx, cy = (lo_x + hi_x) / 2, (lo_y + hi_y) / 2
+                out["minx"][members], out["miny"][members] = lo_x, lo_y
+                out["maxx"][members], out["maxy"][members] = hi_x, hi_y
+                out["reach"][members] = np.sqrt(((x - cx) ** 2 + (y - cy) ** 2).max(axis=0))
+                out["fx"][members], out["fy"][members] = x[0], y[0]
+                out["longest"][members] = np.sqrt((dx * dx + dy * dy).max(axis=0))
+                if self.simple:  # shoelace, relative to the first vertex
+                    out["area"][members] = np.abs(((x - x[0]) * dy - dx * (y - y[0])).sum(axis=0)) / 2
+            out["cx"], out["cy"] = (out["minx"] + out["maxx"]) / 2, (out["miny"] + out["maxy"]) / 2
+            self._summary = out
+        return self._summary
+
+    def bounds(self) -> np.ndarray:
+        """Bounding boxes (minx, miny, maxx, maxy), one row per polygon (a new array on each call)."""
+        s = self._per_polygon()
+        ox, oy = self.origin
+        return np.column_stack([s["minx"] + ox, s["miny"] + oy, s["maxx"] + ox, s["maxy"] + oy])
+
+    def centres(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Centre of each bounding box (relative to :attr:`origin`) and the distance to its farthest vertex.
+
+        Every point of a polygon lies within that distance of its centre.
+        """
+        s = self._per_polygon()
+        return s["cx"], s["cy"], s["reach"]
+
+    def first_vertices(self) -> np.ndarray:
+        """The first vertex of each polygon (n × 2)."""
+        s = self._per_polygon()
+        return np.column_stack([s["fx"] + self.origin[0], s["fy"] + self.origin[1]])
+
+    def longest_edges(self) -> np.ndarray:
+        """The length of each polygon's longest edge."""
+        return self._per_polygon()["longest"]
 
     def metric(self, idx) -> np.ndarray:
         """The polygons ``idx`` as geometries in the metric CRS."""
         sub = self.polys[np.asarray(idx, dtype=np.int64)]
         if self._project is None or not len(sub):
             return sub
-        return shapely.set_coordinates(sub.copy(), self._project(shapely.get_coordinates(sub)))
+        xy = shapely.get_coordinates(sub)
+        return shapely.set_coordinates(sub.copy(), np.column_stack(self._project(xy[:, 0], xy[:, 1])))
 
     def area(self) -> np.ndarray:
         """Areas in square metres (shoelace over the edges, relative to each polygon's first vertex)."""
         if not self.simple:
             return shapely.area(self.metric(np.arange(self.n)))
-        o = self.start[self.first][self.owner]
-        s, e = self.start - o, self.end - o
-        return np.abs(np.add.reduceat(s[:, 0] * e[:, 1] - e[:, 0] * s[:, 1], self.first)) / 2
+        return self._per_polygon()["area"].copy()
 
 
 def _convex_starts(polygon) -> tuple[np.ndarray, np.ndarray]:
@@ -475,8 +528,7 @@ def polygon_shore_distance(polys, lake_polygon, ponds_per_cell: int = PONDS_PER_
     # Touching or overlapping. An edge crossing the shore has an end point within half its
     # length of it: those ponds are tested whole.
     shapely.prepare(lake_polygon)
-    edge_len = np.hypot(*(outl.end - outl.start).T)
-    near = dist <= np.maximum.reduceat(edge_len, outl.first)
+    near = dist <= outl.longest_edges()
     hit = np.flatnonzero(near)
     hit = hit[shapely.intersects(lake_polygon, outl.metric(hit))]
     # Other ponds have no point on the shore: one inside the lake has its first vertex in it ...
@@ -484,7 +536,7 @@ def polygon_shore_distance(polys, lake_polygon, ponds_per_cell: int = PONDS_PER_
     lminx, lminy, lmaxx, lmaxy = shapely.bounds(lake_polygon)
     box = ~near & (bounds[:, 0] <= lmaxx) & (bounds[:, 2] >= lminx) & (bounds[:, 1] <= lmaxy) & (bounds[:, 3] >= lminy)
     inside = np.flatnonzero(box)
-    first = outl.start[outl.first[inside]]
+    first = outl.first_vertices()[inside]
     inside = inside[shapely.intersects_xy(lake_polygon, first[:, 0], first[:, 1])]
     # ... and one around a part of the lake holds that part's bounding box.
     around = np.zeros(n, dtype=bool)
