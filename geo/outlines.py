@@ -407,6 +407,20 @@ def _lake_vertex_lists(k_count, k_first, k_edge, convex, next_edge):
     return q_count, np.r_[0, np.cumsum(q_count)[:-1]], q_vertex
 
 
+def _rows(count, first, items):
+    """Lists given as counts, first positions and one item list, as (list, item) pairs by list."""
+    order = np.argsort(first, kind="stable")
+    row = np.repeat(order, count[order])  # the list of each stored item
+    by_row = np.argsort(row, kind="stable")
+    return row[by_row], items[by_row]
+
+
+def _kept(row, items, keep, n):
+    """The lists of ``n`` rows holding the ``items`` (by row, as from :func:`_rows`) where ``keep``."""
+    count = np.bincount(row[keep], minlength=n)
+    return count, np.r_[0, np.cumsum(count)[:-1]], items[keep]
+
+
 def _expand(count, first, items, rows):
     """The lists of ``rows`` (given as counts, first positions and one item list) one after the other.
 
@@ -475,6 +489,7 @@ def polygon_shore_distance(polys, lake_polygon, ponds_per_cell: int = PONDS_PER_
     ux, uy = dx / np.where(length == 0, 1.0, length), dy / np.where(length == 0, 1.0, length)
     # Per lake vertex: its position and the unit directions of the edges before and after it.
     vertex_rows = np.stack([ax, ay, ux[prev_edge], uy[prev_edge], ux, uy])
+    a_along = ax * ux + ay * uy  # each edge's start, along the edge
 
     cx, cy, reach = outl.centres()
     order, bnd, ix, iy, side, origin, _ = _grid(cx, cy, ponds_per_cell)
@@ -487,18 +502,43 @@ def polygon_shore_distance(polys, lake_polygon, ponds_per_cell: int = PONDS_PER_
     half *= 1 + 1e-9
     edges_of = _candidate_edges(centre_x, centre_y, half, ix, iy, side, origin, lake_edges)
     vertices_of = _lake_vertex_lists(*edges_of, convex, next_edge)
+    # The same tests as for each pond below, first for each cell (its disc): shorter lists.
+    row, edge = _rows(*edges_of)
+    along = centre_x[row] * ux[edge] + centre_y[row] * uy[edge] - a_along[edge]
+    h = half[row] + 1e-6
+    edges_of = _kept(row, edge, (along >= -h) & (along <= length[edge] + h), len(ix))
+    row, vertex = _rows(*vertices_of)
+    wx, wy = centre_x[row] - ax[vertex], centre_y[row] - ay[vertex]
+    h = half[row] + 1e-6
+    keep = (wx * ux[prev_edge[vertex]] + wy * uy[prev_edge[vertex]] >= -h) & (wx * ux[vertex] + wy * uy[vertex] <= h)
+    vertices_of = _kept(row, vertex, keep, len(ix))
     tolerance = reach * (1 + 1e-9) + 1e-6  # rounding margin: never drop a vertex that could be nearest
     d2 = np.empty(n)
 
     def block(layout, cols, ponds):
         """Squared distances of ``ponds`` (columns ``cols`` of ``layout``) to the lake's boundary."""
         cell = cell_of[ponds]
-        # Pond vertices to the cell's candidate edges.
+        best = np.full(len(ponds), np.inf)
+        # Pond vertices to the cell's candidate edges, for the edges whose span (seen along
+        # the edge) the pond reaches: the others' nearest points to it are their ends.
         lead, edge = _expand(*edges_of, cell)
-        at = np.repeat(cols, np.diff(np.r_[lead, len(edge)]))
-        e = np.take(lake_rows, edge, axis=1)
-        vx, vy = np.take(layout[0], at, axis=1), np.take(layout[1], at, axis=1)
-        best = np.minimum.reduceat(_pair_d2(vx, vy, e[0], e[1], e[2], e[3], e[4]).min(axis=0), lead)
+        row = np.repeat(np.arange(len(ponds)), np.diff(np.r_[lead, len(edge)]))
+        p = ponds[row]
+        along = cx[p] * ux[edge]
+        along += cy[p] * uy[edge]
+        along -= a_along[edge]
+        r = tolerance[p]
+        keep = along >= -r
+        r += length[edge]
+        keep &= along <= r
+        row, edge = row[keep], edge[keep]
+        if len(row):
+            at = cols[row]
+            e = np.take(lake_rows, edge, axis=1)
+            vx, vy = np.take(layout[0], at, axis=1), np.take(layout[1], at, axis=1)
+            near = _pair_d2(vx, vy, e[0], e[1], e[2], e[3], e[4]).min(axis=0)
+            lead = np.r_[0, np.flatnonzero(row[1:] != row[:-1]) + 1]
+            best[row[lead]] = np.minimum.reduceat(near, lead)
         # Lake vertices to the pond edges, for the vertices whose normal cone the pond reaches
         # and that are nearer its centre than its vertex distance plus its reach.
         lead, vertex = _expand(*vertices_of, cell)
@@ -510,7 +550,7 @@ def polygon_shore_distance(polys, lake_polygon, ponds_per_cell: int = PONDS_PER_
             r = tolerance[p]
             keep = wx * v[2] + wy * v[3] >= -r
             keep &= wx * v[4] + wy * v[5] <= r
-            r += np.sqrt(best[row])
+            r += np.sqrt(best[row])  # inf where no edge was computed: the vertex is kept
             keep &= wx * wx + wy * wy <= r * r
             row, vertex = row[keep], vertex[keep]
             if len(row):
