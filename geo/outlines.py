@@ -101,7 +101,8 @@ def _layouts(polys, project, simple):
         m = int(sizes[0]) - 1
         xy = shapely.get_coordinates(polys).reshape(n, m + 1, 2)
         members = _grid(xy[:, 0, 0], xy[:, 0, 1], PONDS_PER_CELL)[0]  # neighbours side by side
-        x, y = (np.ascontiguousarray(xy[members, :m, k].T).ravel() for k in (0, 1))
+        xy = np.take(xy, members, axis=0)[:, :m].transpose(2, 1, 0).copy()  # (2, m, n)
+        x, y = xy[0].ravel(), xy[1].ravel()
         if project is not None:
             x, y = project(x, y)
         x, y = np.asarray(x).reshape(m, n), np.asarray(y).reshape(m, n)
@@ -515,54 +516,50 @@ def polygon_shore_distance(polys, lake_polygon, ponds_per_cell: int = PONDS_PER_
     tolerance = reach * (1 + 1e-9) + 1e-6  # rounding margin: never drop a vertex that could be nearest
     d2 = np.empty(n)
 
-    def block(layout, cols, ponds):
-        """Squared distances of ``ponds`` (columns ``cols`` of ``layout``) to the lake's boundary."""
-        cell = cell_of[ponds]
-        best = np.full(len(ponds), np.inf)
+    def block(layout, at, here):
+        """Squared distances to the lake's boundary of the ponds in columns ``at`` of ``layout``.
+
+        ``here``: per column of the group its cell, centre x and y, and reach with the rounding margin.
+        """
+        cell, px, py, reach_tol = (a[at] for a in here)
+        best = np.full(len(at), np.inf)
         # Pond vertices to the cell's candidate edges, for the edges whose span (seen along
         # the edge) the pond reaches: the others' nearest points to it are their ends.
         lead, edge = _expand(*edges_of, cell)
-        row = np.repeat(np.arange(len(ponds)), np.diff(np.r_[lead, len(edge)]))
-        p = ponds[row]
-        along = cx[p] * ux[edge]
-        along += cy[p] * uy[edge]
+        row = np.repeat(np.arange(len(at)), np.diff(np.r_[lead, len(edge)]))
+        along = px[row] * ux[edge]
+        along += py[row] * uy[edge]
         along -= a_along[edge]
-        r = tolerance[p]
+        r = reach_tol[row]
         keep = along >= -r
         r += length[edge]
         keep &= along <= r
         row, edge = row[keep], edge[keep]
-        if len(row):
-            at = cols[row]
-            e = np.take(lake_rows, edge, axis=1)
-            vx, vy = np.take(layout[0], at, axis=1), np.take(layout[1], at, axis=1)
-            near = _pair_d2(vx, vy, e[0], e[1], e[2], e[3], e[4]).min(axis=0)
-            lead = np.r_[0, np.flatnonzero(row[1:] != row[:-1]) + 1]
-            best[row[lead]] = np.minimum.reduceat(near, lead)
+        e = np.take(lake_rows, edge, axis=1)
+        cols = at[row]
+        vx, vy = np.take(layout[0], cols, axis=1), np.take(layout[1], cols, axis=1)
+        np.minimum.at(best, row, _pair_d2(vx, vy, e[0], e[1], e[2], e[3], e[4]).min(axis=0))
         # Lake vertices to the pond edges, for the vertices whose normal cone the pond reaches
         # and that are nearer its centre than its vertex distance plus its reach.
         lead, vertex = _expand(*vertices_of, cell)
-        if len(vertex):
-            row = np.repeat(np.arange(len(ponds)), np.diff(np.r_[lead, len(vertex)]))
-            v = np.take(vertex_rows, vertex, axis=1)
-            p = ponds[row]
-            wx, wy = cx[p] - v[0], cy[p] - v[1]
-            r = tolerance[p]
-            keep = wx * v[2] + wy * v[3] >= -r
-            keep &= wx * v[4] + wy * v[5] <= r
-            r += np.sqrt(best[row])  # inf where no edge was computed: the vertex is kept
-            keep &= wx * wx + wy * wy <= r * r
-            row, vertex = row[keep], vertex[keep]
-            if len(row):
-                g = np.take(layout, cols[row], axis=2)
-                near = _pair_d2(ax[vertex], ay[vertex], g[0], g[1], g[2], g[3], g[4]).min(axis=0)
-                lead = np.r_[0, np.flatnonzero(row[1:] != row[:-1]) + 1]
-                best[row[lead]] = np.minimum(best[row[lead]], np.minimum.reduceat(near, lead))
-        d2[ponds] = best
+        row = np.repeat(np.arange(len(at)), np.diff(np.r_[lead, len(vertex)]))
+        v = np.take(vertex_rows, vertex, axis=1)
+        wx, wy = px[row] - v[0], py[row] - v[1]
+        r = reach_tol[row]
+        keep = wx * v[2] + wy * v[3] >= -r
+        keep &= wx * v[4] + wy * v[5] <= r
+        r += np.sqrt(best[row])  # inf where no edge was computed: the vertex is kept
+        keep &= wx * wx + wy * wy <= r * r
+        row, vertex = row[keep], vertex[keep]
+        g = np.take(layout, at[row], axis=2)
+        np.minimum.at(best, row, _pair_d2(ax[vertex], ay[vertex], g[0], g[1], g[2], g[3], g[4]).min(axis=0))
+        return best
 
     for members, layout in outl.groups():
+        here = (cell_of[members], cx[members], cy[members], tolerance[members])
         for s in range(0, len(members), CHUNK):
-            block(layout, np.arange(s, min(s + CHUNK, len(members))), members[s : s + CHUNK])
+            at = np.arange(s, min(s + CHUNK, len(members)))
+            d2[members[at]] = block(layout, at, here)
     dist = np.sqrt(d2)
 
     # Touching or overlapping. An edge crossing the shore has an end point within half its

@@ -7,6 +7,7 @@ threads cost more than they save.
 from __future__ import annotations
 
 import os
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
 __all__ = ["MIN_PARALLEL", "run_parallel", "thread_count"]
@@ -41,9 +42,31 @@ def thread_count(n: int, threads: int | None = None) -> int:
     return 1 if n < MIN_PARALLEL else max(1, int(threads))
 
 
+_pools: dict[int, ThreadPoolExecutor] = {}
+_pools_lock = threading.Lock()
+_local = threading.local()
+
+
+def _mark_worker():
+    _local.worker = True
+
+
 def run_parallel(fn, parts, threads: int) -> list:
-    """``[fn(p) for p in parts]``, on ``threads`` threads when more than one."""
-    if threads <= 1 or len(parts) <= 1:
+    """``[fn(p) for p in parts]``, on ``threads`` threads when more than one.
+
+    The threads are kept between calls (one pool per thread count), so that what
+    a thread keeps for itself (a PROJ transformer, say) is made once.  A call from
+    one of those threads runs on it, so nested calls cannot wait on each other.
+
+    Examples
+    --------
+    >>> run_parallel(lambda p: p * 2, [1, 2, 3], threads=2)
+    [2, 4, 6]
+    """
+    if threads <= 1 or len(parts) <= 1 or getattr(_local, "worker", False):
         return [fn(p) for p in parts]
-    with ThreadPoolExecutor(threads) as pool:
-        return list(pool.map(fn, parts))
+    with _pools_lock:
+        pool = _pools.get(threads)
+        if pool is None:
+            pool = _pools[threads] = ThreadPoolExecutor(threads, "geo", initializer=_mark_worker)
+    return list(pool.map(fn, parts))
