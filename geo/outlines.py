@@ -384,10 +384,10 @@ def _flat_lists(n, parts):
 
 
 #: Ponds per block of the pair computations: their temporaries stay in a core's cache.
-CHUNK = 512
+CHUNK = 2048
 
 #: Ponds per grid cell (on average) when ponds are bucketed by position.
-PONDS_PER_CELL = 8
+PONDS_PER_CELL = 16
 
 
 def _lake_vertex_lists(k_count, k_first, k_edge, convex, next_edge):
