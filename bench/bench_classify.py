@@ -121,6 +121,7 @@ def naive(ponds, lake, sections, ban=1000.0, radius=564.19):
 
 
 def one(n, method, limit):
+    import geo.outlines  # noqa: F401 - imported before the clock starts, as geopandas' modules are
     from geo.classify import classify_ponds
 
     ponds, lake, sections = make_data(n)

@@ -618,31 +618,35 @@ def polygon_point_distance(polys, tx, ty) -> tuple[np.ndarray, np.ndarray]:
         return _nearest_by_tree(outl, tx, ty)
     nearest, out = np.zeros(n, dtype=np.int64), np.zeros(n)
     cx, cy, reach = outl.centres()
+    box = outl._per_polygon()
     rx, ry = tx - outl.origin[0], ty - outl.origin[1]
-    bounds = outl.bounds()
-    for members, layout in outl.groups():
-        # Targets by rows, polygons along them.
-        centre_d = np.hypot(rx[:, None] - cx[members], ry[:, None] - cy[members])
-        r = reach[members]
-        cand = centre_d - r <= (centre_d + r).min(axis=0) + 1e-6
-        col, target = np.nonzero(cand.T)  # by polygon, then target
-        pair_d2 = np.empty(len(col))
-        for s in range(0, len(col), CHUNK * 8):
-            c, t = col[s : s + CHUNK * 8], target[s : s + CHUNK * 8]
-            g = np.take(layout, c, axis=2)
-            pair_d2[s : s + len(c)] = _pair_d2(rx[t], ry[t], g[0], g[1], g[2], g[3], g[4]).min(axis=0)
-        # A target inside (or on) a polygon: distance 0.
-        poly, x, y = members[col], tx[target], ty[target]
-        b = bounds[poly]
-        box = np.flatnonzero((b[:, 0] <= x) & (b[:, 2] >= x) & (b[:, 1] <= y) & (b[:, 3] >= y))
-        if len(box):
-            pair_d2[box[shapely.intersects_xy(outl.metric(poly[box]), x[box], y[box])]] = 0.0
-        # The nearest target of each polygon, the lowest index among equally near ones.
-        first = np.r_[0, np.flatnonzero(np.diff(col)) + 1]
-        best = np.minimum.reduceat(pair_d2, first)
-        lowest = np.where(pair_d2 == np.repeat(best, np.diff(np.r_[first, len(col)])), target, len(tx))
-        nearest[members] = np.minimum.reduceat(lowest, first)
-        out[members] = np.sqrt(best)
+    for group, layout in outl.groups():
+        for s in range(0, len(group), CHUNK * 4):
+            members = group[s : s + CHUNK * 4]
+            # Targets by rows, polygons along them.
+            ddx, ddy = rx[:, None] - cx[members], ry[:, None] - cy[members]
+            ddx *= ddx
+            ddy *= ddy
+            ddx += ddy
+            centre_d = np.sqrt(ddx, out=ddx)
+            r = reach[members]
+            cand = centre_d - r <= (centre_d + r).min(axis=0) + 1e-6
+            col, target = np.nonzero(cand.T)  # by polygon, then target
+            g = np.take(layout, col + s, axis=2)
+            pair_d2 = _pair_d2(rx[target], ry[target], g[0], g[1], g[2], g[3], g[4]).min(axis=0)
+            # A target inside (or on) a polygon: distance 0.
+            poly, x, y = members[col], rx[target], ry[target]
+            inside = (box["minx"][poly] <= x) & (box["maxx"][poly] >= x)
+            inside = np.flatnonzero(inside & (box["miny"][poly] <= y) & (box["maxy"][poly] >= y))
+            if len(inside):
+                hit = shapely.intersects_xy(outl.metric(poly[inside]), tx[target[inside]], ty[target[inside]])
+                pair_d2[inside[hit]] = 0.0
+            # The nearest target of each polygon, the lowest index among equally near ones.
+            first = np.r_[0, np.flatnonzero(np.diff(col)) + 1]
+            best = np.minimum.reduceat(pair_d2, first)
+            lowest = np.where(pair_d2 == np.repeat(best, np.diff(np.r_[first, len(col)])), target, len(tx))
+            nearest[members] = np.minimum.reduceat(lowest, first)
+            out[members] = np.sqrt(best)
     return nearest, out
 
 
