@@ -56,7 +56,7 @@ __all__ = [
 #: ``bench/bench_classify.py --county`` (README, 基准 / Benchmarks).
 DATABASE_MIN_SECTIONS = 250
 DATABASE_MIN_PONDS = 200
-DATABASE_MAX_PONDS = 4_000
+DATABASE_MAX_PONDS = 800
 #: Boundary kind (as uploaded) -> layer name in ``gis.features``.
 LAYERS = {"lake": "lake", "sections": "section", "ponds": "outline", "admin": "admin"}
 #: The read-only views a GIS user opens (schema ``gis``), each with one geometry column ``geom``.
