@@ -86,8 +86,10 @@ def _padded_counts(counts) -> np.ndarray:
 def _layouts(polys, project, simple):
     """The origin and the groups of :meth:`Outlines.groups`."""
     n = len(polys)
+    if not n:
+        return np.zeros(2), []
     sizes = shapely.get_num_coordinates(polys) if simple else None
-    if simple and n and (sizes == sizes[0]).all() and sizes[0] >= 4:
+    if simple and (sizes == sizes[0]).all() and sizes[0] >= 4:
         # All of one size (quadrilaterals, say): read as an (n, m + 1, 2) array, each ring's
         # closing vertex left out (it repeats the first), so it is projected once.
         m = int(sizes[0]) - 1

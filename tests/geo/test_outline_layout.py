@@ -144,3 +144,11 @@ def test_touching_parallel_and_nearly_touching_ponds():
     want = shapely.distance(polys, lake)
     np.testing.assert_allclose(got, want, rtol=0, atol=1e-9)
     assert (got == 0).tolist() == [True, True, False, False, False, True]
+
+
+def test_no_outlines():
+    none = np.array([], dtype=object)
+    assert polygon_shore_distance(none, box(0, 0, 1, 1)).shape == (0,)
+    idx, d = polygon_point_distance(none, np.array([0.0]), np.array([0.0]))
+    assert idx.shape == d.shape == (0,)
+    assert Outlines(none).bounds().shape == (0, 4) and Outlines(none).area().shape == (0,)
