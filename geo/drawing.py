@@ -26,7 +26,7 @@ from i18n.errors import UserError, describe_value
 
 from .crs import GEOGRAPHIC, gcj02_to_wgs84
 from .mapping.common import geojson
-from .provenance import MAP_SOURCE
+from .provenance import MAP_SOURCE, map_source
 
 __all__ = [
     "DRAW_PROVENANCES",
@@ -89,18 +89,6 @@ class Drawing:
     prov_source: str
     note: str
     pond: int | None = None
-
-
-def map_source(prov_source: str) -> tuple[str, str] | None:
-    """``(basemap, detail)`` of a version drawn on the map, or None for any other source.
-
-    >>> map_source("map:gaode; GPS team 2"), map_source("县测绘院 2026-12")
-    (('gaode', 'GPS team 2'), None)
-    """
-    if not isinstance(prov_source, str) or not prov_source.startswith(MAP_SOURCE):
-        return None
-    basemap, _, detail = prov_source[len(MAP_SOURCE) :].partition(";")
-    return basemap.strip(), detail.strip()
 
 
 def edit_layers(ds, gcj: bool) -> dict:

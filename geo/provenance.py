@@ -61,6 +61,38 @@ def is_drawn_source(source) -> bool:
     return isinstance(source, str) and source.startswith(MAP_SOURCE)
 
 
+def map_source(prov_source) -> tuple[str, str] | None:
+    """``(basemap, detail)`` of a version drawn on the map, or None for any other source.
+
+    >>> map_source("map:gaode; GPS team 2"), map_source("县测绘院 2026-12")
+    (('gaode', 'GPS team 2'), None)
+    """
+    if not is_drawn_source(prov_source):
+        return None
+    basemap, _, detail = prov_source[len(MAP_SOURCE) :].partition(";")
+    return basemap.strip(), detail.strip()
+
+
+def source_label(source, lang: str = "zh") -> str:
+    """A version's or feature's source as a reader reads it: a drawing names its basemap (plain text).
+
+    >>> source_label("map:gaode; GPS team 2"), source_label("县测绘院 2026-12")
+    ('在地图上绘制，底图：高德地图（GCJ-02）; GPS team 2', '县测绘院 2026-12')
+    >>> source_label("map:none", "en")
+    'drawn on the map over the basemap No basemap (offline)'
+    """
+    from i18n import MESSAGES, t
+
+    if not isinstance(source, str):
+        return ""
+    drawn = map_source(source)
+    if drawn is None:
+        return source
+    basemap, detail = drawn
+    name = t(f"basemap.{basemap}", lang) if f"basemap.{basemap}" in MESSAGES else basemap or "-"
+    return t("draw.source_map", lang, basemap=name) + (f"; {detail}" if detail else "")
+
+
 def apply_provenance(boundary, provenance: str, source: str = "", date: str = "", by: str = ""):
     """A boundary whose features carry the provenance stated for its version.
 

@@ -9,8 +9,8 @@ new version: saving reruns the page once.
 import pandas as pd
 import streamlit as st
 
-from geo.drawing import DrawingError, drawn_layer, edit_options, map_source
-from i18n import MESSAGES
+from geo.drawing import DrawingError, drawn_layer, edit_options
+from geo.provenance import source_label as provenance_source_label
 from i18n.errors import UserError
 from monitoring import clock
 from monitoring.auth import PermissionDenied
@@ -85,15 +85,7 @@ def flash() -> None:
 
 def source_label(prov_source) -> str:
     """A version's source as the reader reads it (a drawing names its basemap); plain text."""
-    if not isinstance(prov_source, str):
-        return ""
-    drawn = map_source(prov_source)
-    if drawn is None:
-        return prov_source
-    basemap, detail = drawn
-    known = f"basemap.{basemap}" in MESSAGES
-    text = tr("draw.source_map", basemap=tr(f"basemap.{basemap}") if known else basemap or "-")
-    return text + (f"; {detail}" if detail else "")
+    return provenance_source_label(prov_source, lang())
 
 
 def source_text(prov_source: str) -> str:

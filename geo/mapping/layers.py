@@ -7,7 +7,7 @@ import folium
 from i18n import t
 
 from ..crs import GEOGRAPHIC
-from ..provenance import describe_provenance, section_problem_text
+from ..provenance import describe_provenance, section_problem_text, source_label
 from .common import esc, geojson, shifted
 from .palette import AREA_STYLES, CASE_STYLE, HIGHLIGHT_COLOUR, PLACED_STYLE, SECTION_STYLE, SECTION_WARN_STYLE
 
@@ -89,7 +89,7 @@ def add_lake(group, ds, lang: str, gcj: bool) -> None:
     lake = ds.lake.gdf.assign(
         label=[label(n, p) for n, p in zip(ds.lake.gdf.name, ds.lake.gdf.provisional, strict=True)],
         prov=[esc(p) for p in describe_provenance(ds.lake.gdf, lang)],
-        src=[esc(s) for s in ds.lake.gdf.source],
+        src=[esc(source_label(s, lang)) for s in ds.lake.gdf.source],
         note=[esc(n) for n in ds.lake.gdf.notes],
     )[["label", "prov", "src", "note", "geometry"]]
     keys = ("map.name", "prov.map.provenance", "map.source", "map.notes")
@@ -137,7 +137,7 @@ def add_nofish(group, ds, lang: str, gcj: bool) -> None:
     sec = gdf.assign(
         label=[label(f"{sid} {n}", p) for sid, n, p in zip(gdf.section_id, gdf.name, gdf.provisional, strict=True)],
         prov=[esc(p) for p in describe_provenance(gdf, lang)],
-        src=[esc(s) for s in gdf.source],
+        src=[esc(source_label(s, lang)) for s in gdf.source],
         check=[esc(section_problem_text(problems[s], lang)) if s in problems else "" for s in gdf.section_id],
         warn=[s in problems for s in gdf.section_id],
     )[["label", "prov", "src", "check", "warn", "geometry"]]
@@ -185,7 +185,7 @@ def add_placed(group, ds, lang: str, gcj: bool) -> None:
         label=[label(f"{sid} {n}", True) for sid, n in zip(gdf.section_id, gdf.name, strict=True)],
         body=[esc(names.get(b, b)) for b in gdf.water_body],
         prov=[esc(placed_provenance(r, lang)) for r in gdf.to_dict("records")],
-        src=[esc(s) for s in gdf.source],
+        src=[esc(source_label(s, lang)) for s in gdf.source],
     )[["label", "body", "prov", "src", "geometry"]]
     keys = ("map.name", "body.selector", "prov.map.provenance", "map.source")
     folium.GeoJson(

@@ -15,7 +15,7 @@ from jinja2 import Template
 
 from i18n import t
 
-from ..provenance import describe_provenance
+from ..provenance import describe_provenance, source_label
 from .common import esc, geojson
 
 __all__ = ["TOOL_KEYS", "TOOLS_PREFIX", "MapTools", "add_outlines", "add_tools"]
@@ -72,7 +72,7 @@ def add_outlines(group, ds, lang: str, gcj: bool) -> None:
         label=[esc(f"{p}") for p in known.pond_id],
         check=[esc(t(f"area_check.{a}", lang)) if a else "" for a in checks.area_check],
         prov=[esc(p) for p in describe_provenance(known, lang)],  # each outline's own, not its layer's newest
-        src=[esc(s) for s in known.source],
+        src=[esc(source_label(s, lang)) for s in known.source],
     )[["label", "check", "prov", "src", "geometry"]]
     folium.GeoJson(
         geojson(layer, gcj),

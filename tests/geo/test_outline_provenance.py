@@ -54,10 +54,12 @@ def test_the_map_tooltip_names_each_outline_s_own_provenance(data_copy):
     assert ds.outlines.gdf.set_index("pond_id").provenance.to_dict() == {1: "surveyed", 2: "drawn", 3: None}
     tips = outline_tooltips(build_map(ds))
     assert tips[1]["prov"] == "实测（2026-10-15，填报：王工）" and tips[1]["src"] == SURVEY
-    assert tips[2]["prov"] == "地图绘制（2026-11-30，填报：admin）" and tips[2]["src"] == "map:gaode"
+    assert tips[2]["prov"] == "地图绘制（2026-11-30，填报：admin）"
+    assert tips[2]["src"] == "在地图上绘制，底图：高德地图（GCJ-02）"  # the basemap named, not the stored map:gaode
     assert tips[3]["prov"] == "暂定" and tips[3]["src"] == "旧图"
     en = outline_tooltips(build_map(ds, lang="en"))
     assert en[1]["prov"].startswith("surveyed") and en[2]["prov"].startswith("drawn on the map")
+    assert en[2]["src"] == "drawn on the map over the basemap Gaode (GCJ-02)" and en[1]["src"] == SURVEY
 
 
 def test_classify_and_check_name_each_outline_s_own_provenance(data_copy):
