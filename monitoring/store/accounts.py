@@ -236,6 +236,11 @@ class Accounts(Repository):
         if not ok:  # the failure is committed before refusing
             raise AuthError("auth.wrong_current_password")
 
+    def locks(self, now: datetime | None = None) -> dict[str, datetime]:
+        """Accounts whose logins are locked now (someone's wrong passwords): lower-case name → end of the lock (UTC)."""
+        with self.engine.connect() as conn:
+            return throttle.locked(conn, now or now_utc())
+
     def unlock(self, username: str, *, user: Actor) -> bool:
         """Lift a login lock on an account (after the owner was locked out by someone's guesses).
 

@@ -129,3 +129,10 @@ def clear(conn, account: str) -> int:
         .values(failures=0, locked_until=None)
     )
     return done.rowcount
+
+
+def locked(conn, now: datetime) -> dict[str, datetime]:
+    """Accounts locked at ``now``: lower-case name → the lock's end."""
+    t = login_throttle.c
+    rows = conn.execute(select(t.name, t.locked_until).where(t.kind == ACCOUNT, t.locked_until > now))
+    return {name: until for name, until in rows}

@@ -133,8 +133,12 @@ def test_failures_from_loopback_or_a_proxy_lock_the_account_only(db):
     with refused("auth.locked"):
         db.accounts.login("admin", PW, "127.0.0.1", now=T0 + timedelta(seconds=30))
     db.accounts.login("li", PW, "127.0.0.1", now=T0 + timedelta(seconds=31))  # not the other accounts
-    # ... which the console (or another administrator) can lift at once.
+    # ... which the console (or another administrator) can see and lift at once.
+    locks = db.accounts.locks(now=T0 + timedelta(seconds=30))
+    assert list(locks) == ["admin"] and locks["admin"] > T0 + timedelta(seconds=30)
+    assert db.accounts.locks(now=locks["admin"]) == {}  # it runs out by itself
     assert db.accounts.unlock("admin", user=CONSOLE) is True
+    assert db.accounts.locks(now=T0 + timedelta(seconds=30)) == {}
     assert db.accounts.unlock("admin", user=CONSOLE) is False
     db.accounts.login("admin", PW, "127.0.0.1", now=T0 + timedelta(seconds=40))
     unlocks = db.audit.log(action="user.update", limit=None)

@@ -2,6 +2,7 @@
 
 from streamlit.testing.v1 import AppTest
 
+from monitoring.auth import CONSOLE
 from tests.conftest import ROOT
 from tests.ui.conftest import PASSWORD, login_as, the_store
 
@@ -162,3 +163,28 @@ def test_account_page_changes_the_password(fresh_app):
     at.button[0].click().run()
     assert at.success[0].value == "密码已修改。"
     the_store().accounts.login("li", "a-fresh-password", "t")
+
+
+def test_admin_sees_a_login_lock_and_lifts_it(fresh_app):
+    """Someone's wrong guesses lock li out; the Admin page says until when, and lifts it (audited)."""
+    s = the_store()
+    s.accounts.create("li", PASSWORD, "inspector", user=CONSOLE)
+    for _ in range(5):
+        try:
+            s.accounts.login("li", "wrong-password", "203.0.113.7")
+        except Exception:
+            pass
+    at = fresh_app
+    at.switch_page("ui/pages/admin.py").run()
+    users = next(df.value for df in at.dataframe if "登录锁定" in df.value.columns).set_index("用户名")
+    assert users.loc["li", "登录锁定"].startswith("锁定至 ") and users.loc["u", "登录锁定"] == ""
+    at.selectbox(key="eu_name").set_value("li")
+    at.checkbox(key="eu_unlock").check()
+    next(b for b in at.button if "edit_user" in str(b.proto.id)).click().run()
+    assert not at.exception
+    assert any("已解除 li 的登录锁定" in m.value for m in at.success)
+    users = next(df.value for df in at.dataframe if "登录锁定" in df.value.columns).set_index("用户名")
+    assert users.loc["li", "登录锁定"] == ""
+    assert s.accounts.locks() == {}
+    s.accounts.login("li", PASSWORD, "203.0.113.8")  # li logs in again at once
+    assert '{"login_lock": "lifted"}' in set(s.audit.log(action="user.update", limit=None)["after"])

@@ -61,6 +61,8 @@ tab_users, tab_audit, tab_register, tab_bounds, tab_demo = st.tabs(
 with tab_users:
     flash("users")
     accounts = db.accounts.list_users()
+    locks = db.accounts.locks()
+    lock_ends = local(pd.Series([locks.get(u.lower()) for u in accounts.username], dtype="datetime64[ns]"))
     st.dataframe(
         pd.DataFrame(
             {
@@ -68,6 +70,7 @@ with tab_users:
                 tr("admin.display_name"): accounts.display_name,
                 tr("admin.role"): [tr(f"role.{r}") for r in accounts.role],
                 tr("admin.active"): accounts.active.astype(bool),
+                tr("admin.locked"): [tr("admin.locked_until", time=e) if isinstance(e, str) else "" for e in lock_ends],
                 tr("admin.updated"): local(accounts.updated_at),
                 tr("admin.updated_by"): accounts.updated_by,
             }
@@ -113,6 +116,7 @@ with tab_users:
                 key=keyed("eu_state"),
             )
             e_pw = st.text_input(tr("admin.reset_password"), type="password", key="eu_pw")
+            e_unlock = st.checkbox(tr("admin.unlock"), key="eu_unlock", help=tr("admin.unlock_help"))
             change = st.form_submit_button(tr("admin.apply"))
         if change:
             try:
@@ -123,7 +127,11 @@ with tab_users:
                     active=None if e_state == "keep" else e_state == "enable",
                     password=e_pw or None,
                 )
-                done("users", tr("admin.updated_ok", name=plain(e_name)))
+                lines = [tr("admin.updated_ok", name=plain(e_name))]
+                if e_unlock:
+                    lifted = db.accounts.unlock(e_name, user=me)
+                    lines.append(tr("admin.unlocked" if lifted else "admin.not_locked", name=plain(e_name)))
+                done("users", "\n\n".join(lines))
             except (AuthError, PermissionDenied) as exc:
                 c2.error(error_text(exc))
 
