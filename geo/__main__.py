@@ -35,7 +35,7 @@ def _check(ds, lang: str) -> int:
         )
         print(t("cli.boundary", lang, kind=t(f"cli.kind.{b.kind}", lang), path=b.path.name, n=len(b.gdf), prov=prov))
         for w in b.warnings:
-            print(t("cli.warning", lang, text=w))
+            print(t("cli.warning", lang, text=w.text(lang)))
     for check in ds.section_problems:
         print(t("cli.warning", lang, text=section_problem_text(check, lang)))
     rows = reg.set_index("pond_id")
@@ -154,6 +154,18 @@ def _classify(ds, lang: str, fmt: str) -> int:
     return 0
 
 
+def _stored_dataset():
+    """What the app shows (register edits, uploaded and drawn boundaries, placed sections), from its database.
+
+    None without a database to read (:func:`monitoring.bootstrap.stored_dataset`).
+    """
+    try:
+        from monitoring.bootstrap import stored_dataset
+    except ImportError:  # geo used without the monitoring package
+        return None
+    return stored_dataset()
+
+
 def _stored_placements() -> dict:
     """Sections the app's administrators placed: read from its database when there is one (else none)."""
     try:
@@ -225,12 +237,16 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     try:
         # The register and boundaries first: their problems are named before the water bodies file's.
-        ds = load_dataset(args.data) if args.command != "bodies" else None
+        # Without --data, what the app shows, when it has a database; else the data folder as it is.
+        stored = _stored_dataset() if args.command != "bodies" and args.data is None else None
+        ds = load_dataset(args.data) if args.command != "bodies" and stored is None else stored
         bodies = load_waterbodies(Path(args.data) / "waterbodies.toml" if args.data else None)
         bodies = bodies.with_placements(_stored_placements())
         placed = placed_layer(bodies)
-        if ds is not None and len(placed):  # the zone answers include what the placed sections add
+        if stored is None and ds is not None and len(placed):  # the zone answers include the placed sections
             ds = load_dataset(args.data, placed=placed)
+        if ds is not None:
+            print(t("cli.geo.read_db" if stored is not None else "cli.geo.read_folder", lang), file=sys.stderr)
         if args.water_body != ALL and args.water_body not in bodies.codes:
             raise WaterBodyError(
                 "waterbodies.unknown",

@@ -42,7 +42,7 @@ from i18n.errors import describe_value
 
 from .config import load_config
 from .crs import to_geographic
-from .filecheck import FORMATS, BoundaryError, check_content
+from .filecheck import FORMATS, BoundaryError, BoundaryNote, check_content
 from .gdal import ensure_locked
 from .provenance import stated_provenance
 from .register import data_dir
@@ -108,7 +108,7 @@ class Boundary:
     gdf : geopandas.GeoDataFrame
         In EPSG:4490, with ``name``, the provenance columns and, for sections,
         ``section_id``; for pond outlines ``pond_id``; for admin areas ``level``.
-    warnings : list of str
+    warnings : list of BoundaryNote
         Repairs and assumptions made while loading (never silent).
     layer : str or None
         The layer taken from a multi-layer file (None for a single-layer file).
@@ -343,10 +343,10 @@ def load_boundary(path, kind: str, *, name: str | None = None, layer: str | None
     check_content(path.read_bytes(), name, ext, limit)
     gdf, chosen = _read(path, name, ext, limit, kind, layer)
     gdf = gdf.rename(columns={k: v for k, v in ALIASES.items() if k in gdf.columns and v not in gdf.columns})
-    warnings: list[str] = []
+    warnings: list[BoundaryNote] = []
     if chosen is not None:
         others = [n for n, _ in list_layers(path) if n != chosen]
-        warnings.append(f"layer {chosen!r} loaded; the file's other layers were not read: {', '.join(others)}")
+        warnings.append(BoundaryNote("layer_chosen", {"layer": chosen, "others": others}))
 
     geoms = gdf.geometry.values
     empty = shapely.is_missing(geoms) | shapely.is_empty(geoms)
@@ -371,7 +371,7 @@ def load_boundary(path, kind: str, *, name: str | None = None, layer: str | None
         valid = shapely.is_valid(gdf.geometry.values)
         for i in np.flatnonzero(~valid):
             reason = shapely.is_valid_reason(gdf.geometry.values[i])
-            warnings.append(f"feature {i + 1} was invalid ({reason}); repaired with make_valid")
+            warnings.append(BoundaryNote("repaired", {"feature": int(i) + 1, "reason": reason}))
         if (~valid).any():
             gdf = gdf.set_geometry([_polygonal(g) for g in shapely.make_valid(gdf.geometry.values)])
 
@@ -396,13 +396,7 @@ def load_boundary(path, kind: str, *, name: str | None = None, layer: str | None
 
     missing = [c for c in PROVENANCE if c not in gdf.columns]
     if missing:
-        effects = {
-            "source": "source = file name",
-            "date": "date left empty",
-            "provisional": "features marked provisional",
-            "notes": "notes left empty",
-        }
-        warnings.append(f"no {', '.join(missing)} in the file: {'; '.join(effects[c] for c in missing)}")
+        warnings.append(BoundaryNote("missing_columns", {"columns": missing}))
     out = gpd.GeoDataFrame(geometry=gdf.geometry.values, crs=gdf.crs)
     n = len(gdf)
     names = gdf["name"] if "name" in gdf.columns else gdf.get("Name", pd.Series([""] * n))
@@ -411,7 +405,7 @@ def load_boundary(path, kind: str, *, name: str | None = None, layer: str | None
     out["date"] = gdf["date"].fillna("").astype(str).to_numpy() if "date" in gdf.columns else ""
     prov = [_as_bool(v) for v in gdf["provisional"]] if "provisional" in gdf.columns else [None] * n
     if any(p is None for p in prov) and "provisional" in gdf.columns:
-        warnings.append("some features have no readable 'provisional' value: marked provisional")
+        warnings.append(BoundaryNote("provisional_unreadable"))
     out["provisional"] = [True if p is None else p for p in prov]
     out["notes"] = gdf["notes"].fillna("").astype(str).to_numpy() if "notes" in gdf.columns else ""
     if "provenance" in gdf.columns:  # stated in the file (the project's own exports and drawings carry it)

@@ -14,6 +14,7 @@ import json
 import re
 import zipfile
 import zlib
+from dataclasses import dataclass, field
 
 from i18n.errors import UserError, describe_value
 
@@ -127,3 +128,59 @@ def check_content(data: bytes, name: str, ext: str, limit: int) -> None:
             raise BoundaryError("archive.not_zip", file=name) from None
         if any(head != SHP_MAGIC for head in heads):
             raise mismatch()
+
+
+@dataclass(frozen=True)
+class BoundaryNote:
+    r"""A repair or assumption made while loading a boundary file (``boundary.note.<code>``).
+
+    Stored with a version as one JSON line (:meth:`dumps`) and shown in the reader's language
+    (:func:`notes_text`).
+
+    Examples
+    --------
+    >>> w = BoundaryNote("missing_columns", {"columns": ["source", "date"]})
+    >>> w.text("zh")
+    '文件中没有 source、date 列：来源取文件名；日期留空'
+    >>> notes_text(w.dumps() + "\nan older English note", "en").splitlines()
+    ['no source, date in the file: source = file name; date left empty', 'an older English note']
+    """
+
+    code: str
+    params: dict = field(default_factory=dict)
+
+    def text(self, lang: str = "zh") -> str:
+        """The note in ``lang``."""
+        from i18n import t
+
+        params = dict(self.params)
+        sep = t("list.sep", lang)
+        if "columns" in params:  # each missing column says what was assumed in its place
+            cols = params["columns"]
+            params["effects"] = t("boundary.note.effects_sep", lang).join(
+                t(f"boundary.note.effect.{c}", lang) for c in cols
+            )
+            params["columns"] = sep.join(cols)
+        for k, v in params.items():
+            if isinstance(v, list):
+                params[k] = sep.join(map(str, v))
+        return t(f"boundary.note.{self.code}", lang, **params)
+
+    def __str__(self) -> str:
+        return self.text("en")
+
+    def dumps(self) -> str:
+        """One JSON line, as stored with a boundary version."""
+        return json.dumps({"note": self.code, "params": self.params}, ensure_ascii=False)
+
+
+def notes_text(stored, lang: str = "zh") -> str:
+    """Stored notes (:meth:`BoundaryNote.dumps` lines; older versions' plain text) in ``lang``, one per line."""
+    out = []
+    for line in str(stored or "").splitlines():
+        try:
+            d = json.loads(line)
+            out.append(BoundaryNote(d["note"], d.get("params", {})).text(lang))
+        except (ValueError, KeyError, TypeError):
+            out.append(line)
+    return "\n".join(out)

@@ -13,6 +13,7 @@ import pandas as pd
 import shapely
 
 from .crs import to_metric
+from .filecheck import BoundaryNote
 
 __all__ = [
     "MAP_SOURCE",
@@ -186,7 +187,7 @@ def stated_provenance(out, values, warnings: list):
     """
     values = [v.strip() if isinstance(v, str) and v.strip() else None for v in values]
     if not all(v is None or v in PROVENANCES for v in values):
-        warnings.append(f"'provenance' values not one of {', '.join(PROVENANCES)}: ignored")
+        warnings.append(BoundaryNote("provenance_unknown", {"allowed": list(PROVENANCES)}))
         return out
     if all(v is None for v in values):
         return out

@@ -101,6 +101,56 @@ def current_dataset(store: Store, classify=None):
     )
 
 
+def stored_dataset(url: str | None = None):
+    """:func:`current_dataset` of the app's database, read without migrating or creating anything.
+
+    For ``python -m geo`` run without ``--data``: it answers with what the app shows (register
+    edits, uploaded and drawn boundaries, placed sections). None when there is no database to
+    read: none configured or not created yet, unreachable, or not at the code's revision (the app
+    migrates it on its next start).
+
+    Parameters
+    ----------
+    url : str, optional
+        Defaults to :func:`monitoring.db.database_url`.
+
+    Returns
+    -------
+    geo.dataset.Dataset or None
+
+    Examples
+    --------
+    >>> stored_dataset("sqlite:////nonexistent/folder/yehu.sqlite") is None
+    True
+    """
+    from alembic.script import ScriptDirectory
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from i18n.errors import UserError
+
+    from .db import _alembic_config, current_revision, database_url, sqlite_path
+
+    url = url or database_url()
+    path = sqlite_path(url) if url.startswith("sqlite") else None
+    if url.startswith("sqlite") and (path is None or not path.is_file()):
+        return None
+    try:
+        engine = make_engine(url, create=False)
+        try:
+            head = ScriptDirectory.from_config(_alembic_config(None)).get_current_head()
+            if current_revision(engine) != head:
+                return None
+        finally:
+            engine.dispose()
+        store = Store(url, migrate=False)
+        try:
+            return current_dataset(store)
+        finally:
+            store.engine.dispose()
+    except (SQLAlchemyError, OSError, UserError):
+        return None
+
+
 def uploaded_layers(store: Store) -> dict:
     """The uploaded boundary layers in use, with their stated provenance: {kind: Boundary}.
 

@@ -500,7 +500,7 @@ class Register(Repository):
             content=content,
             sha256=hashlib.sha256(content).hexdigest(),
             note=(note or "").strip(),
-            warnings="\n".join(b.warnings),
+            warnings="\n".join(w.dumps() for w in b.warnings),
             layer=b.layer,
             **stated,
         )

@@ -71,7 +71,7 @@ def test_geojson_without_crs_is_wgs84(tmp_path):
     # No provenance in the file: provisional, source = file name, and a warning.
     assert bool(b.gdf.provisional.iloc[0]) is True
     assert b.gdf.source.iloc[0] == "sections.geojson"
-    assert any("provenance" in w or "source" in w for w in b.warnings)
+    assert any("provenance" in str(w) or "source" in str(w) for w in b.warnings)
 
 
 def test_invalid_polygon_repaired_and_reported(tmp_path):
@@ -81,7 +81,8 @@ def test_invalid_polygon_repaired_and_reported(tmp_path):
     b = load_boundary(path, "lake")
     assert b.gdf.geometry.iloc[0].is_valid
     assert b.gdf.geometry.iloc[0].area > 0
-    assert any("Self-intersection" in w and "make_valid" in w for w in b.warnings)
+    assert any("Self-intersection" in str(w) and "make_valid" in str(w) for w in b.warnings)
+    assert any("几何无效" in w.text() and "请核对" in w.text() for w in b.warnings)
 
 
 @pytest.mark.parametrize(

@@ -46,3 +46,24 @@ def test_a_pond_outline_layer_of_several_versions_names_each_provenance(fresh_ap
     assert not at.exception
     (line,) = [m.value.replace("\\", "") for m in at.markdown if m.value.startswith("当前鱼池轮廓")]
     assert "2 个要素" in line and "实测（2026-10-15，填报：u）" in line and "地图绘制（2026-11-30，填报：u）" in line
+
+
+def test_load_notes_are_in_the_reader_s_language(fresh_app):
+    """A surveyor's file without the provenance columns: the assumptions read in Chinese (or English),
+    and a version stored before notes had codes keeps its own text."""
+    from sqlalchemy import text
+
+    s, me = the_store(), Actor("u", "admin")
+    p = current_dataset(s).register.set_index("pond_id").geometry[8]
+    outline = shapely.box(p.x - 0.001, p.y - 0.001, p.x + 0.001, p.y + 0.001)
+    content = gpd.GeoDataFrame({"pond_id": [8]}, geometry=[outline], crs=4490).to_json().encode()
+    s.register.upload_boundary("ponds", "survey.geojson", content, user=me, provenance="surveyed", prov_source="测绘院")
+    s.register.upload_boundary("ponds", "older.geojson", content, user=me, provenance="surveyed", prov_source="测绘院")
+    with s.engine.begin() as conn:  # as an older version stored it: English text
+        conn.execute(text("UPDATE boundary_versions SET warnings = 'an older note' WHERE filename = 'older.geojson'"))
+    at = fresh_app
+    at.switch_page("ui/pages/admin.py").run()
+    notes = next(df.value for df in at.dataframe if "载入提示" in df.value.columns)["载入提示"].tolist()
+    assert "an older note" in notes
+    (new,) = [n for n in notes if n != "an older note"]
+    assert new.startswith("文件中没有 source、date") and "来源取文件名" in new and "no source" not in new

@@ -5,6 +5,7 @@ import streamlit as st
 
 from geo.boundaries import EXTENSIONS, KINDS, MAX_UPLOAD_BYTES
 from geo.cells import csv_bytes
+from geo.filecheck import notes_text
 from geo.provenance import UPLOAD_PROVENANCES, layer_provenance, section_problem_text
 from i18n.errors import UserError
 from monitoring import clock
@@ -321,7 +322,8 @@ with tab_bounds:
                 if stored.layer:
                     lines.append(tr("prov.form.layer_taken", layer=plain(stored.layer)))
                 checks = current_dataset().section_problems if b_kind in ("lake", "sections") else []
-                done("boundaries", " ".join(lines), [plain(section_problem_text(c, lang())) for c in checks])
+                notes = [plain(n) for n in notes_text(stored.warnings, lang()).splitlines()]  # repairs, assumptions
+                done("boundaries", " ".join(lines), notes + [plain(section_problem_text(c, lang())) for c in checks])
             except UserError as exc:
                 st.error(error_text(exc))
     versions = db.register.list_boundaries()
@@ -344,7 +346,7 @@ with tab_bounds:
                     tr("field.prov_by"): versions.prov_by,
                     tr("field.layer"): versions.layer,
                     tr("admin.note"): versions.note,
-                    tr("admin.warnings"): versions.warnings,
+                    tr("admin.warnings"): [notes_text(w, lang()) for w in versions.warnings],
                     tr("admin.actor"): versions.recorded_by,
                     tr("admin.when"): local(versions.recorded_at),
                 }
