@@ -163,7 +163,22 @@ def apply_provenance(boundary, provenance: str, source: str = "", date: str = ""
     gdf.loc[mine, "prov_by"] = by or ""
     gdf["prov_by"] = [b if isinstance(b, str) else "" for b in gdf["prov_by"]]
     gdf["provisional"] = gdf["provisional"].astype(bool)
-    return Boundary(boundary.kind, boundary.path, gdf, list(boundary.warnings), boundary.layer)
+    notes = list(boundary.warnings)
+    if mine.all():  # what was stated with the upload replaces what the file lacked
+        stated = {"provisional"} | ({"source"} if source else set()) | ({"date"} if date else set())
+        notes = _still_missing(notes, stated)
+    return Boundary(boundary.kind, boundary.path, gdf, notes, boundary.layer)
+
+
+def _still_missing(notes: list, stated: set) -> list:
+    """The load notes without the missing columns now stated (a note with none left is dropped)."""
+    out = []
+    for note in notes:
+        if note.code != "missing_columns":
+            out.append(note)
+        elif cols := [c for c in note.params["columns"] if c not in stated]:
+            out.append(BoundaryNote("missing_columns", {"columns": cols}))
+    return out
 
 
 def _stated(value) -> bool:

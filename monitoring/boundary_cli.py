@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from geo.boundaries import KINDS
+from geo.filecheck import notes_text
 from geo.provenance import UPLOAD_PROVENANCES, section_problem_text
 from i18n import t
 from i18n.errors import UserError
@@ -72,6 +73,8 @@ def run(store, args, actor) -> int:
     print(t("prov.form.stated", lang, kind=_provenance(v.provenance, lang)))
     if v.layer:
         print(t("prov.form.layer_taken", lang, layer=v.layer))
+    for note in notes_text(v.warnings, lang).splitlines():  # repairs and assumptions made while loading
+        print(t("cli.warning", lang, text=note))
     if args.kind in ("lake", "sections"):
         from .bootstrap import current_dataset
 

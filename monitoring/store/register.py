@@ -500,7 +500,6 @@ class Register(Repository):
             content=content,
             sha256=hashlib.sha256(content).hexdigest(),
             note=(note or "").strip(),
-            warnings="\n".join(w.dumps() for w in b.warnings),
             layer=b.layer,
             **stated,
         )
@@ -509,6 +508,7 @@ class Register(Repository):
                 values["prov_by"] = values["prov_by"] or actor.name
                 b = apply_provenance(b, provenance, values["prov_source"], values["prov_date"] or "", values["prov_by"])
             values |= {"features": len(b.gdf), "provisional": b.provisional}
+            values["warnings"] = "\n".join(w.dumps() for w in b.warnings)  # without what was stated
             prev = conn.execute(
                 select(boundary_versions.c.id, boundary_versions.c.filename, boundary_versions.c.sha256)
                 .where(boundary_versions.c.kind == kind)

@@ -38,7 +38,7 @@ def test_geo_commands_read_the_app_s_database(tmp_path):
     assert check.returncode == 0, check.stderr
     assert "读取：应用数据库中的当前数据" in check.stderr
     assert "湖泊轮廓：测绘院冶湖轮廓.geojson，1 个要素，实测（2026-11-20" in check.stdout
-    assert "文件中没有 source、date、provisional、notes 列" in check.stdout  # the load note, in Chinese
+    assert "注意：文件中没有 notes 列：备注留空" in check.stdout  # the load note, in Chinese (the rest was stated)
     after = run(env, "classify", "--format", "csv")
     shore = {int(r.split(",")[0]): float(r.split(",")[4]) for r in after.stdout.splitlines()[1:]}
     was = {int(r.split(",")[0]): float(r.split(",")[4]) for r in before.stdout.splitlines()[1:]}
@@ -48,7 +48,7 @@ def test_geo_commands_read_the_app_s_database(tmp_path):
     assert "Read: the register and boundary files of the data folder" in folder.stderr
     assert "Lake outline: lake.geojson" in folder.stdout and "测绘院" not in folder.stdout
     en = run(env, "--lang", "en", "check")
-    assert "no source, date, provisional, notes in the file" in en.stdout and "文件中" not in en.stdout
+    assert "no notes in the file: notes left empty" in en.stdout and "文件中" not in en.stdout
 
 
 def test_a_database_not_at_this_code_s_revision_is_not_read(tmp_path):

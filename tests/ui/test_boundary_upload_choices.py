@@ -66,4 +66,5 @@ def test_load_notes_are_in_the_reader_s_language(fresh_app):
     notes = next(df.value for df in at.dataframe if "载入提示" in df.value.columns)["载入提示"].tolist()
     assert "an older note" in notes
     (new,) = [n for n in notes if n != "an older note"]
-    assert new.startswith("文件中没有 source、date") and "来源取文件名" in new and "no source" not in new
+    # The source and the kind were stated with the upload: only what nobody stated is noted.
+    assert new == "文件中没有 date、notes 列：日期留空；备注留空"
