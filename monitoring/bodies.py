@@ -65,12 +65,11 @@ def stored_placements(url: str | None = None) -> dict:
     from sqlalchemy import inspect
     from sqlalchemy.exc import SQLAlchemyError
 
-    from .db import database_url, make_engine, sqlite_path
+    from .db import existing_url, make_engine
     from .store.placements import read_current
 
-    url = url or database_url()
-    path = sqlite_path(url) if url.startswith("sqlite") else None
-    if url.startswith("sqlite") and (path is None or not path.is_file()):
+    url = existing_url(url)
+    if url is None:
         return {}
     try:
         engine = make_engine(url, create=False)

@@ -128,11 +128,10 @@ def stored_dataset(url: str | None = None):
 
     from i18n.errors import UserError
 
-    from .db import _alembic_config, current_revision, database_url, sqlite_path
+    from .db import _alembic_config, current_revision, existing_url
 
-    url = url or database_url()
-    path = sqlite_path(url) if url.startswith("sqlite") else None
-    if url.startswith("sqlite") and (path is None or not path.is_file()):
+    url = existing_url(url)
+    if url is None:
         return None
     try:
         engine = make_engine(url, create=False)

@@ -123,6 +123,26 @@ def database_url() -> str:
     return f"sqlite:///{path}"
 
 
+def existing_url(url: str | None = None) -> str | None:
+    """The database's URL when there may be a database to read there; None for a SQLite file not created yet.
+
+    For readers that must not create anything (``python -m geo``).
+
+    Examples
+    --------
+    >>> existing_url("sqlite:////nonexistent/folder/yehu.sqlite") is None
+    True
+    >>> existing_url("postgresql+psycopg://db.local/yehu")
+    'postgresql+psycopg://db.local/yehu'
+    """
+    url = url or database_url()
+    if url.startswith("sqlite"):
+        path = sqlite_path(url)
+        if path is None or not path.is_file():
+            return None
+    return url
+
+
 def public_url(url: str | None = None) -> str:
     """The URL without its password, for messages.
 
