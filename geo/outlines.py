@@ -330,13 +330,17 @@ def polygon_shore_distance(polys, lake_polygon, ponds_per_cell: int = PONDS_PER_
     near = dist <= outl.longest_edges()
     hit = np.flatnonzero(near)
     hit = hit[shapely.intersects(lake_polygon, outl.metric(hit))]
-    # Other ponds have no point on the shore: one inside the lake has its first vertex in it ...
+    # Other ponds have no point on the shore: one inside the lake has its first vertex in it
+    # (a pond of several parts, any part: tested whole) ...
     bounds = outl.bounds()
     lminx, lminy, lmaxx, lmaxy = shapely.bounds(lake_polygon)
     box = ~near & (bounds[:, 0] <= lmaxx) & (bounds[:, 2] >= lminx) & (bounds[:, 1] <= lmaxy) & (bounds[:, 3] >= lminy)
     inside = np.flatnonzero(box)
+    parts = inside[shapely.get_type_id(outl.polys[inside]) == 6]
+    parts = parts[shapely.intersects(lake_polygon, outl.metric(parts))]
+    inside = np.setdiff1d(inside, parts)
     first = outl.first_vertices()[inside]
-    inside = inside[shapely.intersects_xy(lake_polygon, first[:, 0], first[:, 1])]
+    inside = np.r_[inside[shapely.intersects_xy(lake_polygon, first[:, 0], first[:, 1])], parts]
     # ... and one around a part of the lake holds that part's bounding box.
     around = np.zeros(n, dtype=bool)
     for pminx, pminy, pmaxx, pmaxy in shapely.bounds(shapely.get_parts(lake_polygon)):

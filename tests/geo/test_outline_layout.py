@@ -152,3 +152,16 @@ def test_no_outlines():
     idx, d = polygon_point_distance(none, np.array([0.0]), np.array([0.0]))
     assert idx.shape == d.shape == (0,)
     assert Outlines(none).bounds().shape == (0, 4) and Outlines(none).area().shape == (0,)
+
+
+def test_a_pond_of_two_parts_one_in_the_water():
+    """The first part on land, the second in the water away from the shore: it lies in the lake (0)."""
+    lake = box(X0, Y0, X0 + 1000, Y0 + 1000)
+    on_land = box(X0 + 2000, Y0, X0 + 2100, Y0 + 100)
+    in_water, also_on_land = box(X0 + 400, Y0 + 400, X0 + 500, Y0 + 500), box(X0 + 1500, Y0, X0 + 1600, Y0 + 100)
+    ponds = np.array(
+        [shapely.MultiPolygon([on_land, in_water]), shapely.MultiPolygon([on_land, also_on_land])], dtype=object
+    )
+    got = polygon_shore_distance(ponds, lake)
+    np.testing.assert_allclose(got, shapely.distance(ponds, lake), rtol=0, atol=1e-9)
+    assert got.tolist() == [0.0, 500.0]
