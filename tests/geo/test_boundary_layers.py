@@ -25,7 +25,7 @@ def test_own_exports_load_back_as_the_lake(exports, name):
     assert len(b.gdf) == 1 and b.gdf.geom_type.iloc[0] in ("Polygon", "MultiPolygon")
     assert b.gdf.geometry.iloc[0].symmetric_difference(original.geometry.iloc[0]).area < 1e-9
     if name != "yehu-lake.geojson":
-        assert "other layers were not read" in str(b.warnings[0]) and "其他图层未读取" in b.warnings[0].text("zh")
+        assert "other layers were not read" in str(b.warnings[0]) and "另有图层未读取" in b.warnings[0].text("zh")
 
 
 @pytest.mark.parametrize("name", ["yehu.gpkg", "yehu.kml", "yehu-sections.geojson"])

@@ -34,7 +34,7 @@ READS = {
     "revision",
     "samples.find", "samples.history", "samples.stamp", "samples.latest_time", "samples.count", "samples.of_week",
     "samples.weekly", "samples.weekly_grid",
-    "cases.find", "cases.for_sample",
+    "accounts.locks", "cases.find", "cases.for_sample",
     "ledger.events", "ledger.photo", "ledger.done_steps", "ledger.statuses",
     "lakework.plans", "lakework.plan_file", "lakework.releases", "lakework.group",
     "tasks.progress", "tasks.progress_file",
