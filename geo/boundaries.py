@@ -93,6 +93,20 @@ PROVENANCE = ("source", "date", "provisional", "notes")
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 # Shapefile (dBase) field names are cut to 10 characters.
 ALIASES = {"provisiona": "provisional", "section_i": "section_id"}
+#: Chinese field names surveyors and county offices use, read as the provenance columns (in this
+#: order: the first one found stands for a column the file lacks; each one read is noted).
+CHINESE_ALIASES = (
+    ("名称", "name"),
+    ("测绘单位", "source"),
+    ("数据来源", "source"),
+    ("来源", "source"),
+    ("测量日期", "date"),
+    ("测绘日期", "date"),
+    ("日期", "date"),
+    ("备注", "notes"),
+    ("说明", "notes"),
+    ("暂定", "provisional"),
+)
 
 
 @dataclass
@@ -344,6 +358,13 @@ def load_boundary(path, kind: str, *, name: str | None = None, layer: str | None
     gdf, chosen = _read(path, name, ext, limit, kind, layer)
     gdf = gdf.rename(columns={k: v for k, v in ALIASES.items() if k in gdf.columns and v not in gdf.columns})
     warnings: list[BoundaryNote] = []
+    read_as = {}
+    for zh, column in CHINESE_ALIASES:
+        if zh in gdf.columns and column not in gdf.columns and column not in read_as.values():
+            read_as[zh] = column
+    if read_as:
+        gdf = gdf.rename(columns=read_as)
+        warnings.append(BoundaryNote("columns_read_as", {"found": list(read_as), "as": list(read_as.values())}))
     if chosen is not None:
         others = [n for n, _ in list_layers(path) if n != chosen]
         warnings.append(BoundaryNote("layer_chosen", {"layer": chosen, "others": others}))

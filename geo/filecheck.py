@@ -161,6 +161,9 @@ class BoundaryNote:
                 t(f"boundary.note.effect.{c}", lang) for c in cols
             )
             params["columns"] = sep.join(cols)
+        if "found" in params:  # each field name and the column it was read as
+            pairs = zip(params.pop("found"), params.pop("as"), strict=True)
+            params["pairs"] = sep.join(t("boundary.note.read_as", lang, found=f, column=c) for f, c in pairs)
         for k, v in params.items():
             if isinstance(v, list):
                 params[k] = sep.join(map(str, v))

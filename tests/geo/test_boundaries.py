@@ -151,3 +151,46 @@ def test_drop_in_replacement_changes_provenance(data_copy):
     lake, _ = load_boundaries(folder)
     assert not lake.provisional
     assert lake.path.name == "lake.gpkg"
+
+
+def test_a_surveyor_s_chinese_field_names_are_read_and_noted(tmp_path):
+    """测绘单位 / 测量日期 / 备注 / 名称 in a GBK Shapefile: read as source, date, notes, name, and said so;
+    a canonical column present wins over its Chinese alias."""
+    import pyogrio
+
+    from geo.boundaries import load_boundary_bytes
+
+    shape = box(500_000, 3_280_000, 501_000, 3_281_000)
+    gdf = gpd.GeoDataFrame(
+        {
+            "名称": ["冶湖"],
+            "测绘单位": ["临湘市测绘院"],
+            "测量日期": ["2026-11-20"],
+            "备注": ["实测岸线"],
+            "来源": ["别的"],
+        },
+        geometry=[shape],
+        crs=4547,
+    )
+    shp = tmp_path / "岸线.shp"
+    pyogrio.write_dataframe(gdf, shp, driver="ESRI Shapefile", encoding="GBK")
+    shp.with_suffix(".cpg").write_text("GBK", encoding="ascii")
+    with zipfile.ZipFile(tmp_path / "岸线.zip", "w") as z:
+        for f in sorted(tmp_path.glob("岸线.*")):
+            if f.suffix != ".zip":
+                z.write(f, f.name)
+    b = load_boundary_bytes((tmp_path / "岸线.zip").read_bytes(), "岸线.zip", "lake")
+    row = b.gdf.iloc[0]
+    assert (row["name"], row["source"], row["date"], row["notes"]) == ("冶湖", "临湘市测绘院", "2026-11-20", "实测岸线")
+    codes = {w.code: w for w in b.warnings}
+    assert (
+        codes["columns_read_as"].text("zh")
+        == "按字段名读取：“名称”作为 name、“测绘单位”作为 source、“测量日期”作为 date、“备注”作为 notes"
+    )
+    assert codes["missing_columns"].params == {"columns": ["provisional"]}  # only what no field stands for
+    # An English column already there is kept; its Chinese namesake is not read.
+    gdf2 = gdf.assign(source="测绘院（英文列）")
+    gdf2.to_file(tmp_path / "both.geojson", driver="GeoJSON")
+    b2 = load_boundary_bytes((tmp_path / "both.geojson").read_bytes(), "both.geojson", "lake")
+    assert b2.gdf.source.iloc[0] == "测绘院（英文列）"
+    assert "测绘单位" not in {w.code: w for w in b2.warnings}["columns_read_as"].params["found"]
