@@ -128,22 +128,16 @@ def stored_dataset(url: str | None = None):
 
     from i18n.errors import UserError
 
-    from .db import _alembic_config, current_revision, existing_url
+    from .db import _alembic_config, existing_url
 
     url = existing_url(url)
     if url is None:
         return None
+    head = ScriptDirectory.from_config(_alembic_config(None)).get_current_head()
     try:
-        engine = make_engine(url, create=False)
-        try:
-            head = ScriptDirectory.from_config(_alembic_config(None)).get_current_head()
-            if current_revision(engine) != head:
-                return None
-        finally:
-            engine.dispose()
         store = Store(url, migrate=False)
         try:
-            return current_dataset(store)
+            return current_dataset(store) if store.revision() == head else None
         finally:
             store.engine.dispose()
     except (SQLAlchemyError, OSError, UserError):

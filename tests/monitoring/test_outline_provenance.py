@@ -15,11 +15,11 @@ import pytest
 import shapely
 from sqlalchemy import text
 
-from geo.drawing import drawn_layer
 from monitoring.auth import Actor
 from monitoring.bootstrap import current_dataset
 from monitoring.errors import InputError
 from tests.conftest import refused
+from tests.monitoring.test_drawing_store import save
 
 TODAY = date(2026, 11, 30)
 ADMIN = Actor("admin", "admin")
@@ -46,21 +46,12 @@ def surveyed_upload(store, ponds=(8,)):
 
 
 def draw(store, pond, provenance="drawn", basemap="tianditu_img", half=0.0008):
-    ds = current_dataset(store)
-    feature = {"type": "Feature", "properties": {}, "geometry": shapely.geometry.mapping(square(ds, pond, half))}
-    payload = {"kind": "ponds", "pond": pond, "features": [feature], "provenance": provenance}
-    d = drawn_layer(payload, ds, basemap, False, TODAY, ADMIN.name)
-    return store.register.upload_boundary(
-        d.kind,
-        d.filename,
-        d.content,
-        user=ADMIN,
-        provenance=d.provenance,
-        prov_source=d.prov_source,
-        prov_date=TODAY,
-        prov_by=ADMIN.name,
-        drawing=True,
-    )
+    feature = {
+        "type": "Feature",
+        "properties": {},
+        "geometry": shapely.geometry.mapping(square(current_dataset(store), pond, half)),
+    }
+    return save(store, {"kind": "ponds", "pond": pond, "features": [feature], "provenance": provenance}, basemap)[1]
 
 
 def outlines(store):

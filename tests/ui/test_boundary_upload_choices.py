@@ -1,14 +1,12 @@
 """The Admin page's boundary upload: an uploaded file cannot be 'drawn on the map', and a pond
 outline layer made of several versions names each outline's provenance (AppTest)."""
 
-from datetime import date
-
 import geopandas as gpd
 import shapely
 
-from geo.drawing import drawn_layer
 from monitoring.auth import Actor
 from monitoring.bootstrap import current_dataset
+from tests.monitoring.test_drawing_store import save
 from tests.ui.conftest import the_store
 
 
@@ -35,12 +33,7 @@ def test_a_pond_outline_layer_of_several_versions_names_each_provenance(fresh_ap
     )
     feature = {"type": "Feature", "properties": {}, "geometry": shapely.geometry.mapping(square[1])}
     payload = {"kind": "ponds", "pond": 1, "features": [feature], "provenance": "drawn"}
-    today = date(2026, 11, 30)
-    d = drawn_layer(payload, current_dataset(s), "none", False, today, "u")
-    s.register.upload_boundary(
-        d.kind, d.filename, d.content, user=me, provenance=d.provenance, prov_source=d.prov_source,
-        prov_date=today, prov_by="u", drawing=True,
-    )  # fmt: skip
+    save(s, payload, "none", user=me)
     at = fresh_app
     at.switch_page("ui/pages/admin.py").run()
     assert not at.exception

@@ -1,10 +1,7 @@
 """The drawing panel's data by role and language, and drawn versions on the Map and Admin pages (AppTest)."""
 
-from datetime import date
-
-from geo.drawing import drawn_layer
 from monitoring.auth import Actor
-from monitoring.bootstrap import current_dataset
+from tests.monitoring.test_drawing_store import save
 from tests.ui.conftest import login_as, the_store
 from tests.ui.test_app import component_data
 
@@ -20,20 +17,7 @@ def store_drawing(basemap="tianditu_img", note="影像勾绘 <b>x</b>"):
         "note": note,
         "source": "2026 年影像",
     }
-    today = date(2026, 11, 30)
-    d = drawn_layer(payload, current_dataset(s), basemap, False, today, "u")
-    return s.register.upload_boundary(
-        d.kind,
-        d.filename,
-        d.content,
-        user=Actor("u", "admin"),
-        note=d.note,
-        provenance=d.provenance,
-        prov_source=d.prov_source,
-        prov_date=today,
-        prov_by="u",
-        drawing=True,
-    )
+    return save(s, payload, basemap, user=Actor("u", "admin"))[1]
 
 
 def versions_text(at) -> str:
